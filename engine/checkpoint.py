@@ -1,0 +1,96 @@
+"""Checkpoints: weights, optimiser and schedule state, settings, class names and history, in one file.
+
+Loading rebuilds the data from the settings (it is deterministic) and restores the rest, so that a
+resumed run continues at the next epoch exactly as the uninterrupted one would have.
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+from .atomic import atomic_open
+from .errors import FileProblem, SettingError
+from .schema import SCHEMA, from_values
+from .training.history import History
+from .training.session import CONTINUABLE, TrainingSession
+
+FORMAT = "annclf-tui checkpoint"
+VERSION = 1
+
+
+def _cpu(state: dict) -> dict:
+    return {k: v.detach().cpu() for k, v in state.items()}
+
+
+def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
+    best = session._best_state
+    payload = {
+        "format": FORMAT,
+        "version": VERSION,
+        "settings": session.settings.to_flat(),
+        "class_names": list(session.class_names),
+        "feature_names": list(session.dataset.feature_names),
+        "input_shift": session.split.shift.tolist(),
+        "input_scale": session.split.scale.tolist(),
+        "model": _cpu(session.model.state_dict()),
+        "optimizer": session.optimizer.state_dict(),
+        "schedule": session.schedule.state_dict(),
+        "best": {"epoch": session.best_epoch, "loss": session.best_loss,
+                 "state": _cpu(best) if best is not None else None},
+        "history": {"records": session.history.as_dicts(),
+                    "marks": [{"epoch": m.epoch, "note": m.note} for m in session.history.marks]},
+        "seconds": session.seconds,
+    }
+    with atomic_open(path, "wb") as handle:
+        torch.save(payload, handle)
+
+
+def read_checkpoint(path: str | os.PathLike) -> dict:
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise FileProblem(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise FileProblem(str(path), "is a directory, not a checkpoint") from None
+    except Exception as error:  # torch raises many kinds for a file that is not its own
+        raise FileProblem(str(path), f"is not a checkpoint of this program ({type(error).__name__})") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise FileProblem(str(path), "is not a checkpoint of this program")
+    if payload.get("version") != VERSION:
+        raise FileProblem(str(path), f"has checkpoint version {payload.get('version')}; this program reads {VERSION}")
+    return payload
+
+
+def load_checkpoint(path: str | os.PathLike, changes: dict | None = None) -> TrainingSession:
+    """A session restored from `path`; `changes` may alter training settings only (epochs, lr, ...)."""
+    payload = read_checkpoint(path)
+    known = {s.name for s in SCHEMA}
+    try:
+        settings = from_values({k: v for k, v in payload["settings"].items() if k in known and v is not None})
+    except SettingError as error:
+        raise FileProblem(str(path), f"holds an invalid setting: {error}") from None
+    changes = dict(changes or {})
+    for name, value in changes.items():
+        if name not in CONTINUABLE and getattr(settings, name) != value:
+            raise SettingError(name, f"cannot change when resuming {path}: it defines the data or the "
+                                     "network of the checkpoint")
+    session = TrainingSession(settings)
+    if session.class_names != payload["class_names"] or session.dataset.feature_names != payload["feature_names"]:
+        raise FileProblem(str(path), "its data can no longer be rebuilt the same way (classes or features differ)")
+    try:
+        session.model.load_state_dict(payload["model"])
+        session.optimizer.load_state_dict(payload["optimizer"])
+    except (RuntimeError, ValueError, KeyError) as error:
+        raise FileProblem(str(path), f"its weights do not fit the network of its settings ({error})") from None
+    session.schedule.load_state_dict(payload["schedule"])
+    best = payload["best"]
+    session.best_epoch, session.best_loss = best["epoch"], best["loss"]
+    if best["state"] is not None:
+        session._best_state = {k: v.to(session.device) for k, v in best["state"].items()}
+    session.history = History.from_dicts(payload["history"]["records"], payload["history"]["marks"])
+    session.seconds = payload["seconds"]
+    session._good_state = session._copy_state()
+    session.change(**{k: v for k, v in changes.items() if k in CONTINUABLE})
+    return session

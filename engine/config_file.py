@@ -1,0 +1,50 @@
+"""Settings as TOML: `[data]`, `[model]` and `[training]` tables of the schema's settings."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+
+import tomli_w
+
+from .atomic import write_text
+from .errors import FileProblem, SettingError
+from .schema import BY_NAME, SECTIONS, Settings, from_values
+
+
+def settings_to_toml(settings: Settings) -> str:
+    return tomli_w.dumps(settings.to_sections())
+
+
+def settings_from_toml(text: str, source: str = "<text>", base: Settings | None = None) -> Settings:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise FileProblem(source, f"is not valid TOML: {error}") from None
+    values = {}
+    for section, table in document.items():
+        if section not in SECTIONS or not isinstance(table, dict):
+            raise FileProblem(source, f"unknown table [{section}]; expected " + ", ".join(f"[{s}]" for s in SECTIONS))
+        for name, value in table.items():
+            if name in BY_NAME and BY_NAME[name].section != section:
+                raise FileProblem(source, f"{name} belongs in [{BY_NAME[name].section}], not [{section}]")
+            values[name] = value
+    try:
+        return from_values(values, base)
+    except SettingError as error:
+        raise FileProblem(source, f"setting {error}") from None
+
+
+def load_settings(path: str | os.PathLike, base: Settings | None = None) -> Settings:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise FileProblem(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FileProblem(str(path), f"cannot be read: {error}") from None
+    return settings_from_toml(text, str(path), base)
+
+
+def save_settings(settings: Settings, path: str | os.PathLike) -> None:
+    write_text(path, settings_to_toml(settings))

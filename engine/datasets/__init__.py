@@ -1,0 +1,1 @@
+"""Datasets: the catalog (metadata, cheap to import), generators, and the split."""

@@ -1,0 +1,54 @@
+"""Run results as files: per-epoch metrics as CSV, the whole run as JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+
+from .atomic import atomic_open
+from .training.history import COLUMNS, History
+from .training.session import Outcome, TrainingSession
+
+
+def write_metrics_csv(history: History, path: str | os.PathLike) -> None:
+    with atomic_open(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for record in history.records:
+            writer.writerow([getattr(record, c) for c in COLUMNS])
+
+
+def _finite(value):
+    """JSON has no NaN or infinity: such values become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def results(session: TrainingSession, outcome: Outcome) -> dict:
+    final = session.evaluate()
+    return {
+        "settings": session.settings.to_flat(),
+        "device": session.device.type,
+        "stopped": outcome.reason,
+        "message": outcome.message,
+        "epochs": session.history.epoch,
+        "best_epoch": session.best_epoch,
+        "seconds": round(session.seconds, 4),
+        "class_names": session.class_names,
+        "history": session.history.as_dicts(),
+        "marks": [{"epoch": m.epoch, "note": m.note} for m in session.history.marks],
+        "final": {part: evaluation.as_dict() for part, evaluation in final.items()},
+    }
+
+
+def write_json(data: dict, path: str | os.PathLike) -> None:
+    with atomic_open(path) as handle:
+        json.dump(_finite(data), handle, indent=1, allow_nan=False)
+        handle.write("\n")

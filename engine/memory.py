@@ -1,0 +1,57 @@
+"""A memory estimate for a run, checked before anything is allocated."""
+
+from __future__ import annotations
+
+import os
+
+from .errors import ResourceError
+from .model import parameter_count
+
+_FLOAT = 4
+_HEADROOM = 0.85  # leave room for the interpreter, torch itself and the decision map
+
+
+def estimate_bytes(rows: int, inputs: int, classes: int, hidden: list[int], batch_size: int,
+                   test_size: float) -> int:
+    train_rows = max(1, int(rows * (1 - test_size)))
+    test_rows = max(1, rows - train_rows)
+    batch = train_rows if batch_size in (0, None) or batch_size > train_rows else batch_size
+    params = parameter_count(inputs, classes, hidden)
+    widest = max([inputs, classes, *hidden])
+    # forward keeps pre- and post-activation and a dropout mask per layer; backward adds a gradient each
+    training = batch * (sum(hidden) * 4 + classes * 2)
+    evaluation = max(train_rows, test_rows) * widest * 2
+    data = rows * (inputs + 1) * 3  # numpy copy, device copy, one gathered batch
+    state = params * 6  # weights, gradients, two optimiser moments, a best and a last-finite copy
+    return _FLOAT * (training + max(evaluation - training, 0) + data + state)
+
+
+def available_bytes(device) -> int | None:
+    """Free memory on the device, or None when it cannot be told."""
+    if getattr(device, "type", device) == "cuda":
+        import torch
+
+        return torch.cuda.mem_get_info(device)[0]
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def gib(n: int) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**27 else f"{n / 2**20:.0f} MiB"
+
+
+def check_memory(estimate: int, device, what: str) -> None:
+    free = available_bytes(device)
+    if free is not None and estimate > free * _HEADROOM:
+        raise ResourceError("memory", f"{what} needs about {gib(estimate)}, more than the {gib(free)} "
+                                      f"free on {getattr(device, 'type', device)}: use mini-batches "
+                                      "(batch_size), fewer samples or narrower hidden layers")

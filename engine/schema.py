@@ -1,0 +1,204 @@
+"""The one settings schema: every setting of data, model and training, with its default and range.
+
+A setting is added here and nowhere else: the CLI flags, the TOML files, the TUI forms and the
+checkpoints are all built from `SCHEMA`. A default of `None` means "the dataset's own default"
+(see `datasets/catalog.py`); `resolve()` fills those in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from . import kinds
+from .datasets.catalog import CATALOG, DATASET_NAMES, IRIS_FEATURES
+from .errors import SettingError
+
+SECTIONS = ("data", "model", "training")
+
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "identity")
+INITS = ("default", "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "zeros")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
+SCHEDULES = ("none", "step", "cosine", "plateau")
+SCALINGS = ("none", "standard", "minmax")
+DEVICES = ("auto", "cpu", "cuda")
+
+# Settings that every dataset reads; the rest are read only by datasets whose catalog entry names them.
+_COMMON_DATA = {"dataset", "label_noise", "scale", "seed", "data_seed", "test_size"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    section: str
+    kind: Any  # one of engine.kinds
+    default: Any
+    help: str
+    label: str  # short name for forms and tables
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def parse(self, text: str) -> Any:
+        """Text (a CLI flag, a form field) to a value, or SettingError naming this setting."""
+        try:
+            return self.kind.parse(text)
+        except kinds.Refused as refused:
+            raise SettingError(self.name, str(refused)) from None
+
+    def check(self, value: Any) -> Any:
+        if value is None and self.default is None:
+            return None
+        try:
+            return self.kind.check(value)
+        except kinds.Refused as refused:
+            raise SettingError(self.name, str(refused)) from None
+
+    def format(self, value: Any) -> str:
+        return "" if value is None else self.kind.format(value)
+
+    def applies_to(self, dataset: str) -> bool:
+        if self.section != "data" or self.name in _COMMON_DATA:
+            return True
+        return self.name in CATALOG[dataset].uses
+
+
+def _setting(section: str, default: Any, kind: Any, label: str, help: str) -> Any:
+    meta = {"section": section, "kind": kind, "label": label, "help": help}
+    if isinstance(default, list):
+        return dataclasses.field(default_factory=lambda: list(default), metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- data
+    dataset: str = _setting("data", "circles", kinds.Choice(DATASET_NAMES), "dataset", "which dataset to train on")
+    samples: int | None = _setting("data", None, kinds.Int(10, 10_000_000), "samples", "number of points (default: the dataset's)")
+    noise: float | None = _setting("data", None, kinds.Float(0.0, 10.0), "noise", "spread of the points (default: the dataset's)")
+    factor: float = _setting("data", 0.8, kinds.Float(0.0, 1.0, True, True), "factor", "circles: inner radius over outer radius")
+    classes: int | None = _setting("data", None, kinds.Int(2, 10), "classes", "blobs: number of centres (2-10); iris: 2 (versicolor vs virginica) or 3")
+    cluster_std: float = _setting("data", 1.5, kinds.Float(0.0, 20.0, True), "cluster std", "blobs: standard deviation of each blob")
+    features: list[str] | None = _setting("data", None, kinds.NameList(), "features", "iris: the two features; csv: the feature columns (default all but the label)")
+    csv: str | None = _setting("data", None, kinds.Text("a path to a CSV file"), "CSV file", "csv: the file to read")
+    label: str | None = _setting("data", None, kinds.Text("a column name"), "label column", "csv: the label column (default the last)")
+    label_noise: float = _setting("data", 0.0, kinds.Float(0.0, 0.5), "label noise", "fraction of labels flipped to another class at random")
+    scale: str = _setting("data", "none", kinds.Choice(SCALINGS), "scaling", "feature scaling, fitted on the training split")
+    seed: int | None = _setting("data", None, kinds.Int(0, 2**31 - 1), "seed", "one seed for data, initial weights and batch order (default: the dataset's, else 0)")
+    data_seed: int | None = _setting("data", None, kinds.Int(0, 2**31 - 1), "data seed", "seed of the data sample and split (default: seed)")
+    test_size: float = _setting("data", 0.2, kinds.Float(0.0, 0.9, True), "test fraction", "fraction held out for testing (stratified)")
+    # --- model
+    hidden: list[int] = _setting("model", [10, 10], kinds.IntList(), "hidden layers", 'widths of the hidden layers, e.g. 16,16, or "none" for logistic regression')
+    activation: str = _setting("model", "relu", kinds.Choice(ACTIVATIONS), "activation", "activation between layers")
+    init: str = _setting("model", "default", kinds.Choice(INITS), "weight init", "weight initialisation (default: PyTorch's)")
+    dropout: float = _setting("model", 0.0, kinds.Float(0.0, 1.0, False, True), "dropout", "dropout rate after each hidden layer")
+    init_seed: int | None = _setting("model", None, kinds.Int(0, 2**31 - 1), "init seed", "seed of the initial weights and dropout (default: seed)")
+    # --- training
+    optimizer: str = _setting("training", "adam", kinds.Choice(OPTIMIZERS), "optimizer", "optimisation algorithm")
+    lr: float = _setting("training", 0.01, kinds.Float(0.0, 100.0, True), "learning rate", "learning rate")
+    momentum: float = _setting("training", 0.0, kinds.Float(0.0, 1.0, False, True), "momentum", "sgd and rmsprop: momentum")
+    nesterov: bool = _setting("training", False, kinds.Bool(), "nesterov", "sgd: Nesterov momentum (needs momentum > 0)")
+    weight_decay: float = _setting("training", 0.0, kinds.Float(0.0, 10.0), "weight decay", "L2 penalty (decoupled for adamw)")
+    l1: float = _setting("training", 0.0, kinds.Float(0.0, 10.0), "L1 penalty", "L1 penalty on the weights, added to the loss")
+    epochs: int = _setting("training", 1000, kinds.Int(1, 10_000_000), "epochs", "epochs to train (in all, counting any resumed ones)")
+    batch_size: int = _setting("training", 0, kinds.Int(0, 10_000_000), "batch size", "mini-batch size; 0 = full batch")
+    schedule: str = _setting("training", "none", kinds.Choice(SCHEDULES), "lr schedule", "learning-rate schedule")
+    step_size: int = _setting("training", 100, kinds.Int(1, 10_000_000), "step every", "step schedule: epochs between decays")
+    gamma: float = _setting("training", 0.5, kinds.Float(0.0, 1.0, True, True), "decay factor", "step and plateau schedules: factor applied to the learning rate")
+    plateau_patience: int = _setting("training", 10, kinds.Int(1, 1_000_000), "plateau patience", "plateau schedule: epochs without improvement before a decay")
+    patience: int = _setting("training", 0, kinds.Int(0, 1_000_000), "early stop patience", "early stopping: epochs without a better test loss; 0 = off")
+    device: str = _setting("training", "auto", kinds.Choice(DEVICES), "device", "auto (CUDA when available), cpu or cuda")
+    shuffle_seed: int | None = _setting("training", None, kinds.Int(0, 2**31 - 1), "shuffle seed", "seed of the mini-batch order (default: seed)")
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    def resolve(self) -> "Settings":
+        """Validated, with every dataset-dependent default filled in."""
+        checked = validate(self)
+        defaults = CATALOG[checked.dataset].defaults
+        fill: dict[str, Any] = {}
+        for name in ("samples", "noise", "classes"):
+            if getattr(checked, name) is None and name in defaults:
+                fill[name] = defaults[name]
+        seed = checked.seed if checked.seed is not None else defaults.get("seed", 0)
+        fill["seed"] = seed
+        for name in ("data_seed", "init_seed", "shuffle_seed"):
+            if getattr(checked, name) is None:
+                fill[name] = seed
+        return dataclasses.replace(checked, **fill)
+
+    def to_sections(self) -> dict[str, dict[str, Any]]:
+        """Nested by section, `None` left out: the shape of the TOML file and of checkpoints."""
+        out: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
+        for setting in SCHEMA:
+            value = getattr(self, setting.name)
+            if value is not None:
+                out[setting.section][setting.name] = list(value) if isinstance(value, list) else value
+        return out
+
+    def to_flat(self) -> dict[str, Any]:
+        return {s.name: getattr(self, s.name) for s in SCHEMA}
+
+    def differences(self, other: "Settings") -> list[str]:
+        return [s.name for s in SCHEMA if getattr(self, s.name) != getattr(other, s.name)]
+
+
+SCHEMA: tuple[Setting, ...] = tuple(
+    Setting(name=f.name, default=f.default if f.default is not dataclasses.MISSING else f.default_factory(),
+            **f.metadata)
+    for f in dataclasses.fields(Settings)
+)
+BY_NAME: dict[str, Setting] = {s.name: s for s in SCHEMA}
+
+
+def from_values(values: dict[str, Any], base: Settings | None = None) -> Settings:
+    """Settings from typed values (as TOML gives them); unknown names and bad values raise."""
+    changes = {}
+    for name, value in values.items():
+        if name not in BY_NAME:
+            raise SettingError(name, "is not a setting; known settings: " + ", ".join(BY_NAME))
+        changes[name] = BY_NAME[name].check(value)
+    return (base or Settings()).replace(**changes)
+
+
+def validate(settings: Settings) -> Settings:
+    """Raise SettingError for the first problem found; return the settings unchanged otherwise."""
+    problems = find_problems(settings)
+    if problems:
+        raise problems[0]
+    return settings
+
+
+def find_problems(settings: Settings) -> list[SettingError]:
+    """Every problem, each naming its setting: the forms show all of them at once."""
+    problems: list[SettingError] = []
+    for setting in SCHEMA:
+        try:
+            setting.check(getattr(settings, setting.name))
+        except SettingError as error:
+            problems.append(error)
+    if problems:
+        return problems
+    s = settings
+
+    def refuse(name: str, why: str) -> None:
+        problems.append(SettingError(name, why))
+
+    if s.dataset == "iris":
+        if s.classes is not None and s.classes not in (2, 3):
+            refuse("classes", f"iris takes 2 (versicolor vs virginica) or 3 (all species), not {s.classes}")
+        if s.features is not None:
+            unknown = [f for f in s.features if f not in IRIS_FEATURES]
+            if unknown or len(s.features) != 2:
+                refuse("features", "iris takes two of " + ", ".join(IRIS_FEATURES)
+                       + f"; got {','.join(s.features)}")
+    if s.dataset == "csv" and not s.csv:
+        refuse("csv", "the csv dataset needs a file: give its path")
+    if s.nesterov and (s.optimizer != "sgd" or s.momentum <= 0):
+        refuse("nesterov", "Nesterov momentum needs optimizer sgd and a momentum above 0")
+    if s.momentum > 0 and s.optimizer not in ("sgd", "rmsprop"):
+        refuse("momentum", f"{s.optimizer} has no momentum setting; it applies to sgd and rmsprop")
+    return problems

@@ -1,0 +1,49 @@
+"""What a run records each epoch, and the notes marking where its settings changed."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr")
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+    lr: float
+
+    def is_finite(self) -> bool:
+        return math.isfinite(self.train_loss) and math.isfinite(self.test_loss)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A change made between epochs (continue with a new learning rate, say), drawn on the curves."""
+
+    epoch: int  # the last epoch before the change
+    note: str
+
+
+@dataclass
+class History:
+    records: list[EpochRecord] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def epoch(self) -> int:
+        return self.records[-1].epoch if self.records else 0
+
+    def as_dicts(self) -> list[dict]:
+        return [r.as_dict() for r in self.records]
+
+    @classmethod
+    def from_dicts(cls, records: list[dict], marks: list[dict] | None = None) -> "History":
+        return cls([EpochRecord(**r) for r in records], [Mark(**m) for m in marks or []])

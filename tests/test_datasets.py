@@ -1,0 +1,130 @@
+import numpy as np
+import pytest
+
+from engine import CATALOG, Settings, make_dataset
+from engine.datasets import unit_square
+from engine.datasets.split import split
+from engine.errors import DataError, SettingError
+
+SYNTHETIC = [name for name in CATALOG if name != "csv"]
+
+
+def build(**kw):
+    s = Settings(**kw).resolve()
+    return make_dataset(s), s
+
+
+@pytest.mark.parametrize("name", SYNTHETIC)
+def test_every_dataset_gives_float_features_and_labels_0_to_k(name):
+    d, s = build(dataset=name)
+    assert d.X.dtype == np.float32 and d.X.ndim == 2 and d.X.shape[1] == 2
+    assert d.y.dtype == np.int64 and set(np.unique(d.y)) == set(range(d.num_classes))
+    assert len(d.feature_names) == 2 and len(d.class_names) == d.num_classes
+    if s.samples is not None:
+        assert len(d.y) == s.samples
+
+
+@pytest.mark.parametrize("name", SYNTHETIC)
+def test_same_settings_give_the_same_arrays_and_another_seed_others(name):
+    a, _ = build(dataset=name, label_noise=0.1)
+    b, _ = build(dataset=name, label_noise=0.1)
+    assert np.array_equal(a.X, b.X) and np.array_equal(a.y, b.y)
+    if name != "iris":  # iris is a fixed set of flowers
+        c, _ = build(dataset=name, seed=99)
+        assert not np.array_equal(a.X, c.X)
+
+
+@pytest.mark.parametrize("name", list(unit_square.TARGETS))
+def test_toy_labels_are_their_exact_function(name):
+    d, _ = build(dataset=name)
+    assert d.target is not None
+    assert np.array_equal(d.target(d.X.astype(np.float64)), d.y)
+    assert d.X.min() >= 0 and d.X.max() <= 1
+
+
+@pytest.mark.parametrize("name,inside,outside", [
+    ("easy", (0.30, 0.60), (0.9, 0.9)), ("easy", (0.55, 0.15), (0.55, 0.35)),
+    ("hard", (0.5, 0.5), (0.5 + 0.2, 0.5)),  # centre always 1; cos(10·0.2) < 0 at θ = 0
+    ("xor", (0.25, 0.75), (0.25, 0.25)), ("cross", (0.5, 0.05), (0.1, 0.1)), ("ring", (0.75, 0.5), (0.5, 0.5)),
+])
+def test_exact_functions_at_known_points(name, inside, outside):
+    f = unit_square.TARGETS[name]
+    assert f(np.array([inside])).tolist() == [1]
+    assert f(np.array([outside])).tolist() == [0]
+
+
+def test_label_noise_flips_the_asked_fraction():
+    clean, _ = build(dataset="xor")
+    noisy, _ = build(dataset="xor", label_noise=0.1)
+    assert np.array_equal(clean.X, noisy.X)
+    assert (clean.y != noisy.y).mean() == pytest.approx(0.1, abs=1e-9)
+
+
+def test_blobs_classes_and_iris_choices():
+    d, _ = build(dataset="blobs", classes=6)
+    assert d.num_classes == 6
+    two, _ = build(dataset="iris")
+    assert two.class_names == ["versicolor", "virginica"] and len(two.y) == 100
+    three, _ = build(dataset="iris", classes=3, features=["sepal_length", "petal_width"])
+    assert three.num_classes == 3 and three.feature_names == ["sepal_length", "petal_width"]
+    assert three.X.min() == 0 and three.X.max() == 1
+
+
+def test_spiral_follows_its_definition_without_noise():
+    d, _ = build(dataset="spiral", samples=200, noise=0.0)
+    first = d.X[d.y == 0]
+    i = 50
+    r, t = 5 * i / 100, 1.75 * 2 * np.pi * i / 100
+    assert first[i] == pytest.approx([r * np.sin(t), r * np.cos(t)], abs=1e-5)
+
+
+def test_split_is_stratified_and_scaling_is_fitted_on_training_rows():
+    d, s = build(dataset="blobs", samples=1000, scale="standard")
+    sp = split(d, 0.25, "standard", 0)
+    assert len(sp.test) == 250 and not set(sp.train) & set(sp.test)
+    assert np.bincount(d.y[sp.test]).tolist() == [62, 62, 63, 63] or np.ptp(np.bincount(d.y[sp.test])) <= 1
+    scaled = sp.to_model_input(sp.X_train)
+    assert scaled.mean(axis=0) == pytest.approx([0, 0], abs=1e-5)
+    assert scaled.std(axis=0) == pytest.approx([1, 1], abs=1e-4)
+    minmax = split(d, 0.25, "minmax", 0).to_model_input(sp.X_train)
+    assert minmax.min() == pytest.approx(0) and minmax.max() == pytest.approx(1)
+
+
+def test_a_test_fraction_too_small_for_the_classes_names_test_size():
+    d, _ = build(dataset="blobs", samples=20, classes=10)
+    with pytest.raises(SettingError, match="test_size"):
+        split(d, 0.1, "none", 0)
+
+
+def write(tmp_path, text):
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    return str(path)
+
+
+def test_csv_reads_features_and_sorted_classes(tmp_path):
+    rows = "\n".join(f"{i},{i % 7},{10 if i % 2 else 2}" for i in range(20))
+    d, _ = build(dataset="csv", csv=write(tmp_path, "a,b,kind\n" + rows + "\n"))
+    assert d.feature_names == ["a", "b"] and d.class_names == ["2", "10"]
+    assert d.X.shape == (20, 2) and d.y.tolist()[:2] == [0, 1]
+
+
+@pytest.mark.parametrize("text,words", [
+    ("a,b,y\n1,,0\n2,3,1\n", "row 2, column 'b': missing value"),
+    ("a,b,y\n1,x,0\n2,3,1\n", "column 'b' is not numeric"),
+    ("a,b,y\n1,2,0\n2,3,0\n", "single class"),
+    ("a,b,y\n1,2,0\n2,3,1\n3,4,1\n", "class '0' has 1 row"),
+    ("a,b,y\n", "at least one row"),
+    ("a,b,y\n1,2\n", "row 2 has 2 fields"),
+])
+def test_csv_problems_name_the_row_or_column(tmp_path, text, words):
+    with pytest.raises(DataError, match=words):
+        build(dataset="csv", csv=write(tmp_path, text))
+
+
+def test_csv_label_and_feature_columns_must_exist(tmp_path):
+    path = write(tmp_path, "a,b,y\n1,2,0\n2,3,1\n")
+    with pytest.raises(DataError, match="no column 'kind'"):
+        build(dataset="csv", csv=path, label="kind")
+    with pytest.raises(DataError, match="no such file"):
+        build(dataset="csv", csv=str(tmp_path / "absent.csv"))

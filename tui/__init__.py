@@ -1,0 +1,1 @@
+"""annclf-tui: the terminal app and the command line, thin clients of `engine`."""

@@ -1,0 +1,30 @@
+"""The classification report and confusion matrix as rich tables (shared by the CLI and the app)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+
+def report_table(title: str, evaluation: dict) -> Table:
+    table = Table(title=f"{title}: accuracy {evaluation['accuracy']:.1%}, loss {evaluation['loss']:.4f}",
+                  title_justify="left")
+    table.add_column("class")
+    for column in ("precision", "recall", "f1", "support"):
+        table.add_column(column, justify="right")
+    report = evaluation["report"]
+    rows = list(report["classes"].items())
+    for i, (name, row) in enumerate(rows + [("macro avg", report["macro avg"]),
+                                            ("weighted avg", report["weighted avg"])]):
+        table.add_row(name, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                      str(row["support"]), end_section=i == len(rows) - 1)
+    return table
+
+
+def confusion_table(title: str, class_names: list[str], matrix: list[list[int]]) -> Table:
+    table = Table(title=f"{title} confusion matrix (rows: true class)", title_justify="left")
+    table.add_column("true \\ predicted")
+    for name in class_names:
+        table.add_column(name, justify="right")
+    for name, row in zip(class_names, matrix):
+        table.add_row(name, *(str(v) for v in row))
+    return table
