@@ -21,7 +21,7 @@ def report_table(title: str, evaluation: dict) -> Table:
 
 
 def confusion_table(title: str, class_names: list[str], matrix: list[list[int]]) -> Table:
-    table = Table(title=f"{title} confusion matrix (rows: true class)", title_justify="left")
+    table = Table(title=f"{title} confusion matrix", title_justify="left")
     table.add_column("true \\ predicted")
     for name in class_names:
         table.add_column(name, justify="right")

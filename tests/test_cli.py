@@ -1,0 +1,144 @@
+"""`annclf-tui train`: exit codes, one-line errors, the files it writes, and a real run."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import load_settings
+from tui.cli import main
+
+QUICK = ["train", "--dataset", "circles", "--samples", "200", "--hidden", "8", "--epochs", "30", "--device", "cpu"]
+
+
+def run(capsys, *extra):
+    code = main([*QUICK, *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("flags,words", [
+    (["--lr", "-1"], "--lr: -1 is out of range: it takes a number above 0 up to 100"),
+    (["--hidden", "16,abc"], "--hidden: '16,abc' is not a comma-separated list"),
+    (["--dataset", "mnist"], "--dataset: 'mnist' is not one of circles, moons"),
+    (["--optimizer", "adam", "--momentum", "0.9"], "--momentum: adam has no momentum setting"),
+    (["--dataset", "iris", "--classes", "4"], "--classes: iris takes 2"),
+    (["--dataset", "csv"], "--csv: the csv dataset needs a file"),
+    (["--epochs", "1.5"], "--epochs: '1.5' is not a whole number"),
+])
+def test_an_invalid_setting_exits_2_with_one_line_naming_it(capsys, flags, words):
+    code, out, err = run(capsys, *flags)
+    assert code == 2
+    assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_unknown_flag_is_one_line_too(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main([*QUICK, "--learning-rate", "0.1"])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("content,words", [
+    (None, "no such file"), ("[training\n", "not valid TOML"),
+    ("[training]\nlr = 'fast'\n", "lr: 'fast' is not a number"), ("[network]\nhidden = [3]\n", "unknown table [network]"),
+])
+def test_a_missing_or_malformed_config_exits_2_naming_the_file(capsys, tmp_path, content, words):
+    path = tmp_path / "run.toml"
+    if content is not None:
+        path.write_text(content)
+    code, _, err = run(capsys, "--config", str(path))
+    assert code == 2 and str(path) in err and words in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_bad_checkpoint_exits_2_naming_the_file(capsys, tmp_path):
+    path = tmp_path / "model.pt"
+    path.write_text("not a checkpoint")
+    code, _, err = run(capsys, "--resume", str(path))
+    assert code == 2 and f"{path}: is not a checkpoint" in err
+    code, _, err = run(capsys, "--resume", str(tmp_path / "absent.pt"))
+    assert code == 2 and "no such file" in err
+
+
+def test_a_bad_csv_exits_2_naming_the_file_and_column(capsys, tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("a,b,label\n1,2,x\n3,oops,y\n")
+    code, _, err = main(["train", "--dataset", "csv", "--csv", str(path)]), *capsys.readouterr()
+    assert code == 2 and str(path) in err and "column 'b' is not numeric (row 3: 'oops')" in err
+
+
+def test_settings_beyond_memory_exit_2_with_the_estimate(capsys):
+    code, _, err = run(capsys, "--samples", "10000000", "--hidden", "100000,100000")
+    assert code == 2 and "memory: hidden 100000,100000 on 10,000,000 samples" in err and "GiB" in err
+
+
+def test_json_metrics_checkpoint_and_config_are_written_and_read_back(capsys, tmp_path):
+    paths = {k: tmp_path / f"out.{k}" for k in ("json", "csv", "pt", "toml")}
+    code, out, _ = run(capsys, "--json", str(paths["json"]), "--metrics", str(paths["csv"]),
+                       "--checkpoint", str(paths["pt"]), "--save-config", str(paths["toml"]))
+    assert code == 0 and "precision" in out and "confusion matrix" in out
+    data = json.loads(paths["json"].read_text())
+    assert data["stopped"] == "completed" and data["device"] == "cpu" and data["epochs"] == 30
+    assert data["settings"]["hidden"] == [8] and data["settings"]["samples"] == 200
+    assert len(data["history"]) == 30 and set(data["history"][0]) == {
+        "epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr"}
+    for part in ("train", "test"):
+        final = data["final"][part]
+        assert 0 <= final["accuracy"] <= 1 and {"loss", "report", "confusion_matrix"} <= set(final)
+    rows = list(csv.DictReader(paths["csv"].open()))
+    assert len(rows) == 30 and float(rows[-1]["test_accuracy"]) == data["history"][-1]["test_accuracy"]
+    assert load_settings(paths["toml"]).hidden == [8]
+    # a resumed checkpoint continues at epoch 31 and ends at the new total
+    code, out, _ = run(capsys, "--resume", str(paths["pt"]), "--epochs", "40", "--json", str(paths["json"]))
+    resumed = json.loads(paths["json"].read_text())
+    assert code == 0 and resumed["epochs"] == 40 and resumed["history"][30]["epoch"] == 31
+    assert resumed["history"][:30] == data["history"]
+
+
+def test_resume_refuses_to_change_the_network(capsys, tmp_path):
+    ckpt = tmp_path / "m.pt"
+    assert run(capsys, "--checkpoint", str(ckpt))[0] == 0
+    code, _, err = run(capsys, "--resume", str(ckpt), "--hidden", "32")
+    assert code == 2 and "--hidden: cannot change when resuming" in err
+
+
+def test_flags_override_the_config_file(capsys, tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text("[model]\nhidden = [4, 4]\n[training]\nepochs = 7\nlr = 0.05\n")
+    out_json = tmp_path / "r.json"
+    code, _, _ = run(capsys, "--config", str(config), "--epochs", "9", "--json", str(out_json))
+    settings = json.loads(out_json.read_text())["settings"]
+    assert code == 0 and settings["epochs"] == 9 and settings["hidden"] == [8] and settings["lr"] == 0.05
+
+
+def test_a_diverging_run_exits_1_says_so_and_writes_the_json(capsys, tmp_path):
+    out_json = tmp_path / "r.json"
+    code = main(["train", "--optimizer", "sgd", "--lr", "100", "--activation", "identity", "--hidden", "10,10,10",
+                 "--epochs", "50", "--device", "cpu", "--json", str(out_json)])
+    err = capsys.readouterr().err
+    assert code == 1 and "the loss diverged" in err and "lower learning rate" in err and "Traceback" not in err
+    data = json.loads(out_json.read_text())
+    assert data["stopped"] == "diverged" and data["epochs"] == len(data["history"]) < 50
+
+
+def test_an_output_path_that_is_a_directory_is_refused_before_training(capsys, tmp_path):
+    code, _, err = run(capsys, "--json", str(tmp_path))
+    assert code == 2 and "is a directory" in err
+
+
+def test_the_installed_command_trains_circles_past_95_percent(tmp_path):
+    """What README tells a newcomer to run, through the real entry point."""
+    beside_python = Path(sys.executable).parent / "annclf-tui"  # the venv's, activated or not
+    exe = str(beside_python) if beside_python.exists() else shutil.which("annclf-tui")
+    if exe is None:
+        pytest.fail("annclf-tui is not installed: run README's set-up command")
+    done = subprocess.run([exe, "train", "--dataset", "circles", "--hidden", "16,16", "--optimizer", "adam",
+                           "--lr", "0.01", "--epochs", "300", "--json", str(tmp_path / "r.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "epoch 300/300" in done.stdout and "weighted avg" in done.stdout
+    assert json.loads((tmp_path / "r.json").read_text())["final"]["test"]["accuracy"] > 0.95
