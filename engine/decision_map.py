@@ -24,6 +24,8 @@ class DecisionGrid:
     box: Box
     probabilities: np.ndarray  # (rows, columns, K) float32; row 0 is the top (largest y)
     features: tuple[int, int]  # which two features span the plane
+    train_correct: np.ndarray | None = None  # per training row: does the model get it right?
+    test_correct: np.ndarray | None = None
 
 
 def data_box(split: Split, features: tuple[int, int] = (0, 1), margin: float = 0.08) -> Box:

@@ -43,6 +43,11 @@ class Controls:
             self._stop = True
             self._lock.notify_all()
 
+    def rearm(self, paused: bool = False) -> None:
+        """Ready for another run after a stop."""
+        with self._lock:
+            self._stop, self._paused, self._steps = False, paused, 0
+
     def wait_for_next_epoch(self) -> bool:
         """Block while paused; True when the next epoch may run, False when a stop was asked for."""
         with self._lock:

@@ -7,6 +7,7 @@ records, decision-map grids computed here between epochs (throttled), and the ou
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import queue
 import time
@@ -151,8 +152,18 @@ class TrainingSession:
         self._map_due = 0.0
 
     def decision_grid(self, request: MapRequest) -> DecisionGrid:
-        return evaluate_grid(self.model, self.split, request.box, request.columns, request.rows,
+        """Call from the thread that trains (or while it is idle): it reads the weights."""
+        grid = evaluate_grid(self.model, self.split, request.box, request.columns, request.rows,
                              request.features, self.device)
+        with torch.no_grad():
+            right = [(self._predict(X) == y).cpu().numpy() for X, y in
+                     ((self.X_train, self.y_train), (self.X_test, self.y_test))]
+        return dataclasses.replace(grid, train_correct=right[0], test_correct=right[1])
+
+    def _predict(self, X: torch.Tensor) -> torch.Tensor:
+        self.model.eval()
+        logits = self.model(X)
+        return (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(dim=1)
 
     # ----- changing the run between runs
     def change(self, **changes) -> None:

@@ -1,0 +1,383 @@
+"""The terminal app: settings on the left, the decision map and curves (or the report) on the right."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from engine.errors import AnnclfError
+from engine.schema import Settings
+
+from .commands import AppCommands
+from .run_link import RunLink
+from .screens.help import HelpScreen
+from .widgets.curves import Curves
+from .widgets.decision_map import DecisionMap, MapData
+from .widgets.settings_form import SettingsForm
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+class AnnclfApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "annclf-tui"
+    COMMANDS = App.COMMANDS | {AppCommands}
+    BINDINGS = [
+        Binding("f5", "start_pause", "Start/Pause", priority=True),
+        Binding("f6", "step", "Step", priority=True),
+        Binding("f7", "stop", "Stop", priority=True),
+        Binding("f8", "reset", "Reset", priority=True),
+        Binding("f9", "new_data", "New data", priority=True),
+        Binding("f1", "help", "Help", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("f12", "screenshot_svg", "Screenshot", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("l", "toggle_log", "Log scale", show=False),
+        Binding("t", "toggle_target", "Target", show=False),
+        Binding("a", "toggle_ascii", "ASCII map", show=False),
+        Binding("r", "show_tab('report')", "Report", show=False),
+        Binding("v", "show_tab('train')", "Training view", show=False),
+    ]
+
+    def __init__(self, settings: Settings | None = None, output_dir: str | os.PathLike = "."):
+        super().__init__()
+        self.initial = settings or Settings()
+        self.settings: Settings | None = self.initial
+        self.problems: dict[str, str] = {}
+        self.output_dir = Path(output_dir)
+        self.link = RunLink()
+        self.engine_ready = False
+        self._map_size = (0, 0)
+        self._rebuild_due: float | None = None
+        self._started = 0.0
+        self._epochs_at_start = 0
+
+    # ----- layout
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield SettingsForm(self.initial, id="settings")
+            with TabbedContent(initial="train", id="views"):
+                with TabPane("Training", id="train"):
+                    with Vertical(id="train-view"):
+                        yield DecisionMap(id="map")
+                        yield Curves(id="curves")
+                with TabPane("Report", id="report"):
+                    with VerticalScroll(id="report-scroll"):
+                        yield Static("Train a model (F5) to see its report.", id="report-body")
+        yield Static("loading PyTorch and scikit-learn…", id="status")
+        yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.",
+                     id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#map", DecisionMap).border_title = "decision map"
+        if os.environ.get("NO_COLOR"):
+            self.query_one("#map", DecisionMap).ascii_only = True
+        self.set_interval(0.1, self._tick)
+        self._load_engine()
+
+    def on_resize(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.screen.set_class(small, "too-small")
+
+    # ----- start-up: torch and scikit-learn load after the first frame
+    @work(thread=True, group="load", exit_on_error=False)
+    def _load_engine(self) -> None:
+        import engine.training.session  # noqa: F401  (the slow imports: torch, scikit-learn)
+        import engine.checkpoint  # noqa: F401
+
+        self.call_from_thread(self._engine_loaded)
+
+    def _engine_loaded(self) -> None:
+        self.engine_ready = True
+        self._rebuild_due = time.monotonic()
+
+    # ----- settings
+    def on_settings_form_changed(self, event: SettingsForm.Changed) -> None:
+        self.settings, self.problems = event.settings, event.problems
+        if self.settings is not None and not self.link.running:
+            self._rebuild_due = time.monotonic() + 0.25  # debounce typing
+        self._update_status()
+
+    def _rebuild_if_needed(self) -> None:
+        if self._rebuild_due is None or time.monotonic() < self._rebuild_due or self.link.running:
+            return
+        self._rebuild_due = None
+        if self.settings is not None and self.engine_ready and self.link.needs_new_session(self.settings):
+            self._build_session(self.settings)
+
+    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
+    def _build_session(self, settings: Settings) -> None:
+        session = self.link.build(settings)
+        grid = session.decision_grid(self._map_request(session)) if self._map_size[0] else None
+        self.call_from_thread(self._session_built, session, grid)
+
+    def _session_built(self, session, grid) -> None:
+        if self.link.running:
+            return
+        self.link.session = session
+        if session.device_notice:
+            self.notify(session.device_notice, severity="warning", timeout=8)
+        self.query_one(Curves).show([], [])
+        self._show_grid(grid)
+        self._update_status()
+
+    # ----- the map
+    def _map_request(self, session):
+        from engine.decision_map import data_box
+        from engine.training.session import MapRequest
+
+        columns, rows = self._map_size
+        return MapRequest(data_box(session.split), max(columns, 1), max(2 * rows, 2))
+
+    def on_decision_map_resized(self, event: DecisionMap.Resized) -> None:
+        self._map_size = (event.columns, event.rows)
+        session = self.link.session
+        if session is None:
+            return
+        if self.link.running:
+            session.request_map(self._map_request(session))
+        else:
+            self._refresh_grid()
+
+    @work(thread=True, exclusive=True, group="grid", exit_on_error=False)
+    def _refresh_grid(self) -> None:
+        session = self.link.session
+        if session is not None and self._map_size[0] and not self.link.running:
+            grid = session.decision_grid(self._map_request(session))
+            self.call_from_thread(self._show_grid, grid)
+
+    def _show_grid(self, grid) -> None:
+        session = self.link.session
+        if session is None:
+            return
+        split = session.split
+        self.query_one(DecisionMap).show(MapData(
+            box=grid.box if grid is not None else self._map_request(session).box,
+            probabilities=grid.probabilities if grid is not None else None,
+            X_train=split.X_train, y_train=split.y_train, X_test=split.X_test, y_test=split.y_test,
+            train_correct=grid.train_correct if grid is not None else None,
+            test_correct=grid.test_correct if grid is not None else None,
+            target=split.dataset.target, class_names=tuple(session.class_names)))
+
+    # ----- training
+    def _start(self, paused: bool = False) -> None:
+        if self.settings is None:
+            name = next(iter(self.problems), "settings")
+            self.notify(f"Cannot train: {name}: {self.problems.get(name, 'invalid')}", severity="error")
+            return
+        if not self.engine_ready:
+            self.notify("PyTorch is still loading; try again in a moment", severity="warning")
+            return
+        if self.link.needs_new_session(self.settings):
+            try:
+                self.link.session = self.link.build(self.settings)
+            except AnnclfError as error:
+                self.notify(str(error), severity="error")
+                return
+        else:
+            try:
+                self.link.apply_training_changes(self.settings)
+            except AnnclfError as error:
+                self.notify(str(error), severity="error")
+                return
+        session = self.link.session
+        if session.history.epoch >= session.settings.epochs:
+            self.notify(f"All {session.settings.epochs} epochs are done: raise epochs to continue, or F8 to reset",
+                        severity="warning")
+            return
+        session.controls.rearm(paused=paused)
+        if paused:
+            session.controls.step()
+        session.request_map(self._map_request(session))
+        self.link.running = True
+        self._started, self._epochs_at_start = time.monotonic(), session.history.epoch
+        self._train(session)
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _train(self, session) -> None:
+        session.run()
+        report = session.evaluate()
+        self.call_from_thread(self._show_report, session, report)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            if event.worker.group == "train":
+                self.link.running = False
+            error = event.worker.error
+            message = str(error) if isinstance(error, AnnclfError) else f"{type(error).__name__}: {error}"
+            self.notify(message, title="Something went wrong", severity="error", timeout=10)
+            self._update_status()
+        elif event.worker.group == "train" and event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
+            self.link.running = False
+            self._update_status()
+
+    def _tick(self) -> None:
+        """About ten times a second: take what the trainer produced and show it."""
+        self._rebuild_if_needed()
+        session = self.link.session
+        if session is None:
+            return
+        updates = session.drain()
+        if updates.records:
+            self.query_one(Curves).show(session.history.records, session.history.marks)
+        if updates.grid is not None:
+            self._show_grid(updates.grid)
+        if updates.outcome is not None:
+            outcome = updates.outcome
+            severity = {"diverged": "error", "cancelled": "warning"}.get(outcome.reason, "information")
+            self.notify(outcome.message, title=outcome.reason.replace("_", " "), severity=severity,
+                        timeout=10 if outcome.reason == "diverged" else 4)
+            self.query_one(Curves).show(session.history.records, session.history.marks)
+        if updates.records or updates.outcome:
+            self._update_status()
+
+    def _show_report(self, session, report) -> None:
+        from .report_tables import confusion_table, report_table
+        from rich.console import Group
+
+        parts = []
+        for name in ("train", "test"):
+            ev = report[name].as_dict()
+            parts += [report_table(name, ev), confusion_table(name, session.class_names, ev["confusion_matrix"])]
+        self.query_one("#report-body", Static).update(Group(*parts))
+
+    def _update_status(self) -> None:
+        status = self.query_one("#status", Static)
+        session = self.link.session
+        if not self.engine_ready:
+            status.update("loading PyTorch and scikit-learn…")
+            return
+        if self.settings is None:
+            name = next(iter(self.problems))
+            status.update(f"[b red]settings:[/] {name}: {self.problems[name]}")
+            return
+        if session is None:
+            status.update("preparing the data…")
+            return
+        epoch, total = session.history.epoch, session.settings.epochs
+        state = "running" if self.link.running and not session.controls.paused else (
+            "paused" if self.link.running else "ready")
+        rate = ""
+        if self.link.running:
+            elapsed = max(time.monotonic() - self._started, 1e-6)
+            rate = f" · {(epoch - self._epochs_at_start) / elapsed:,.0f} epochs/s"
+        last = session.history.records[-1] if session.history.records else None
+        acc = f" · test acc {last.test_accuracy:.1%} · loss {last.train_loss:.4f}" if last else ""
+        status.update(f"epoch {epoch}/{total}{rate} · {session.seconds:.1f} s · {session.device.type} · "
+                      f"{state}{acc}")
+
+    # ----- actions
+    def action_start_pause(self) -> None:
+        session = self.link.session
+        if self.link.running and session is not None:
+            if session.controls.paused:
+                session.controls.resume()
+            else:
+                session.controls.pause()
+            self._update_status()
+        else:
+            self._start()
+
+    def action_step(self) -> None:
+        if self.link.running:
+            self.link.session.controls.step()
+            self._update_status()
+        else:
+            self._start(paused=True)
+
+    def action_stop(self) -> None:
+        if self.link.running:
+            self.link.session.controls.stop()
+
+    def action_reset(self) -> None:
+        if self.link.running:
+            self.link.session.controls.stop()
+            self.notify("Stopping the run first; press F8 again to reset", severity="warning")
+            return
+        if self.settings is not None and self.engine_ready:
+            self._build_session(self.settings)
+
+    def action_new_data(self) -> None:
+        if self.link.running:
+            self.notify("Stop the run (F7) before drawing new data", severity="warning")
+            return
+        import random
+
+        form = self.query_one(SettingsForm)
+        form.field("data_seed").write(random.randrange(2**31 - 1))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_toggle_log(self) -> None:
+        curves = self.query_one(Curves)
+        curves.log_scale = not curves.log_scale
+
+    def action_toggle_target(self) -> None:
+        game_map = self.query_one(DecisionMap)
+        session = self.link.session
+        if session is not None and session.split.dataset.target is None:
+            self.notify(f"{session.settings.dataset} has no exact target; the toy sets do", severity="warning")
+            return
+        game_map.show_target = not game_map.show_target
+
+    def action_toggle_ascii(self) -> None:
+        game_map = self.query_one(DecisionMap)
+        game_map.ascii_only = not game_map.ascii_only
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "report" and self.link.session is not None and not self.link.running:
+            self._report_now()
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def _report_now(self) -> None:
+        session = self.link.session
+        report = session.evaluate()
+        self.call_from_thread(self._show_report, session, report)
+
+    def action_save(self) -> None:
+        session = self.link.session
+        if session is None:
+            self.notify("Nothing to save yet", severity="warning")
+            return
+        from engine.checkpoint import save_checkpoint
+        from engine.config_file import save_settings
+
+        stem = self.output_dir / f"annclf-{session.settings.dataset}-{time.strftime('%Y%m%d-%H%M%S')}"
+        try:
+            save_checkpoint(session, stem.with_suffix(".pt"))
+            save_settings(session.settings, stem.with_suffix(".toml"))
+        except AnnclfError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(f"Saved {stem.name}.pt and {stem.name}.toml", title="saved")
+
+    def action_screenshot_svg(self) -> None:
+        name = f"annclf-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        path = self.save_screenshot(filename=name, path=str(self.output_dir))
+        self.notify(f"Screenshot saved: {path}", title="screenshot")
+
+    async def action_quit(self) -> None:
+        if self.link.session is not None:
+            self.link.session.controls.stop()
+        self.exit()
+
+    def choose_dataset(self, name: str) -> None:
+        self.query_one(SettingsForm).field("dataset").write(name)
+
+    def apply_preset(self, settings: Settings) -> None:
+        self.query_one(SettingsForm).load(settings)

@@ -1,0 +1,167 @@
+"""The decision map as terminal cells: pure numpy and rich styles, no widget.
+
+Each cell shows two pixels stacked (`▀`: foreground = top pixel, background = bottom pixel), or one
+character in ASCII mode. Region colours are quantised to a few confidence shades per class, so
+that equal neighbours merge into one segment and styles are few (many distinct colours made a
+render 20× slower in measurements).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+
+SHADES = 6
+# ten classes, distinguishable (matplotlib's tab10)
+CLASS_RGB = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+             (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+BOUNDARY_RGB = (235, 235, 235)
+TARGET_RGB = (255, 215, 0)
+ASCII_REGION = ".:-=+~^`',"  # one character per class, for regions in ASCII mode
+
+BOUNDARY, TARGET = -1, -2  # special pixel codes next to class*SHADES + shade
+
+
+@dataclass(frozen=True)
+class MapPoints:
+    """Points in grid-cell coordinates with their true class and whether the model gets them right."""
+
+    columns: np.ndarray
+    rows: np.ndarray
+    classes: np.ndarray
+    correct: np.ndarray
+    test: np.ndarray  # True for held-out points
+
+
+def pixel_codes(probabilities: np.ndarray, target: np.ndarray | None = None) -> np.ndarray:
+    """(H, W, K) probabilities to (H, W) codes: class·SHADES + shade, or BOUNDARY / TARGET."""
+    k = probabilities.shape[2]
+    winner = probabilities.argmax(axis=2)
+    confidence = (probabilities.max(axis=2) - 1 / k) / (1 - 1 / k)
+    shade = np.clip((confidence * SHADES).astype(int), 0, SHADES - 1)
+    codes = winner * SHADES + shade
+    edge = np.zeros_like(winner, dtype=bool)
+    edge[:, 1:] |= winner[:, 1:] != winner[:, :-1]
+    edge[1:, :] |= winner[1:, :] != winner[:-1, :]
+    codes[edge] = BOUNDARY
+    if target is not None:
+        true_edge = np.zeros_like(edge)
+        true_edge[:, 1:] |= target[:, 1:] != target[:, :-1]
+        true_edge[1:, :] |= target[1:, :] != target[:-1, :]
+        codes[true_edge] = TARGET
+    return codes
+
+
+def _blend(rgb, background, amount: float) -> Color:
+    return Color.from_rgb(*(round(b + (c - b) * amount) for c, b in zip(rgb, background)))
+
+
+class Palette:
+    def __init__(self, dark: bool = True):
+        self.background = (24, 24, 28) if dark else (250, 250, 250)
+        self._colors: dict[int, Color] = {BOUNDARY: Color.from_rgb(*(BOUNDARY_RGB if dark else (40, 40, 40))),
+                                          TARGET: Color.from_rgb(*TARGET_RGB)}
+        for k, rgb in enumerate(CLASS_RGB):
+            for s in range(SHADES):
+                self._colors[k * SHADES + s] = _blend(rgb, self.background, 0.12 + 0.5 * s / (SHADES - 1))
+        self._styles: dict[tuple, Style] = {}
+
+    def pair(self, top: int, bottom: int) -> Style:
+        key = (top, bottom)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = Style(color=self._colors[top], bgcolor=self._colors[bottom])
+        return style
+
+    def point(self, cls: int, under: int, wrong: bool) -> Style:
+        key = ("point", cls, under, wrong)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = Style(color=Color.from_rgb(*CLASS_RGB[cls % 10]),
+                                              bgcolor=self._colors[under], bold=wrong)
+        return style
+
+
+def _merge(cells: list[tuple[str, Style | None]]) -> list[Segment]:
+    """Runs of the same style become one segment."""
+    segments: list[Segment] = []
+    text, style = "", None
+    for char, cell_style in cells:
+        if cell_style is style:
+            text += char
+        else:
+            if text:
+                segments.append(Segment(text, style))
+            text, style = char, cell_style
+    if text:
+        segments.append(Segment(text, style))
+    return segments
+
+
+def _point_marks(points: MapPoints | None, width: int, height: int, ascii_only: bool) -> dict:
+    """(row, column) → (char, class, wrong); a misclassified point wins its cell over a right one."""
+    marks: dict[tuple[int, int], tuple[str, int, bool]] = {}
+    if points is None:
+        return marks
+    for c, r, k, ok, test in zip(points.columns, points.rows, points.classes, points.correct, points.test):
+        if not (0 <= r < height and 0 <= c < width):
+            continue
+        if ascii_only:
+            char = str(k % 10) if ok else "X"
+        else:
+            char = ("○" if test else "●") if ok else "✕"
+        if (r, c) not in marks or not ok:
+            marks[(r, c)] = (char, int(k), not ok)
+    return marks
+
+
+def colour_lines(codes: np.ndarray, palette: Palette, points: MapPoints | None) -> list[list[Segment]]:
+    """Half-block lines: `codes` has two pixel rows per line of text."""
+    height, width = codes.shape[0] // 2, codes.shape[1]
+    marks = _point_marks(points, width, height, False)
+    lines = []
+    for row in range(height):
+        top, bottom = codes[2 * row].tolist(), codes[2 * row + 1].tolist()
+        cells = []
+        for col in range(width):
+            mark = marks.get((row, col))
+            if mark is None:
+                cells.append(("▀", palette.pair(top[col], bottom[col])))
+            else:
+                cells.append((mark[0], palette.point(mark[1], bottom[col], mark[2])))
+        lines.append(_merge(cells))
+    return lines
+
+
+def ascii_lines(codes: np.ndarray, points: MapPoints | None) -> list[str]:
+    """One character per cell: regions by class character, '#' on the boundary, points as class digits
+    ('X' where the model is wrong), '*' on the exact target's boundary."""
+    height, width = codes.shape[0] // 2, codes.shape[1]
+    marks = _point_marks(points, width, height, True)
+    lines = []
+    for row in range(height):
+        chars = []
+        for col, code in enumerate(codes[2 * row].tolist()):
+            mark = marks.get((row, col))
+            if mark is not None:
+                chars.append(mark[0])
+            elif code == BOUNDARY:
+                chars.append("#")
+            elif code == TARGET:
+                chars.append("*")
+            else:
+                k, shade = divmod(code, SHADES)
+                chars.append(ASCII_REGION[k % 10] if shade >= SHADES // 2 else " ")
+        lines.append("".join(chars))
+    return lines
+
+
+def place_points(X: np.ndarray, box, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cell column and row of each point (row 0 at the top)."""
+    cols = np.floor((X[:, 0] - box.x_min) / (box.x_max - box.x_min) * width).astype(int)
+    rows = np.floor((box.y_max - X[:, 1]) / (box.y_max - box.y_min) * height).astype(int)
+    return cols, rows

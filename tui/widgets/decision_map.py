@@ -1,0 +1,108 @@
+"""The decision map: class regions shaded by confidence, the boundary, and the train and test points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.segment import Segment
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from .. import map_cells
+
+
+@dataclass
+class MapData:
+    """What the map draws; numpy only, so the widget never touches torch."""
+
+    box: object  # engine Box
+    probabilities: np.ndarray | None  # (2·rows, columns, K) or None before a model exists
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    train_correct: np.ndarray | None
+    test_correct: np.ndarray | None
+    target: object = None  # exact labelling function of the toy sets, or None
+    class_names: tuple = ()
+
+
+class DecisionMap(Widget, can_focus=False):
+    ascii_only: reactive[bool] = reactive(False)
+    show_target: reactive[bool] = reactive(False)
+
+    class Resized(Message):
+        def __init__(self, columns: int, rows: int):
+            super().__init__()
+            self.columns, self.rows = columns, rows
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.data: MapData | None = None
+        self._lines: list = []
+        self._palette = map_cells.Palette(dark=True)
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized(self.size.width, self.size.height))
+        self._rebuild()
+
+    def watch_ascii_only(self) -> None:
+        self._rebuild()
+
+    def watch_show_target(self) -> None:
+        self._rebuild()
+
+    def show(self, data: MapData) -> None:
+        self.data = data
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        width, height = self.size.width, self.size.height
+        data = self.data
+        self._palette = map_cells.Palette(dark=self.app.current_theme.dark if self.is_mounted else True)
+        if data is None or width == 0 or height == 0:
+            self._lines = []
+            self.refresh()
+            return
+        codes = self._codes(data, width, height)
+        X = np.concatenate([data.X_train, data.X_test])
+        cols, rows = map_cells.place_points(X, data.box, width, height)
+        correct = np.concatenate([
+            data.train_correct if data.train_correct is not None else np.ones(len(data.y_train), bool),
+            data.test_correct if data.test_correct is not None else np.ones(len(data.y_test), bool)])
+        points = map_cells.MapPoints(cols, rows, np.concatenate([data.y_train, data.y_test]), correct,
+                                     np.arange(len(X)) >= len(data.y_train))
+        if self.ascii_only:
+            self._lines = [[Segment(line)] for line in map_cells.ascii_lines(codes, points)]
+        else:
+            self._lines = map_cells.colour_lines(codes, self._palette, points)
+        b = data.box
+        self.border_subtitle = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
+        self.refresh()
+
+    def _codes(self, data: MapData, width: int, height: int) -> np.ndarray:
+        target = None
+        if self.show_target and data.target is not None:
+            from engine.decision_map import grid_points
+
+            target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
+        probs = data.probabilities
+        if probs is None or probs.shape[:2] != (2 * height, width):
+            # no model yet, or a grid of another size still on its way: a blank plane under the points
+            k = max(len(data.class_names), 2)
+            probs = np.full((2 * height, width, k), 1 / k, dtype=np.float32)
+            probs[..., 0] += 1e-6
+            codes = np.zeros((2 * height, width), dtype=int)
+            if target is not None:
+                codes = map_cells.pixel_codes(probs, target)
+                codes[codes >= 0] = 0
+            return codes
+        return map_cells.pixel_codes(probs, target)
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._lines):
+            return Strip(self._lines[y])
+        return Strip.blank(self.size.width)
