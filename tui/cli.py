@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 from engine.config_file import load_settings
 from engine.errors import AnnclfError, SettingError
-from engine.schema import BY_NAME, SCHEMA, SECTIONS, Settings
+from engine.schema import BY_NAME, SCHEMA, SECTIONS, Settings, validate
 
 PROG = "annclf-tui"
 
@@ -67,10 +67,11 @@ def given_settings(args: argparse.Namespace) -> dict[str, Any]:
     return values
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Defaults, then the --config file, then the flags."""
+def settings_from_args(args: argparse.Namespace, resolve: bool = True) -> Settings:
+    """Defaults, then the --config file, then the flags; unresolved, dataset defaults stay open."""
     base = load_settings(args.config) if args.config else Settings()
-    return base.replace(**given_settings(args)).resolve()
+    settings = validate(base.replace(**given_settings(args)))
+    return settings.resolve() if resolve else settings
 
 
 def describe_error(error: AnnclfError) -> str:
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return train(args)
     try:
-        settings = settings_from_args(args)
+        settings = settings_from_args(args, resolve=False)
     except AnnclfError as error:
         return fail(describe_error(error), 2)
     from .launch import launch

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from rich.segment import Segment
+from rich.style import Style
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from .. import map_cells
+
+_PLAIN = Style()  # an unstyled segment breaks Textual's NO_COLOR filter
 
 
 @dataclass
@@ -76,7 +79,7 @@ class DecisionMap(Widget, can_focus=False):
         points = map_cells.MapPoints(cols, rows, np.concatenate([data.y_train, data.y_test]), correct,
                                      np.arange(len(X)) >= len(data.y_train))
         if self.ascii_only:
-            self._lines = [[Segment(line)] for line in map_cells.ascii_lines(codes, points)]
+            self._lines = [[Segment(line, _PLAIN)] for line in map_cells.ascii_lines(codes, points)]
         else:
             self._lines = map_cells.colour_lines(codes, self._palette, points)
         b = data.box
@@ -105,4 +108,4 @@ class DecisionMap(Widget, can_focus=False):
     def render_line(self, y: int) -> Strip:
         if y < len(self._lines):
             return Strip(self._lines[y])
-        return Strip.blank(self.size.width)
+        return Strip.blank(self.size.width, _PLAIN)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select
 
@@ -35,16 +35,16 @@ class SettingField(Vertical):
 
     def compose(self) -> ComposeResult:
         s = self.setting
-        if isinstance(s.kind, kinds.Bool):
-            yield Checkbox(s.label, bool(self.initial), id=f"input-{s.name}")
-        else:
+        with Horizontal(classes="field-row"):
             yield Label(s.label, classes="field-label")
-            if isinstance(s.kind, kinds.Choice):
+            if isinstance(s.kind, kinds.Bool):
+                yield Checkbox("", bool(self.initial), id=f"input-{s.name}", compact=True)
+            elif isinstance(s.kind, kinds.Choice):
                 yield Select([(v, v) for v in s.kind.values], value=self.initial, allow_blank=False,
-                             id=f"input-{s.name}")
+                             id=f"input-{s.name}", compact=True)
             else:
                 yield Input(s.format(self.initial), placeholder=_placeholder(s), id=f"input-{s.name}",
-                            tooltip=f"{s.help}: {s.kind.describe()}")
+                            tooltip=f"{s.help}: {s.kind.describe()}", compact=True)
         yield Label("", classes="field-problem")
 
     def read(self) -> Any:
