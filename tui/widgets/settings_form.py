@@ -22,7 +22,7 @@ TITLES = {"data": "Data", "model": "Network", "training": "Training"}
 
 
 def _placeholder(setting: Setting) -> str:
-    return "dataset default" if setting.default is None else setting.format(setting.default)
+    return "default" if setting.default is None else setting.format(setting.default)
 
 
 class SettingField(Vertical):
