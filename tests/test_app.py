@@ -118,10 +118,10 @@ async def test_no_color_gives_an_ascii_map(tmp_path, monkeypatch):
     app = AnnclfApp(QUICK, output_dir=tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
         await ready(pilot)
-        game_map = app.query_one(DecisionMap)
-        await wait_until(pilot, lambda: game_map.data is not None)
-        assert game_map.ascii_only
-        text = "".join(seg.text for y in range(game_map.size.height) for seg in game_map.render_line(y))
+        decision_map = app.query_one(DecisionMap)
+        await wait_until(pilot, lambda: decision_map.data is not None)
+        assert decision_map.ascii_only
+        text = "".join(seg.text for y in range(decision_map.size.height) for seg in decision_map.render_line(y))
         assert "▀" not in text and any(c in text for c in "01X")
 
 

@@ -327,16 +327,16 @@ class AnnclfApp(App):
         curves.log_scale = not curves.log_scale
 
     def action_toggle_target(self) -> None:
-        game_map = self.query_one(DecisionMap)
+        decision_map = self.query_one(DecisionMap)
         session = self.link.session
         if session is not None and session.split.dataset.target is None:
             self.notify(f"{session.settings.dataset} has no exact target; the toy sets do", severity="warning")
             return
-        game_map.show_target = not game_map.show_target
+        decision_map.show_target = not decision_map.show_target
 
     def action_toggle_ascii(self) -> None:
-        game_map = self.query_one(DecisionMap)
-        game_map.ascii_only = not game_map.ascii_only
+        decision_map = self.query_one(DecisionMap)
+        decision_map.ascii_only = not decision_map.ascii_only
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

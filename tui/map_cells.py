@@ -37,22 +37,30 @@ class MapPoints:
     test: np.ndarray  # True for held-out points
 
 
-def pixel_codes(probabilities: np.ndarray, target: np.ndarray | None = None) -> np.ndarray:
-    """(H, W, K) probabilities to (H, W) codes: class·SHADES + shade, or BOUNDARY / TARGET."""
-    k = probabilities.shape[2]
-    winner = probabilities.argmax(axis=2)
-    confidence = (probabilities.max(axis=2) - 1 / k) / (1 - 1 / k)
-    shade = np.clip((confidence * SHADES).astype(int), 0, SHADES - 1)
-    codes = winner * SHADES + shade
-    edge = np.zeros_like(winner, dtype=bool)
-    edge[:, 1:] |= winner[:, 1:] != winner[:, :-1]
-    edge[1:, :] |= winner[1:, :] != winner[:-1, :]
-    codes[edge] = BOUNDARY
+def _edges(labels: np.ndarray) -> np.ndarray:
+    """Pixels whose label differs from the one to their left or above."""
+    edge = np.zeros(labels.shape, dtype=bool)
+    edge[:, 1:] |= labels[:, 1:] != labels[:, :-1]
+    edge[1:, :] |= labels[1:, :] != labels[:-1, :]
+    return edge
+
+
+def pixel_codes(probabilities: np.ndarray | None, shape: tuple[int, int],
+                target: np.ndarray | None = None) -> np.ndarray:
+    """(H, W, K) probabilities to (H, W) codes: class·SHADES + shade, or BOUNDARY / TARGET.
+
+    Without probabilities (no model yet) the plane is blank: class 0 at its faintest shade.
+    """
+    if probabilities is None:
+        codes = np.zeros(shape, dtype=int)
+    else:
+        k = probabilities.shape[2]
+        winner = probabilities.argmax(axis=2)
+        confidence = (probabilities.max(axis=2) - 1 / k) / (1 - 1 / k)
+        codes = winner * SHADES + np.clip((confidence * SHADES).astype(int), 0, SHADES - 1)
+        codes[_edges(winner)] = BOUNDARY
     if target is not None:
-        true_edge = np.zeros_like(edge)
-        true_edge[:, 1:] |= target[:, 1:] != target[:, :-1]
-        true_edge[1:, :] |= target[1:, :] != target[:-1, :]
-        codes[true_edge] = TARGET
+        codes[_edges(target)] = TARGET
     return codes
 
 

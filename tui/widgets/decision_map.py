@@ -48,6 +48,15 @@ class DecisionMap(Widget, can_focus=False):
         self._lines: list = []
         self._palette = map_cells.Palette(dark=True)
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda theme: self._use_theme(theme.dark))
+        self._use_theme(self.app.current_theme.dark)
+
+    def _use_theme(self, dark: bool) -> None:
+        # one palette per theme: its style cache is what keeps a map update cheap
+        self._palette = map_cells.Palette(dark=dark)
+        self._rebuild()
+
     def on_resize(self) -> None:
         self.post_message(self.Resized(self.size.width, self.size.height))
         self._rebuild()
@@ -65,7 +74,6 @@ class DecisionMap(Widget, can_focus=False):
     def _rebuild(self) -> None:
         width, height = self.size.width, self.size.height
         data = self.data
-        self._palette = map_cells.Palette(dark=self.app.current_theme.dark if self.is_mounted else True)
         if data is None or width == 0 or height == 0:
             self._lines = []
             self.refresh()
@@ -93,17 +101,9 @@ class DecisionMap(Widget, can_focus=False):
 
             target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
         probs = data.probabilities
-        if probs is None or probs.shape[:2] != (2 * height, width):
-            # no model yet, or a grid of another size still on its way: a blank plane under the points
-            k = max(len(data.class_names), 2)
-            probs = np.full((2 * height, width, k), 1 / k, dtype=np.float32)
-            probs[..., 0] += 1e-6
-            codes = np.zeros((2 * height, width), dtype=int)
-            if target is not None:
-                codes = map_cells.pixel_codes(probs, target)
-                codes[codes >= 0] = 0
-            return codes
-        return map_cells.pixel_codes(probs, target)
+        if probs is not None and probs.shape[:2] != (2 * height, width):
+            probs = None  # a grid of the old size while the new one is on its way: show the points alone
+        return map_cells.pixel_codes(probs, (2 * height, width), target)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._lines):
