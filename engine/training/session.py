@@ -127,6 +127,11 @@ class TrainingSession:
     def _copy_state(self) -> dict:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
+    def _remember_good_state(self) -> None:
+        """Copy the weights into buffers made once: this runs every epoch, so it allocates nothing."""
+        for name, value in self.model.state_dict().items():
+            self._good_state[name].copy_(value)
+
     def _restore(self, state: dict) -> None:
         self.model.load_state_dict(state)
 
@@ -250,7 +255,7 @@ class TrainingSession:
                 outcome = self._diverged(epoch, lr)
                 break
             self.history.records.append(record)
-            self._good_state = self._copy_state()
+            self._remember_good_state()
             self.schedule.observe(record.test_loss)
             self._emit(record, on_epoch)
             outcome = self._early_stopping(record)
@@ -274,7 +279,7 @@ class TrainingSession:
         if record.test_loss < self.best_loss:
             self.best_loss, self.best_epoch = record.test_loss, record.epoch
             if patience:
-                self._best_state = self._good_state
+                self._best_state = {k: v.clone() for k, v in self._good_state.items()}
             return None
         if patience and record.epoch - self.best_epoch >= patience and self._best_state is not None:
             self._restore(self._best_state)
