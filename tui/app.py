@@ -123,11 +123,14 @@ class AnnclfApp(App):
     def _session_built(self, session, grid) -> None:
         if self.link.running:
             return
+        self._adopt_session(session)
+        self._show_grid(grid)
+
+    def _adopt_session(self, session) -> None:
         self.link.session = session
         if session.device_notice:
             self.notify(session.device_notice, severity="warning", timeout=8)
         self.query_one(Curves).show([], [])
-        self._show_grid(grid)
         self._update_status()
 
     # ----- the map
@@ -177,34 +180,27 @@ class AnnclfApp(App):
         if not self.engine_ready:
             self.notify("PyTorch is still loading; try again in a moment", severity="warning")
             return
-        if self.link.needs_new_session(self.settings):
-            try:
-                self.link.session = self.link.build(self.settings)
-            except AnnclfError as error:
-                self.notify(str(error), severity="error")
-                return
+        self.link.running = True
+        self._train(self.settings, paused)
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _train(self, settings: Settings, paused: bool) -> None:
+        """Build a new session if the data or network changed (here, off the UI thread), then train."""
+        if self.link.needs_new_session(settings):
+            self.call_from_thread(self._adopt_session, self.link.build(settings))
         else:
-            try:
-                self.link.apply_training_changes(self.settings)
-            except AnnclfError as error:
-                self.notify(str(error), severity="error")
-                return
+            self.link.apply_training_changes(settings)
         session = self.link.session
         if session.history.epoch >= session.settings.epochs:
-            self.notify(f"All {session.settings.epochs} epochs are done: raise epochs to continue, or F8 to reset",
-                        severity="warning")
+            self.call_from_thread(self.notify, f"All {session.settings.epochs} epochs are done: raise epochs "
+                                  "to continue, or F8 to reset", severity="warning")
             return
         session.controls.rearm(paused=paused)
         if paused:
             session.controls.step()
         session.request_map(self._map_request(session))
-        self.link.running = True
         self._started, self._epochs_at_start = time.monotonic(), session.history.epoch
-        self._train(session)
-        self._update_status()
-
-    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
-    def _train(self, session) -> None:
         session.run()
         report = session.evaluate()
         self.call_from_thread(self._show_report, session, report)
