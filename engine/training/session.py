@@ -53,6 +53,7 @@ class Updates:
 
     records: list[EpochRecord] = field(default_factory=list)
     grid: DecisionGrid | None = None
+    report: dict[str, Evaluation] | None = None
     outcome: Outcome | None = None
 
 
@@ -108,6 +109,8 @@ class TrainingSession:
         self._feed: queue.SimpleQueue = queue.SimpleQueue()
         self._map_request: MapRequest | None = None
         self._map_due = 0.0
+        self._report_wanted = False
+        self._report_due = 0.0
 
     # ----- construction helpers
     @staticmethod
@@ -148,6 +151,8 @@ class TrainingSession:
                 updates.records.append(item)
             elif isinstance(item, DecisionGrid):
                 updates.grid = item
+            elif isinstance(item, dict):
+                updates.report = item
             else:
                 updates.outcome = item
 
@@ -155,6 +160,11 @@ class TrainingSession:
         """Ask for decision-map grids while training (computed here, between epochs, throttled)."""
         self._map_request = request
         self._map_due = 0.0
+
+    def request_report(self, wanted: bool) -> None:
+        """Ask for the classification report while training (computed here, between epochs, throttled)."""
+        self._report_wanted = wanted
+        self._report_due = 0.0
 
     def decision_grid(self, request: MapRequest) -> DecisionGrid:
         """Call from the thread that trains (or while it is idle): it reads the weights."""
@@ -224,17 +234,25 @@ class TrainingSession:
         # the map may lag, training may not: wide nets make the map expensive, so it comes less often
         self._map_due = time.monotonic() + max(0.15, 5 * cost)
 
+    def _maybe_report(self) -> None:
+        if not self._report_wanted or time.monotonic() < self._report_due:
+            return
+        started = time.monotonic()
+        self._feed.put(self.evaluate())
+        # a report a second is current enough to read; a large dataset makes it rarer still
+        self._report_due = time.monotonic() + max(1.0, 10 * (time.monotonic() - started))
+
     def run(self, on_epoch: Callable[[EpochRecord], None] | None = None) -> Outcome:
         """Train until `settings.epochs` (in all), early stopping, divergence or a stop."""
         _use_threads(self.flops_per_epoch)
         s = self.settings
         n_train, n_test = len(self.y_train), len(self.y_test)
-        started = time.perf_counter()
         outcome = None
         while self.history.epoch < s.epochs and outcome is None:
             if not self.controls.wait_for_next_epoch():
                 outcome = Outcome(CANCELLED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
                 break
+            started = time.perf_counter()  # after the wait: time spent paused is not training time
             epoch = self.history.epoch + 1
             lr = self.schedule.at(epoch)
             self.step.set_lr(lr)
@@ -257,10 +275,11 @@ class TrainingSession:
             self.history.records.append(record)
             self._remember_good_state()
             self.schedule.observe(record.test_loss)
-            self._emit(record, on_epoch)
             outcome = self._early_stopping(record)
+            self.seconds += time.perf_counter() - started
+            self._emit(record, on_epoch)
             self._maybe_map()
-        self.seconds += time.perf_counter() - started
+            self._maybe_report()
         outcome = outcome or Outcome(COMPLETED, self.history.epoch, f"completed {self.history.epoch} epochs")
         self._maybe_map(force=True)
         self._feed.put(outcome)
