@@ -9,20 +9,9 @@ from tui.screens.help import HelpScreen
 from tui.widgets.curves import Curves
 from tui.widgets.decision_map import DecisionMap
 
+from pilot_helpers import ready, shown_text, wait_until
+
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=200, device="cpu")
-
-
-async def wait_until(pilot, condition, tries=600):
-    """Let the app run until `condition()` holds (training happens in a thread)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app never reached the expected state")
-
-
-async def ready(pilot):
-    await wait_until(pilot, lambda: pilot.app.link.session is not None)
 
 
 def status(app) -> str:
@@ -142,3 +131,32 @@ async def test_ctrl_s_saves_a_checkpoint_and_settings(tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert len(list(tmp_path.glob("*.pt"))) == 1 and len(list(tmp_path.glob("*.toml"))) == 1
+
+
+@pytest.mark.asyncio
+async def test_the_report_stays_current_while_training(tmp_path):
+    app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: len(app.query(Input)) > 0)
+        app.query_one("#input-lr", Input).focus()
+        await pilot.press("escape")  # leaves the field: letter keys act again
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: app.link.session.history.epoch > 5)
+        await pilot.press("r")
+        assert app.query_one("#input-lr", Input).value == "0.01"  # the r went to the app, not the field
+        body = app.query_one("#report-body", Static)
+        await wait_until(pilot, lambda: "precision" in shown_text(body))
+        first = shown_text(body)
+        await wait_until(pilot, lambda: shown_text(body) != first)  # a newer report replaced it
+        assert app.link.running
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: not app.link.running)
+
+
+def test_the_help_lists_every_key_of_the_app():
+    from tui.screens.help import GLOBAL_KEYS, LETTER_KEYS
+
+    listed = {part.strip().lower() for key, _ in GLOBAL_KEYS + LETTER_KEYS for part in key.split("/")}
+    bound = {b.key for b in AnnclfApp.BINDINGS} | {"ctrl+p"}
+    assert bound == listed

@@ -10,6 +10,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +31,9 @@ class AnnclfApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "annclf-tui"
     COMMANDS = App.COMMANDS | {AppCommands}
+    # no field takes focus at start: the letter keys work at once, Tab enters the form, and the first
+    # frame comes sooner (focusing restyles every ancestor of the field)
+    AUTO_FOCUS = None
     BINDINGS = [
         Binding("f5", "start_pause", "Start/Pause", priority=True),
         Binding("f6", "step", "Step", priority=True),
@@ -40,6 +44,7 @@ class AnnclfApp(App):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("f12", "screenshot_svg", "Screenshot", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("escape", "leave_field", "Leave field", show=False),
         Binding("l", "toggle_log", "Log scale", show=False),
         Binding("t", "toggle_target", "Target", show=False),
         Binding("a", "toggle_ascii", "ASCII map", show=False),
@@ -57,32 +62,46 @@ class AnnclfApp(App):
         self.engine_ready = False
         self._map_size = (0, 0)
         self._rebuild_due: float | None = None
-        self._started = 0.0
+        self._seconds_at_start = 0.0
+        self._status_shown = ""
         self._epochs_at_start = 0
 
     # ----- layout
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield SettingsForm(self.initial, id="settings")
-            with TabbedContent(initial="train", id="views"):
-                with TabPane("Training", id="train"):
-                    with Vertical(id="train-view"):
-                        yield DecisionMap(id="map")
-                        yield Curves(id="curves")
-                with TabPane("Report", id="report"):
-                    with VerticalScroll(id="report-scroll"):
-                        yield Static("Train a model (F5) to see its report.", id="report-body")
-        yield Static("loading PyTorch and scikit-learn…", id="status")
+            # the form is a few hundred widgets: it is mounted just after the first frame, in a column
+            # already its size, so the app shows at once and nothing moves when the form arrives
+            with Vertical(id="settings-column"):
+                yield Lazy(SettingsForm(self.initial, id="settings"))
+            # the status line stays in this column: a line spanning the screen would make every live
+            # update redraw the form beside it too (Textual repaints the box around what changed)
+            with Vertical(id="right"):
+                with TabbedContent(initial="train", id="views"):
+                    with TabPane("Training", id="train"):
+                        with Vertical(id="train-view"):
+                            yield DecisionMap(id="map")
+                            yield Curves(id="curves")
+                    with TabPane("Report", id="report"):
+                        with VerticalScroll(id="report-scroll"):
+                            yield Static("Train a model (F5) to see its report.", id="report-body")
+                yield Static("loading PyTorch and scikit-learn…", id="status")
         yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.",
                      id="too-small")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#map", DecisionMap).border_title = "decision map"
+        # held, not queried: the timer may tick while the screen is being torn down at exit
+        self.map = self.query_one(DecisionMap)
+        self.curves = self.query_one(Curves)
+        self.status = self.query_one("#status", Static)
+        self.report_body = self.query_one("#report-body", Static)
+        self.views = self.query_one(TabbedContent)
+        self.map.border_title = "decision map"
         if os.environ.get("NO_COLOR"):
-            self.query_one("#map", DecisionMap).ascii_only = True
+            self.map.ascii_only = True
         self.set_interval(0.1, self._tick)
-        self._load_engine()
+        # torch's import holds the GIL for a second: start it once the first frame is on the screen
+        self.call_after_refresh(self._load_engine)
 
     def on_resize(self) -> None:
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
@@ -130,7 +149,7 @@ class AnnclfApp(App):
         self.link.session = session
         if session.device_notice:
             self.notify(session.device_notice, severity="warning", timeout=8)
-        self.query_one(Curves).show([], [])
+        self.curves.show([], [], now=True)
         self._update_status()
 
     # ----- the map
@@ -163,7 +182,7 @@ class AnnclfApp(App):
         if session is None:
             return
         split = session.split
-        self.query_one(DecisionMap).show(MapData(
+        self.map.show(MapData(
             box=grid.box if grid is not None else self._map_request(session).box,
             probabilities=grid.probabilities if grid is not None else None,
             X_train=split.X_train, y_train=split.y_train, X_test=split.X_test, y_test=split.y_test,
@@ -200,7 +219,8 @@ class AnnclfApp(App):
         if paused:
             session.controls.step()
         session.request_map(self._map_request(session))
-        self._started, self._epochs_at_start = time.monotonic(), session.history.epoch
+        session.request_report(self._report_visible)
+        self._seconds_at_start, self._epochs_at_start = session.seconds, session.history.epoch
         session.run()
         report = session.evaluate()
         self.call_from_thread(self._show_report, session, report)
@@ -216,61 +236,72 @@ class AnnclfApp(App):
         elif event.worker.group == "train" and event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
             self.link.running = False
             self._update_status()
+            self._refresh_grid()  # the map may have been resized as the run ended, after its last grid
 
     def _tick(self) -> None:
         """About ten times a second: take what the trainer produced and show it."""
+        if not self.is_running:  # the timer can fire once more while the app is being torn down
+            return
         self._rebuild_if_needed()
         session = self.link.session
         if session is None:
             return
         updates = session.drain()
         if updates.records:
-            self.query_one(Curves).show(session.history.records, session.history.marks)
+            self.curves.show(session.history.records, session.history.marks)
         if updates.grid is not None:
             self._show_grid(updates.grid)
+        if updates.report is not None:
+            self._show_report(session, updates.report)
         if updates.outcome is not None:
             outcome = updates.outcome
             severity = {"diverged": "error", "cancelled": "warning"}.get(outcome.reason, "information")
             self.notify(outcome.message, title=outcome.reason.replace("_", " "), severity=severity,
                         timeout=10 if outcome.reason == "diverged" else 4)
-            self.query_one(Curves).show(session.history.records, session.history.marks)
+            self.curves.show(session.history.records, session.history.marks, now=True)
         if updates.records or updates.outcome:
             self._update_status()
 
     def _show_report(self, session, report) -> None:
         from .report_tables import confusion_table, report_table
         from rich.console import Group
+        from rich.text import Text
 
         parts = []
         for name in ("train", "test"):
             ev = report[name].as_dict()
-            parts += [report_table(name, ev), confusion_table(name, session.class_names, ev["confusion_matrix"])]
-        self.query_one("#report-body", Static).update(Group(*parts))
+            parts += [report_table(name, ev), Text(""),
+                      confusion_table(name, session.class_names, ev["confusion_matrix"]), Text("")]
+        self.report_body.update(Group(*parts))
 
     def _update_status(self) -> None:
-        status = self.query_one("#status", Static)
+        text = self._status_text()
+        if text == self._status_shown:
+            return
+        # a relayout of every widget per update would cost the trainer; only a change between one line
+        # and two (the status wraps in a narrow terminal) needs one
+        width = max(self.status.size.width - 2, 1)
+        layout = (len(text) > width) != (len(self._status_shown) > width)
+        self._status_shown = text
+        self.status.update(text, layout=layout)
+
+    def _status_text(self) -> str:
         session = self.link.session
         if not self.engine_ready:
-            status.update("loading PyTorch and scikit-learn…")
-            return
+            return "loading PyTorch and scikit-learn…"
         if self.settings is None:
             name = next(iter(self.problems))
-            status.update(f"[b red]settings:[/] {name}: {self.problems[name]}")
-            return
+            return f"[b red]settings:[/] {name}: {self.problems[name]}"
         if session is None:
-            status.update("preparing the data…")
-            return
+            return "preparing the data…"
         epoch, total = session.history.epoch, session.settings.epochs
         state = "running" if self.link.running and not session.controls.paused else (
             "paused" if self.link.running else "ready")
         rate = ""
-        if self.link.running:
-            elapsed = max(time.monotonic() - self._started, 1e-6)
-            rate = f" · {(epoch - self._epochs_at_start) / elapsed:,.0f} epochs/s"
-        last = session.history.records[-1] if session.history.records else None
-        acc = f" · test acc {last.test_accuracy:.1%} · loss {last.train_loss:.4f}" if last else ""
-        status.update(f"epoch {epoch}/{total}{rate} · {session.seconds:.1f} s · {session.device.type} · "
-                      f"{state}{acc}")
+        trained = session.seconds - self._seconds_at_start  # training time of this run, pauses left out
+        if self.link.running and trained > 0:
+            rate = f" · {(epoch - self._epochs_at_start) / trained:,.0f} epochs/s"
+        return f"epoch {epoch}/{total}{rate} · {session.seconds:.1f} s · {session.device.type} · {state}"
 
     # ----- actions
     def action_start_pause(self) -> None:
@@ -309,7 +340,7 @@ class AnnclfApp(App):
             return
         import random
 
-        form = self.query_one(SettingsForm)
+        form = self.form
         form.field("data_seed").write(random.randrange(2**31 - 1))
 
     def action_help(self) -> None:
@@ -318,12 +349,15 @@ class AnnclfApp(App):
         else:
             self.push_screen(HelpScreen())
 
+    def action_leave_field(self) -> None:
+        self.set_focus(None)
+
     def action_toggle_log(self) -> None:
-        curves = self.query_one(Curves)
+        curves = self.curves
         curves.log_scale = not curves.log_scale
 
     def action_toggle_target(self) -> None:
-        decision_map = self.query_one(DecisionMap)
+        decision_map = self.map
         session = self.link.session
         if session is not None and session.split.dataset.target is None:
             self.notify(f"{session.settings.dataset} has no exact target; the toy sets do", severity="warning")
@@ -331,12 +365,23 @@ class AnnclfApp(App):
         decision_map.show_target = not decision_map.show_target
 
     def action_toggle_ascii(self) -> None:
-        decision_map = self.query_one(DecisionMap)
+        decision_map = self.map
         decision_map.ascii_only = not decision_map.ascii_only
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        if tab == "report" and self.link.session is not None and not self.link.running:
+        self.views.active = tab
+
+    @property
+    def _report_visible(self) -> bool:
+        return self.views.active == "report"
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        session = self.link.session
+        if session is None:
+            return
+        if self.link.running:  # kept current while training, only while someone looks at it
+            session.request_report(self._report_visible)
+        elif self._report_visible:
             self._report_now()
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
@@ -368,12 +413,19 @@ class AnnclfApp(App):
         self.notify(f"Screenshot saved: {path}", title="screenshot")
 
     async def action_quit(self) -> None:
-        if self.link.session is not None:
-            self.link.session.controls.stop()
         self.exit()
 
+    def on_unmount(self) -> None:
+        # however the app ends (quit, an error, a test), the training thread must not outlive it
+        if self.link.session is not None:
+            self.link.session.controls.stop()
+
+    @property
+    def form(self) -> SettingsForm:
+        return self.query_one(SettingsForm)
+
     def choose_dataset(self, name: str) -> None:
-        self.query_one(SettingsForm).field("dataset").write(name)
+        self.form.field("dataset").write(name)
 
     def apply_preset(self, settings: Settings) -> None:
-        self.query_one(SettingsForm).load(settings)
+        self.form.load(settings)

@@ -71,7 +71,7 @@ def _run_with_progress(session, console: Console):
         return session.run(on_epoch=update)
 
 
-def _write_outputs(args, session, outcome, results: dict) -> None:
+def _write_outputs(args, session, results: dict) -> None:
     from engine.checkpoint import save_checkpoint
     from engine.config_file import save_settings
     from engine.exports import write_json, write_metrics_csv
@@ -118,7 +118,7 @@ def train(args: argparse.Namespace) -> int:
     console.print(confusion_table("test", session.class_names, data["final"]["test"]["confusion_matrix"]))
     console.print(f"{outcome.message} in {session.seconds:.1f} s", highlight=False)
     try:
-        _write_outputs(args, session, outcome, data)
+        _write_outputs(args, session, data)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_FAILED)
     if outcome.reason == "diverged":

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.table import Table
+
+# Light rules and no outer padding: the report must fit beside the settings in an 80-column terminal.
+STYLE = dict(title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
+             collapse_padding=True)
 
 
 def report_table(title: str, evaluation: dict) -> Table:
     table = Table(title=f"{title}: accuracy {evaluation['accuracy']:.1%}, loss {evaluation['loss']:.4f}",
-                  title_justify="left")
+                  **STYLE)
     table.add_column("class")
     for column in ("precision", "recall", "f1", "support"):
         table.add_column(column, justify="right")
     report = evaluation["report"]
     rows = list(report["classes"].items())
-    for i, (name, row) in enumerate(rows + [("macro avg", report["macro avg"]),
-                                            ("weighted avg", report["weighted avg"])]):
+    for i, (name, row) in enumerate(rows + [("macro", report["macro avg"]),
+                                            ("weighted", report["weighted avg"])]):
         table.add_row(name, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
                       str(row["support"]), end_section=i == len(rows) - 1)
     return table
 
 
 def confusion_table(title: str, class_names: list[str], matrix: list[list[int]]) -> Table:
-    table = Table(title=f"{title} confusion matrix", title_justify="left")
+    table = Table(title=f"{title} confusion matrix", **STYLE)
     table.add_column("true \\ predicted")
     for name in class_names:
         table.add_column(name, justify="right")

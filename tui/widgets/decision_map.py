@@ -33,6 +33,34 @@ class MapData:
     class_names: tuple = ()
 
 
+def build_lines(data: MapData, width: int, height: int, palette: map_cells.Palette, ascii_only: bool,
+                show_target: bool) -> list[list[Segment]]:
+    """The segments of each line of a `width`×`height`-cell map."""
+    codes = _codes(data, width, height, show_target)
+    X = np.concatenate([data.X_train, data.X_test])
+    cols, rows = map_cells.place_points(X, data.box, width, height)
+    correct = np.concatenate([
+        data.train_correct if data.train_correct is not None else np.ones(len(data.y_train), bool),
+        data.test_correct if data.test_correct is not None else np.ones(len(data.y_test), bool)])
+    points = map_cells.MapPoints(cols, rows, np.concatenate([data.y_train, data.y_test]), correct,
+                                 np.arange(len(X)) >= len(data.y_train))
+    if ascii_only:
+        return [[Segment(line, _PLAIN)] for line in map_cells.ascii_lines(codes, points)]
+    return map_cells.colour_lines(codes, palette, points)
+
+
+def _codes(data: MapData, width: int, height: int, show_target: bool) -> np.ndarray:
+    target = None
+    if show_target and data.target is not None:
+        from engine.decision_map import grid_points
+
+        target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
+    probs = data.probabilities
+    if probs is not None and probs.shape[:2] != (2 * height, width):
+        probs = None  # a grid of the old size while the new one is on its way: show the points alone
+    return map_cells.pixel_codes(probs, (2 * height, width), target)
+
+
 class DecisionMap(Widget, can_focus=False):
     ascii_only: reactive[bool] = reactive(False)
     show_target: reactive[bool] = reactive(False)
@@ -76,34 +104,11 @@ class DecisionMap(Widget, can_focus=False):
         data = self.data
         if data is None or width == 0 or height == 0:
             self._lines = []
-            self.refresh()
-            return
-        codes = self._codes(data, width, height)
-        X = np.concatenate([data.X_train, data.X_test])
-        cols, rows = map_cells.place_points(X, data.box, width, height)
-        correct = np.concatenate([
-            data.train_correct if data.train_correct is not None else np.ones(len(data.y_train), bool),
-            data.test_correct if data.test_correct is not None else np.ones(len(data.y_test), bool)])
-        points = map_cells.MapPoints(cols, rows, np.concatenate([data.y_train, data.y_test]), correct,
-                                     np.arange(len(X)) >= len(data.y_train))
-        if self.ascii_only:
-            self._lines = [[Segment(line, _PLAIN)] for line in map_cells.ascii_lines(codes, points)]
         else:
-            self._lines = map_cells.colour_lines(codes, self._palette, points)
-        b = data.box
-        self.border_subtitle = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
+            self._lines = build_lines(data, width, height, self._palette, self.ascii_only, self.show_target)
+            b = data.box
+            self.border_subtitle = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
         self.refresh()
-
-    def _codes(self, data: MapData, width: int, height: int) -> np.ndarray:
-        target = None
-        if self.show_target and data.target is not None:
-            from engine.decision_map import grid_points
-
-            target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
-        probs = data.probabilities
-        if probs is not None and probs.shape[:2] != (2 * height, width):
-            probs = None  # a grid of the old size while the new one is on its way: show the points alone
-        return map_cells.pixel_codes(probs, (2 * height, width), target)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._lines):

@@ -32,6 +32,7 @@ class SettingField(Vertical):
         super().__init__(id=f"field-{setting.name}", classes="setting-field")
         self.setting = setting
         self.initial = value
+        self._problem: str | None = None
 
     def compose(self) -> ComposeResult:
         s = self.setting
@@ -47,9 +48,13 @@ class SettingField(Vertical):
                             tooltip=f"{s.help}: {s.kind.describe()}", compact=True)
         yield Label("", classes="field-problem")
 
+    @property
+    def editor(self) -> Input | Select | Checkbox:
+        return self.query_one(f"#input-{self.setting.name}")
+
     def read(self) -> Any:
         """The typed value (None for an empty optional field); SettingError if it is refused."""
-        editor = self.query_one(f"#input-{self.setting.name}")
+        editor = self.editor
         if isinstance(editor, Checkbox):
             return editor.value
         if isinstance(editor, Select):
@@ -62,13 +67,16 @@ class SettingField(Vertical):
         return self.setting.parse(text)
 
     def write(self, value: Any) -> None:
-        editor = self.query_one(f"#input-{self.setting.name}")
+        editor = self.editor
         if isinstance(editor, Input):
             editor.value = self.setting.format(value)
         else:
             editor.value = value
 
     def show_problem(self, problem: str | None) -> None:
+        if problem == self._problem:  # a restyle per field per keystroke is what made typing lag
+            return
+        self._problem = problem
         label = self.query_one(".field-problem", Label)
         label.update(problem or "")
         label.display = bool(problem)
@@ -77,6 +85,8 @@ class SettingField(Vertical):
 
 class SettingsForm(VerticalScroll):
     """Posts `Changed` with valid Settings, or with the problems found, after every edit."""
+
+    can_focus = False  # Tab goes straight to the fields; the form scrolls to follow the focus
 
     class Changed(Message):
         def __init__(self, settings: Settings | None, problems: dict[str, str]):
@@ -87,6 +97,8 @@ class SettingsForm(VerticalScroll):
     def __init__(self, settings: Settings, **kwargs):
         super().__init__(**kwargs)
         self._initial = settings
+        self._fields: list[SettingField] = []
+        self._check_due = False
 
     def compose(self) -> ComposeResult:
         for section in SECTIONS:
@@ -96,10 +108,11 @@ class SettingsForm(VerticalScroll):
                         yield SettingField(setting, getattr(self._initial, setting.name))
 
     def on_mount(self) -> None:
+        self._fields = list(self.query(SettingField))
         self._show_applicable(self._initial.dataset)
 
     def fields(self) -> list[SettingField]:
-        return list(self.query(SettingField))
+        return self._fields
 
     def field(self, name: str) -> SettingField:
         return self.query_one(f"#field-{name}", SettingField)
@@ -108,7 +121,9 @@ class SettingsForm(VerticalScroll):
         if dataset not in CATALOG:
             return
         for f in self.fields():
-            f.display = f.setting.applies_to(dataset)
+            shown = f.setting.applies_to(dataset)
+            if f.display != shown:
+                f.display = shown
 
     def load(self, settings: Settings) -> None:
         """Put `settings` into the fields (a config, a preset, a checkpoint)."""
@@ -134,14 +149,24 @@ class SettingsForm(VerticalScroll):
         self.post_message(self.Changed(settings, problems))
         return settings, problems
 
+    def _check_soon(self) -> None:
+        """One check for a burst of changes (a preset or a config writes every field at once)."""
+        if not self._check_due:
+            self._check_due = True
+            self.call_later(self._check_now)
+
+    def _check_now(self) -> None:
+        self._check_due = False
+        self.check()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.check()
+        self._check_soon()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self.check()
+        self._check_soon()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.check()
+        self._check_soon()
