@@ -1,0 +1,85 @@
+"""What the main screens look like at 80×24 and 120×40, compared with reviewed SVG snapshots.
+
+Update them after an intended change of the UI with `pytest tests/test_snapshots.py --snapshot-update`,
+and look at the report it writes before committing.
+"""
+
+import pytest
+from textual.widgets import Input, Static
+
+from engine import Settings
+from tui.app import AnnclfApp
+
+from pilot_helpers import shown_text, wait_until
+
+SIZES = [(80, 24), (120, 40)]
+CIRCLES = Settings(dataset="circles", samples=400, hidden=[8, 8], epochs=150, lr=0.03, device="cpu")
+
+
+def map_settled(app) -> bool:
+    """The map shows a model's grid made for its current size (not one from before a resize)."""
+    data, size = app.map.data, app.map.size
+    return (data is not None and data.probabilities is not None
+            and data.probabilities.shape[:2] == (2 * size.height, size.width))
+
+
+async def steady(pilot) -> None:
+    """No blinking cursor, no toast and no wall-clock time on the screen: the same picture every run."""
+    app = pilot.app
+    await wait_until(pilot, lambda: len(app.query(Input)) > 0)  # the form arrives after the first frame
+    for field in app.query(Input):
+        field.cursor_blink = False
+    app.clear_notifications()
+    if app.link.session is not None:
+        app.link.session.seconds = 1.0
+    app._update_status()
+    await pilot.pause()
+
+
+async def trained(pilot) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: app.link.session is not None and app.query_one("#map").data is not None)
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: not app.link.running and app.link.session.history.epoch == CIRCLES.epochs)
+    await wait_until(pilot, lambda: len(app.curves.records) == CIRCLES.epochs and map_settled(app))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ready_to_train(snap_compare, size):
+    async def before(pilot):
+        await wait_until(pilot, lambda: map_settled(pilot.app))
+        await steady(pilot)
+
+    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_after_training(snap_compare, size):
+    async def before(pilot):
+        await trained(pilot)
+        await steady(pilot)
+
+    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_report(snap_compare, size):
+    async def before(pilot):
+        await trained(pilot)
+        pilot.app.set_focus(None)
+        await pilot.press("r")
+        body = pilot.app.query_one("#report-body", Static)
+        await wait_until(pilot, lambda: "precision" in shown_text(body))
+        await steady(pilot)
+
+    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare, size):
+    async def before(pilot):
+        await wait_until(pilot, lambda: pilot.app.link.session is not None)
+        await pilot.press("f1")
+        await steady(pilot)
+
+    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
