@@ -189,6 +189,10 @@ class AnnclfApp(App):
             train_correct=grid.train_correct if grid is not None else None,
             test_correct=grid.test_correct if grid is not None else None,
             target=split.dataset.target, class_names=tuple(session.class_names)))
+        columns, rows = self._map_size
+        stale = grid is not None and grid.probabilities.shape[:2] != (2 * rows, columns)
+        if stale and columns and not self.link.running:
+            self._refresh_grid()  # a grid made before the last resize arrived after the run ended
 
     # ----- training
     def _start(self, paused: bool = False) -> None:
