@@ -42,6 +42,8 @@ async def trained(pilot) -> None:
     await pilot.press("f5")
     await wait_until(pilot, lambda: not app.link.running and app.link.session.history.epoch == CIRCLES.epochs)
     await wait_until(pilot, lambda: len(app.curves.records) == CIRCLES.epochs and map_settled(app))
+    # the run's outcome may be drained a tick after its last epoch: wait for its toast before clearing toasts
+    await wait_until(pilot, lambda: any("completed" in str(toast.render()) for toast in app.screen.query("Toast")))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
