@@ -37,6 +37,19 @@ async def test_an_invalid_setting_shows_its_reason_and_blocks_training(tmp_path)
 
 
 @pytest.mark.asyncio
+async def test_an_emptied_field_stands_for_the_default_its_placeholder_shows(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        field = app.query_one("#input-hidden", Input)
+        field.value = ""
+        await pilot.pause()
+        await wait_until(pilot, lambda: app.settings is not None and app.settings.hidden != QUICK.hidden)
+        assert app.settings.hidden == [int(n) for n in field.placeholder.split(",")]
+        assert str(app.query_one("#field-hidden .field-problem", Static).render()) == ""
+
+
+@pytest.mark.asyncio
 async def test_f5_trains_with_the_epoch_counter_and_curves_advancing(tmp_path):
     app = AnnclfApp(QUICK, output_dir=tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -69,6 +82,10 @@ async def test_pause_step_stop_and_reset(tmp_path):
         paused_at = session.history.epoch
         await pilot.pause(0.2)
         assert session.history.epoch == paused_at
+        await pilot.press("r")  # the report of the paused model, without another epoch
+        body = app.query_one("#report-body", Static)
+        await wait_until(pilot, lambda: "precision" in shown_text(body))
+        assert session.history.epoch == paused_at and "paused" in status(app)
         await pilot.press("f7")
         await wait_until(pilot, lambda: not app.link.running)
         await pilot.press("f8")

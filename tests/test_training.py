@@ -125,6 +125,27 @@ def test_pause_step_and_stop_from_another_thread(small):
     assert drained.outcome.reason == "cancelled"
 
 
+def test_a_paused_run_answers_map_and_report_requests_and_stays_paused(small):
+    from engine import MapRequest, data_box
+
+    session = TrainingSession(small.replace(epochs=100_000))
+    session.controls.pause()
+    worker = threading.Thread(target=session.run)
+    worker.start()
+    session.request_report(True)
+    session.request_map(MapRequest(data_box(session.split), 30, 12))
+    got = session.drain()
+    while got.report is None or got.grid is None:
+        worker.join(0.01)
+        more = session.drain()
+        got.report, got.grid = got.report or more.report, got.grid or more.grid
+    assert set(got.report) == {"train", "test"} and got.grid.probabilities.shape == (12, 30, 2)
+    assert session.history.epoch == 0 and worker.is_alive()
+    session.controls.stop()
+    worker.join(5)
+    assert not worker.is_alive() and session.history.epoch == 0
+
+
 def test_continue_with_a_new_learning_rate_is_marked(small):
     session = TrainingSession(small)
     session.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Callable
 
 
 class Controls:
@@ -13,6 +14,7 @@ class Controls:
         self._paused = paused
         self._stop = False
         self._steps = 0
+        self._wake = False
 
     @property
     def paused(self) -> bool:
@@ -48,13 +50,26 @@ class Controls:
         with self._lock:
             self._stop, self._paused, self._steps = False, paused, 0
 
-    def wait_for_next_epoch(self) -> bool:
-        """Block while paused; True when the next epoch may run, False when a stop was asked for."""
+    def wake(self) -> None:
+        """Have a paused loop serve its requests (a map after a resize, a report) and pause again."""
         with self._lock:
-            while self._paused and self._steps == 0 and not self._stop:
-                self._lock.wait()
-            if self._stop:
-                return False
-            if self._paused:
-                self._steps -= 1
-            return True
+            self._wake = True
+            self._lock.notify_all()
+
+    def wait_for_next_epoch(self, serve: Callable[[], None] | None = None) -> bool:
+        """Block while paused; True when the next epoch may run, False when a stop was asked for.
+
+        Woken while paused, it calls `serve` (outside the lock, so pause and stop never wait on it)."""
+        while True:
+            with self._lock:
+                while self._paused and self._steps == 0 and not self._stop and not self._wake:
+                    self._lock.wait()
+                woken, self._wake = self._wake, False
+                if self._stop:
+                    return False
+                if not self._paused or self._steps:
+                    if self._paused:
+                        self._steps -= 1
+                    return True
+            if woken and serve is not None:
+                serve()

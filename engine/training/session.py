@@ -157,14 +157,17 @@ class TrainingSession:
                 updates.outcome = item
 
     def request_map(self, request: MapRequest | None) -> None:
-        """Ask for decision-map grids while training (computed here, between epochs, throttled)."""
+        """Ask for decision-map grids while training (made between epochs, throttled, or at once if paused)."""
         self._map_request = request
         self._map_due = 0.0
+        self.controls.wake()
 
     def request_report(self, wanted: bool) -> None:
-        """Ask for the classification report while training (computed here, between epochs, throttled)."""
+        """Ask for the classification report while training (made between epochs, throttled, or at once if
+        paused)."""
         self._report_wanted = wanted
         self._report_due = 0.0
+        self.controls.wake()
 
     def decision_grid(self, request: MapRequest) -> DecisionGrid:
         """Call from the thread that trains (or while it is idle): it reads the weights."""
@@ -234,6 +237,10 @@ class TrainingSession:
         # the map may lag, training may not: wide nets make the map expensive, so it comes less often
         self._map_due = time.monotonic() + max(0.15, 5 * cost)
 
+    def _serve_requests(self) -> None:
+        self._maybe_map()
+        self._maybe_report()
+
     def _maybe_report(self) -> None:
         if not self._report_wanted or time.monotonic() < self._report_due:
             return
@@ -249,7 +256,7 @@ class TrainingSession:
         n_train, n_test = len(self.y_train), len(self.y_test)
         outcome = None
         while self.history.epoch < s.epochs and outcome is None:
-            if not self.controls.wait_for_next_epoch():
+            if not self.controls.wait_for_next_epoch(self._serve_requests):
                 outcome = Outcome(CANCELLED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
                 break
             started = time.perf_counter()  # after the wait: time spent paused is not training time

@@ -53,17 +53,15 @@ class SettingField(Vertical):
         return self.query_one(f"#input-{self.setting.name}")
 
     def read(self) -> Any:
-        """The typed value (None for an empty optional field); SettingError if it is refused."""
+        """The typed value (the default for an empty field); SettingError if it is refused."""
         editor = self.editor
         if isinstance(editor, Checkbox):
             return editor.value
         if isinstance(editor, Select):
             return editor.value
         text = editor.value.strip()
-        if not text and self.setting.default is None:
-            return None
         if not text:
-            raise SettingError(self.setting.name, "is empty: it takes " + self.setting.kind.describe())
+            return self.setting.default  # what the placeholder shows an empty field stands for
         return self.setting.parse(text)
 
     def write(self, value: Any) -> None:
