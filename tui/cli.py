@@ -6,6 +6,7 @@ Every settings flag is made from the engine's schema; nothing here names a setti
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any, NoReturn
 
@@ -101,5 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     return launch(settings)
 
 
-def entry_point() -> None:
-    sys.exit(main())
+def entry_point() -> NoReturn:
+    code = main()
+    # Every file is written and closed by now; the interpreter's teardown of torch, scikit-learn and the
+    # app's objects would hold the terminal for another second or two after ctrl+q.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
