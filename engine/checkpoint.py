@@ -13,19 +13,13 @@ import torch
 from .atomic import atomic_open
 from .errors import FileProblem, SettingError
 from .schema import SCHEMA, from_values
-from .training.history import History
 from .training.session import CONTINUABLE, TrainingSession
 
 FORMAT = "annclf-tui checkpoint"
 VERSION = 1
 
 
-def _cpu(state: dict) -> dict:
-    return {k: v.detach().cpu() for k, v in state.items()}
-
-
 def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
-    best = session._best_state
     payload = {
         "format": FORMAT,
         "version": VERSION,
@@ -34,14 +28,7 @@ def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
         "feature_names": list(session.dataset.feature_names),
         "input_shift": session.split.shift.tolist(),
         "input_scale": session.split.scale.tolist(),
-        "model": _cpu(session.model.state_dict()),
-        "optimizer": session.optimizer.state_dict(),
-        "schedule": session.schedule.state_dict(),
-        "best": {"epoch": session.best_epoch, "loss": session.best_loss,
-                 "state": _cpu(best) if best is not None else None},
-        "history": {"records": session.history.as_dicts(),
-                    "marks": [{"epoch": m.epoch, "note": m.note} for m in session.history.marks]},
-        "seconds": session.seconds,
+        **session.saved_state(),
     }
     with atomic_open(path, "wb") as handle:
         torch.save(payload, handle)
@@ -80,17 +67,8 @@ def load_checkpoint(path: str | os.PathLike, changes: dict | None = None) -> Tra
     if session.class_names != payload["class_names"] or session.dataset.feature_names != payload["feature_names"]:
         raise FileProblem(str(path), "its data can no longer be rebuilt the same way (classes or features differ)")
     try:
-        session.model.load_state_dict(payload["model"])
-        session.optimizer.load_state_dict(payload["optimizer"])
-    except (RuntimeError, ValueError, KeyError) as error:
+        session.restore_saved_state(payload)
+    except (RuntimeError, ValueError, KeyError, TypeError) as error:
         raise FileProblem(str(path), f"its weights do not fit the network of its settings ({error})") from None
-    session.schedule.load_state_dict(payload["schedule"])
-    best = payload["best"]
-    session.best_epoch, session.best_loss = best["epoch"], best["loss"]
-    if best["state"] is not None:
-        session._best_state = {k: v.to(session.device) for k, v in best["state"].items()}
-    session.history = History.from_dicts(payload["history"]["records"], payload["history"]["marks"])
-    session.seconds = payload["seconds"]
-    session._good_state = session._copy_state()
     session.change(**{k: v for k, v in changes.items() if k in CONTINUABLE})
     return session

@@ -27,8 +27,10 @@ from ..schema import Settings
 from ..errors import SettingError
 from .autograd_step import AutogradStep
 from .controls import Controls
+from .fast_step import FastStep
+from .flat_optimizer import FlatOptimizer
+from .flat_params import FlatParams
 from .history import EpochRecord, History, Mark
-from .optimizers import build_optimizer
 from .schedule import LearningRate
 from .seeds import DROPOUT, SHUFFLE, epoch_seed
 
@@ -98,14 +100,17 @@ class TrainingSession:
                                  s.dropout, s.init, s.init_seed).to(self.device)
         if s.dropout > 0:
             self.model.generator = torch.Generator(device=self.device)
+        self.params = FlatParams(self.model)
         self.history = History()
         self.controls = Controls()
         self.seconds = 0.0
         self.best_epoch = 0
         self.best_loss = math.inf
-        self._best_state: dict | None = None
-        self._good_state = self._copy_state()
-        self._build_optimizer()
+        self._best: torch.Tensor | None = None  # the weights of the best epoch, kept for early stopping
+        self._good = self.params.theta.clone()  # the weights of the last epoch with a finite loss
+        self.optimizer = FlatOptimizer(self.params, s)
+        self.step = self._make_step()
+        self.schedule = self._make_schedule()
         self._feed: queue.SimpleQueue = queue.SimpleQueue()
         self._map_request: MapRequest | None = None
         self._map_due = 0.0
@@ -121,22 +126,13 @@ class TrainingSession:
         batch = f"batch {s.batch_size:,}" if s.batch_size else "full batch"
         check_memory(estimate, device, f"hidden {hidden} on {rows:,} samples ({batch})")
 
-    def _build_optimizer(self) -> None:
+    def _make_step(self) -> FastStep | AutogradStep:
+        kind = FastStep if FastStep.supports(self.model) else AutogradStep
+        return kind(self.model, self.params, self.optimizer, self.settings.l1)
+
+    def _make_schedule(self) -> LearningRate:
         s = self.settings
-        self.optimizer = build_optimizer(self.model.parameters(), s)
-        self.step = AutogradStep(self.model, self.optimizer, s.l1)
-        self.schedule = LearningRate(s.lr, s.schedule, s.epochs, s.step_size, s.gamma, s.plateau_patience)
-
-    def _copy_state(self) -> dict:
-        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-
-    def _remember_good_state(self) -> None:
-        """Copy the weights into buffers made once: this runs every epoch, so it allocates nothing."""
-        for name, value in self.model.state_dict().items():
-            self._good_state[name].copy_(value)
-
-    def _restore(self, state: dict) -> None:
-        self.model.load_state_dict(state)
+        return LearningRate(s.lr, s.schedule, s.epochs, s.step_size, s.gamma, s.plateau_patience)
 
     # ----- what other threads call
     def drain(self) -> Updates:
@@ -197,30 +193,27 @@ class TrainingSession:
         if not changed:
             return
         self.settings = new
-        optimiser_state = self.optimizer.state_dict() if new.optimizer == old.optimizer else None
+        self.optimizer.configure(new)  # keeps its moments if the optimiser is the same
+        self.step.l1 = new.l1
         plateau = self.schedule.state_dict()
-        self._build_optimizer()
-        if optimiser_state is not None:
-            keep = {k: v for k, v in self.optimizer.param_groups[0].items() if k != "params"}
-            self.optimizer.load_state_dict(optimiser_state)
-            self.optimizer.param_groups[0].update(keep)
+        self.schedule = self._make_schedule()
         self.schedule.load_state_dict(plateau)
         note = ", ".join(f"{name} {getattr(old, name)} → {getattr(new, name)}" for name in changed)
         self.history.marks.append(Mark(self.history.epoch, note))
 
     # ----- the loop
-    def _batches(self, epoch: int) -> list[torch.Tensor] | None:
+    def _order(self, epoch: int) -> torch.Tensor | None:
+        """The epoch's shuffled order of the training rows, for mini-batches (None: full batch)."""
         size = self.settings.batch_size
         n = len(self.y_train)
         if size == 0 or size >= n:
             return None
         g = torch.Generator().manual_seed(epoch_seed(self.settings.shuffle_seed, epoch, SHUFFLE))
-        return list(torch.randperm(n, generator=g).to(self.device).split(size))
+        return torch.randperm(n, generator=g).to(self.device)
 
     @torch.no_grad()
     def _test_pass(self) -> tuple[torch.Tensor, torch.Tensor]:
-        self.model.eval()
-        return loss_sum_and_correct(self.model(self.X_test), self.y_test)
+        return loss_sum_and_correct(self.step.logits(self.X_test), self.y_test)
 
     def _emit(self, item, on_epoch: Callable[[EpochRecord], None] | None) -> None:
         self._feed.put(item)
@@ -265,10 +258,10 @@ class TrainingSession:
             self.step.set_lr(lr)
             if self.model.generator is not None:
                 self.model.generator.manual_seed(epoch_seed(s.init_seed, epoch, DROPOUT))
-            trained = self.step.epoch(self.X_train, self.y_train, self._batches(epoch),
+            trained = self.step.epoch(self.X_train, self.y_train, self._order(epoch), s.batch_size,
                                       lambda: self.controls.stop_requested)
             if trained is None:  # stopped mid-epoch: go back to where the last whole epoch left off
-                self._restore(self._good_state)
+                self.params.theta.copy_(self._good)
                 outcome = Outcome(CANCELLED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
                 break
             test_loss, test_correct = self._test_pass()
@@ -280,7 +273,7 @@ class TrainingSession:
                 outcome = self._diverged(epoch, lr)
                 break
             self.history.records.append(record)
-            self._remember_good_state()
+            self._good.copy_(self.params.theta)
             self.schedule.observe(record.test_loss)
             outcome = self._early_stopping(record)
             self.seconds += time.perf_counter() - started
@@ -293,8 +286,8 @@ class TrainingSession:
         return outcome
 
     def _diverged(self, epoch: int, lr: float) -> Outcome:
-        self._restore(self._good_state)
-        self._build_optimizer()  # its moments hold the non-finite values too
+        self.params.theta.copy_(self._good)
+        self.optimizer.reset()  # its moments hold the non-finite values too
         kept = epoch - 1
         return Outcome(DIVERGED, kept, f"the loss diverged (became NaN or infinite) at epoch {epoch}; "
                                        f"kept the weights of epoch {kept}. Try a lower learning rate "
@@ -305,15 +298,42 @@ class TrainingSession:
         if record.test_loss < self.best_loss:
             self.best_loss, self.best_epoch = record.test_loss, record.epoch
             if patience:
-                self._best_state = {k: v.clone() for k, v in self._good_state.items()}
+                self._best = self._good.clone() if self._best is None else self._best.copy_(self._good)
             return None
-        if patience and record.epoch - self.best_epoch >= patience and self._best_state is not None:
-            self._restore(self._best_state)
+        if patience and record.epoch - self.best_epoch >= patience and self._best is not None:
+            self.params.theta.copy_(self._best)
             self.history.marks.append(Mark(record.epoch, f"early stop: weights of epoch {self.best_epoch} restored"))
             return Outcome(EARLY_STOPPING, record.epoch,
                            f"early stopping at epoch {record.epoch}: no better test loss for {patience} "
                            f"epochs; restored the weights of epoch {self.best_epoch}")
         return None
+
+    # ----- checkpoints
+    def saved_state(self) -> dict:
+        """What a checkpoint keeps of the run besides its settings, on the CPU."""
+        cpu = lambda flat: {k: v.cpu() for k, v in self.params.as_state_dict(flat).items()}  # noqa: E731
+        return {
+            "model": cpu(self.params.theta),
+            "optimizer": self.optimizer.state_dict(),
+            "schedule": self.schedule.state_dict(),
+            "best": {"epoch": self.best_epoch, "loss": self.best_loss,
+                     "state": cpu(self._best) if self._best is not None else None},
+            "history": {"records": self.history.as_dicts(),
+                        "marks": [{"epoch": m.epoch, "note": m.note} for m in self.history.marks]},
+            "seconds": self.seconds,
+        }
+
+    def restore_saved_state(self, saved: dict) -> None:
+        """The inverse of saved_state(); KeyError or RuntimeError if the weights do not fit this network."""
+        self.params.theta.copy_(self.params.from_state_dict(saved["model"]))
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.schedule.load_state_dict(saved["schedule"])
+        best = saved["best"]
+        self.best_epoch, self.best_loss = best["epoch"], best["loss"]
+        self._best = self.params.from_state_dict(best["state"]) if best["state"] is not None else None
+        self.history = History.from_dicts(saved["history"]["records"], saved["history"]["marks"])
+        self.seconds = saved["seconds"]
+        self._good.copy_(self.params.theta)
 
     # ----- results
     def evaluate(self) -> dict[str, Evaluation]:
