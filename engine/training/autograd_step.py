@@ -32,7 +32,7 @@ class AutogradStep:
         return self.model(X)
 
     def epoch(self, X: torch.Tensor, y: torch.Tensor, order: torch.Tensor | None, batch_size: int,
-              should_stop: Callable[[], bool]) -> tuple[torch.Tensor, torch.Tensor] | None:
+              should_stop: Callable[[], bool], X_test: torch.Tensor, y_test: torch.Tensor) -> torch.Tensor | None:
         """As FastStep.epoch."""
         if order is not None:
             X, y = X[order], y[order]
@@ -56,4 +56,5 @@ class AutogradStep:
             self.optimizer.step()
             loss_total += loss_sum.detach()
             correct_total += correct
-        return loss_total, correct_total
+        test_loss, test_correct = loss_sum_and_correct(self.logits(X_test), y_test)
+        return torch.stack([loss_total, correct_total.to(X.dtype), test_loss, test_correct.to(X.dtype)])

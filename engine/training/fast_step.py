@@ -13,19 +13,28 @@ from typing import Callable
 import torch
 from torch.nn import functional as F
 
-from ..model import ACTIVATION_FUNCTIONS, MLP, loss_sum_and_correct
+from ..model import ACTIVATION_FUNCTIONS, MLP
 from .activation_grads import BACKWARD
+from .epoch_metrics import EpochMetrics
+
+# torch's own functions where torch.nn.functional adds a Python layer (a microsecond a call counts here)
+FORWARD = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 from .flat_optimizer import FlatOptimizer
 from .flat_params import FlatParams
 
 
 class FastStep:
+    """Activations are kept feature-major, (features, rows): small matrix products in that layout are
+    three to five times faster on the CPU than rows-first (800×10 by 10×10: 17 µs; 10×10 by 10×800: 3 µs)."""
+
     def __init__(self, model: MLP, params: FlatParams, optimizer: FlatOptimizer, l1: float):
         self.model, self.params, self.optimizer, self.l1 = model, params, optimizer, l1
-        self._forward = ACTIVATION_FUNCTIONS[model.activation]
+        self._forward = FORWARD.get(model.activation, ACTIVATION_FUNCTIONS[model.activation])
         self._backward = BACKWARD[model.activation]
+        self._bias_columns = [b.view(-1, 1) for b in params.biases]
+        self._columns: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # id(X) -> (X, X transposed)
         self._targets: tuple[torch.Tensor, torch.Tensor] | None = None  # (labels, what the loss compares with)
-        self._logits: torch.Tensor | None = None
+        self._metrics: EpochMetrics | None = None
 
     @staticmethod
     def supports(model: MLP) -> bool:
@@ -35,67 +44,90 @@ class FastStep:
         self.optimizer.set_lr(lr)
 
     def logits(self, X: torch.Tensor) -> torch.Tensor:
-        """The network's output without dropout (evaluation)."""
-        a = X
-        weights, biases = self.params.weights, self.params.biases
-        for W, b in zip(weights[:-1], biases[:-1]):
-            a = self._forward(torch.addmm(b, a, W.t()))
-        return torch.addmm(biases[-1], a, weights[-1].t())
+        """The network's output without dropout (evaluation), rows first like the module's."""
+        return self._output(self._feature_major(X)).t()
 
     def epoch(self, X: torch.Tensor, y: torch.Tensor, order: torch.Tensor | None, batch_size: int,
-              should_stop: Callable[[], bool]) -> tuple[torch.Tensor, torch.Tensor] | None:
+              should_stop: Callable[[], bool], X_test: torch.Tensor, y_test: torch.Tensor) -> torch.Tensor | None:
         """Train one epoch over the rows in `order` (all, in place, if None) in batches of `batch_size`
-        (0: one batch); (summed loss, right answers) on the device, or None if stopped midway."""
-        targets = self._targets_for(y)
+        (0: one batch), then pass the test set. [train loss sum, train right answers, test loss sum,
+        test right answers] on the device, or None if stopped midway."""
+        columns, targets = self._feature_major(X), self._targets_for(y)
+        metrics = self._metrics_for(y, y_test)
         if order is not None:
-            X, y, targets = X[order], y[order], targets[order]
-        n = len(y)
-        if self._logits is None or self._logits.shape[0] != n:
-            self._logits = torch.empty((n, targets.shape[1]), dtype=X.dtype, device=X.device)
-        size = batch_size or n
-        for start in range(0, n, size):
+            columns, targets = columns[:, order], targets[:, order]
+        metrics.follow_order(order)
+        n, logits = y.shape[0], metrics.train_logits
+        if not batch_size or batch_size >= n:
             if should_stop():
                 return None
-            stop = start + size
-            self._train_batch(X[start:stop], targets[start:stop], self._logits[start:stop])
-        return loss_sum_and_correct(self._logits, y)
+            self._train_batch(columns, targets, logits)
+        else:
+            for start in range(0, n, batch_size):
+                if should_stop():
+                    return None
+                stop = start + batch_size
+                self._train_batch(columns[:, start:stop], targets[:, start:stop], logits[:, start:stop])
+        self._output(self._feature_major(X_test), out=metrics.test_logits)
+        return metrics.sums()
+
+    def _output(self, a: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+        weights, biases = self.params.weights, self._bias_columns
+        for W, b in zip(weights[:-1], biases[:-1]):
+            a = self._forward(torch.addmm(b, W, a))
+        return torch.addmm(biases[-1], weights[-1], a, out=out)
+
+    def _metrics_for(self, y: torch.Tensor, y_test: torch.Tensor) -> EpochMetrics:
+        m = self._metrics
+        if m is None or m.y_train is not y or m.y_test is not y_test:
+            m = self._metrics = EpochMetrics(y, y_test, self.params.biases[-1].shape[0], self.params.theta.dtype)
+        return m
+
+    def _feature_major(self, X: torch.Tensor) -> torch.Tensor:
+        """X transposed (made once for each of the session's fixed tensors, the training and test sets)."""
+        kept = self._columns.get(id(X))
+        if kept is None or kept[0] is not X:
+            if len(self._columns) > 4:
+                self._columns.clear()
+            kept = self._columns[id(X)] = (X, X.t().contiguous())
+        return kept[1]
 
     def _targets_for(self, y: torch.Tensor) -> torch.Tensor:
-        """Labels as the output layer's gradient needs them: a float column (two classes) or one-hot rows."""
+        """Labels as the output layer's gradient needs them: a float row (two classes) or one-hot columns."""
         if self._targets is None or self._targets[0] is not y:
             outputs = self.params.biases[-1].shape[0]
             dtype = self.params.theta.dtype
-            t = y.to(dtype).unsqueeze(1) if outputs == 1 else F.one_hot(y, outputs).to(dtype)
+            t = y.to(dtype).unsqueeze(0) if outputs == 1 else F.one_hot(y, outputs).to(dtype).t().contiguous()
             self._targets = (y, t)
         return self._targets[1]
 
     def _train_batch(self, x: torch.Tensor, target: torch.Tensor, logits: torch.Tensor) -> None:
-        weights, biases = self.params.weights, self.params.biases
+        weights, biases = self.params.weights, self._bias_columns
         p = self.model.dropout
         inputs, pre, post, keeps = [x], [], [], []
         a = x
         for W, b in zip(weights[:-1], biases[:-1]):
-            z = torch.addmm(b, a, W.t())
+            z = torch.addmm(b, W, a)
             a = self._forward(z)
             pre.append(z)
             post.append(a)
-            if p > 0:  # the same draws, in the same order, as the module's forward
-                keep = torch.rand(a.shape, generator=self.model.generator, device=a.device) >= p
+            if p > 0:  # the module's draws, in its order and (rows, features) shape, transposed
+                keep = (torch.rand(a.shape[::-1], generator=self.model.generator, device=a.device) >= p).t()
                 keeps.append(keep)
                 a = a * keep / (1.0 - p)
             inputs.append(a)
-        torch.addmm(biases[-1], a, weights[-1].t(), out=logits)
+        torch.addmm(biases[-1], weights[-1], a, out=logits)
 
         # mean loss: sigmoid (or softmax) minus the target, over the batch size
-        g = torch.sigmoid(logits) if logits.shape[1] == 1 else torch.softmax(logits, dim=1)
-        g.sub_(target).mul_(1.0 / len(x))
+        g = torch.sigmoid(logits) if logits.shape[0] == 1 else torch.softmax(logits, dim=0)
+        g.sub_(target).mul_(1.0 / x.shape[1])
         weight_grads, bias_grads = self.params.weight_grads, self.params.bias_grads
         for i in range(len(weights) - 1, -1, -1):
-            torch.mm(g.t(), inputs[i], out=weight_grads[i])
-            torch.sum(g, 0, out=bias_grads[i])
+            torch.mm(g, inputs[i].t(), out=weight_grads[i])
+            torch.sum(g, 1, out=bias_grads[i])
             if i == 0:
                 break
-            g = torch.mm(g, weights[i])
+            g = torch.mm(weights[i].t(), g)
             if p > 0:
                 g = g * keeps[i - 1] / (1.0 - p)
             g = self._backward(g, pre[i - 1], post[i - 1])

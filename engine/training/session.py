@@ -22,7 +22,7 @@ from ..decision_map import Box, DecisionGrid, evaluate_grid
 from ..device import resolve_device
 from ..evaluation import Evaluation, evaluate
 from ..memory import check_memory, estimate_bytes
-from ..model import build_model, loss_sum_and_correct, parameter_count
+from ..model import build_model, parameter_count
 from ..schema import Settings
 from ..errors import SettingError
 from .autograd_step import AutogradStep
@@ -211,10 +211,6 @@ class TrainingSession:
         g = torch.Generator().manual_seed(epoch_seed(self.settings.shuffle_seed, epoch, SHUFFLE))
         return torch.randperm(n, generator=g).to(self.device)
 
-    @torch.no_grad()
-    def _test_pass(self) -> tuple[torch.Tensor, torch.Tensor]:
-        return loss_sum_and_correct(self.step.logits(self.X_test), self.y_test)
-
     def _emit(self, item, on_epoch: Callable[[EpochRecord], None] | None) -> None:
         self._feed.put(item)
         if on_epoch is not None and isinstance(item, EpochRecord):
@@ -258,17 +254,14 @@ class TrainingSession:
             self.step.set_lr(lr)
             if self.model.generator is not None:
                 self.model.generator.manual_seed(epoch_seed(s.init_seed, epoch, DROPOUT))
-            trained = self.step.epoch(self.X_train, self.y_train, self._order(epoch), s.batch_size,
-                                      lambda: self.controls.stop_requested)
-            if trained is None:  # stopped mid-epoch: go back to where the last whole epoch left off
+            sums = self.step.epoch(self.X_train, self.y_train, self._order(epoch), s.batch_size,
+                                   lambda: self.controls.stop_requested, self.X_test, self.y_test)
+            if sums is None:  # stopped mid-epoch: go back to where the last whole epoch left off
                 self.params.theta.copy_(self._good)
                 outcome = Outcome(CANCELLED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
                 break
-            test_loss, test_correct = self._test_pass()
-            values = torch.stack([trained[0].float(), trained[1].float(),
-                                  test_loss.float(), test_correct.float()]).tolist()  # the epoch's one read
-            record = EpochRecord(epoch, values[0] / n_train, values[2] / n_test, values[1] / n_train,
-                                 values[3] / n_test, lr)
+            loss, right, test_loss, test_right = sums.tolist()  # the epoch's one read from the device
+            record = EpochRecord(epoch, loss / n_train, test_loss / n_test, right / n_train, test_right / n_test, lr)
             if not record.is_finite():
                 outcome = self._diverged(epoch, lr)
                 break

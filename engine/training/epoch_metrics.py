@@ -1,0 +1,52 @@
+"""An epoch's train and test loss and right answers, from one buffer of logits, in a handful of operations.
+
+The fast step writes each batch's logits and then the test set's into one feature-major buffer; the four
+numbers of the epoch's history then cost five tensor operations and one read, where computing each loss
+and count on its own costs four times as many (a third of a small network's epoch).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.nn import functional as F
+
+
+class EpochMetrics:
+    def __init__(self, y_train: torch.Tensor, y_test: torch.Tensor, outputs: int, dtype: torch.dtype):
+        self.n_train, n = y_train.shape[0], y_train.shape[0] + y_test.shape[0]
+        device = y_train.device
+        self.y_train, self.y_test = y_train, y_test
+        self.logits = torch.empty((outputs, n), dtype=dtype, device=device)
+        self.labels = torch.cat([y_train, y_test])  # the training part follows the epoch's order
+        if outputs == 1:  # with one logit, a right answer is a logit of the label's sign
+            self._signs = self.labels.to(dtype).mul(2).sub_(1).unsqueeze(0)
+            self._floats = self.labels.to(dtype).unsqueeze(0)
+        # sums over the training columns and over the test columns, as one product
+        self._split = torch.zeros((2, n), dtype=dtype, device=device)
+        self._split[0, :self.n_train] = 1
+        self._split[1, self.n_train:] = 1
+        self._in_order = True
+        self.train_logits = self.logits[:, :self.n_train]
+        self.test_logits = self.logits[:, self.n_train:]
+
+    def follow_order(self, order: torch.Tensor | None) -> None:
+        """The training rows come in `order` this epoch (None: as they are)."""
+        if order is None and self._in_order:
+            return
+        self._in_order = order is None
+        labels = self.y_train if order is None else self.y_train[order]
+        self.labels[:self.n_train] = labels
+        if self.logits.shape[0] == 1:
+            self._floats[0, :self.n_train] = labels
+            self._signs[0, :self.n_train] = labels.to(self._signs.dtype).mul_(2).sub_(1)
+
+    def sums(self) -> torch.Tensor:
+        """[train loss sum, train right answers, test loss sum, test right answers], on the device."""
+        L = self.logits
+        if L.shape[0] == 1:
+            losses = torch.binary_cross_entropy_with_logits(L, self._floats, None, None, 0)  # 0: no reduction
+            right = torch.mul(L, self._signs).gt_(0)
+        else:
+            losses = F.cross_entropy(L.t(), self.labels, reduction="none").unsqueeze(0)
+            right = torch.eq(L.argmax(dim=0), self.labels).to(L.dtype).unsqueeze(0)
+        return torch.mm(self._split, torch.cat([losses, right]).t()).view(4)
