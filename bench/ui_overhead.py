@@ -24,7 +24,7 @@ from first_frame import median_first_frame  # noqa: E402
 
 from engine import Settings  # noqa: E402
 
-SETTINGS = Settings(dataset="moons", hidden=[16, 16, 16], epochs=3000, device="cpu")
+SETTINGS = Settings(dataset="moons", hidden=[16, 16, 16], epochs=20000, device="cpu")
 SIZE = (120, 40)
 
 

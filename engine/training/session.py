@@ -224,7 +224,7 @@ class TrainingSession:
         self._feed.put(self.decision_grid(request))
         cost = time.monotonic() - started
         # the map may lag, training may not: wide nets make the map expensive, so it comes less often
-        self._map_due = time.monotonic() + max(0.15, 5 * cost)
+        self._map_due = time.monotonic() + max(0.3, 5 * cost)
 
     def _serve_requests(self) -> None:
         self._maybe_map()
