@@ -21,8 +21,8 @@ def estimate_bytes(rows: int, inputs: int, classes: int, hidden: list[int], batc
     # forward keeps pre- and post-activation and a dropout mask per layer; backward adds a gradient each
     training = batch * (sum(hidden) * 4 + classes * 2)
     evaluation = max(train_rows, test_rows) * widest * 2
-    data = rows * (inputs + 1) * 3  # numpy copy, device copy, one gathered batch
-    state = params * 6  # weights, gradients, two optimiser moments, a best and a last-finite copy
+    data = rows * (inputs + 1) * 4  # numpy copy, device copy, its transpose, the epoch's shuffled copy
+    state = params * 7  # weights, gradients, two optimiser moments and a scratch, best and last-finite copies
     return _FLOAT * (training + max(evaluation - training, 0) + data + state)
 
 

@@ -195,3 +195,13 @@ def test_settings_too_large_for_memory_are_refused_before_allocating():
 def test_cuda_asked_for_but_absent_falls_back_to_cpu_with_a_notice(small):
     session = TrainingSession(small.replace(device="cuda"))
     assert session.device.type == "cpu" and "CUDA was asked for" in session.device_notice
+
+
+def test_a_large_network_after_a_small_one_gets_torch_threads_back():
+    from engine.training import session as module
+
+    TrainingSession(Settings(dataset="circles", samples=200, hidden=[4], epochs=1, device="cpu")).run()
+    assert torch.get_num_threads() == 1  # overhead-bound: a second thread only contends
+    wide = TrainingSession(Settings(dataset="circles", samples=1000, hidden=[1024, 1024], epochs=1, device="cpu"))
+    wide.run()
+    assert torch.get_num_threads() == module._THREADS

@@ -67,11 +67,14 @@ class MapRequest:
     features: tuple[int, int] = (0, 1)
 
 
+_THREADS = torch.get_num_threads()  # torch's choice for this machine, before we change it
+
+
 def _use_threads(flops_per_epoch: float) -> None:
     # Small models spend their time in framework overhead, where a second thread only adds contention
-    # (3,000 epochs: 5.7 s on two threads, 2.2 s on one) and starves the UI.
-    if flops_per_epoch < 5e8:
-        torch.set_num_threads(1)
+    # (3,000 epochs: 5.7 s on two threads, 2.2 s on one) and starves the UI. The setting is the
+    # process's: a large model after a small one must get the threads back.
+    torch.set_num_threads(1 if flops_per_epoch < 5e8 else _THREADS)
 
 
 class TrainingSession:
