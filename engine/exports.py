@@ -1,4 +1,4 @@
-"""Run results as files: per-epoch metrics as CSV, the whole run as JSON."""
+"""Run results as files: per-epoch metrics as CSV, the whole run as JSON, the dataset as CSV."""
 
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ def write_metrics_csv(history: History, path: str | os.PathLike) -> None:
             writer.writerow([getattr(record, c) for c in COLUMNS])
 
 
-def _finite(value):
+def json_safe(value):
     """JSON has no NaN or infinity: such values become null."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -50,5 +50,18 @@ def results(session: TrainingSession, outcome: Outcome) -> dict:
 
 def write_json(data: dict, path: str | os.PathLike) -> None:
     with atomic_open(path) as handle:
-        json.dump(_finite(data), handle, indent=1, allow_nan=False)
+        json.dump(json_safe(data), handle, indent=1, allow_nan=False)
         handle.write("\n")
+
+
+def write_data_csv(session: TrainingSession, path: str | os.PathLike) -> None:
+    """The run's data in its own units: one column per feature, the label (class name), the split.
+
+    It reads back as the `csv` dataset (`--csv FILE --label label --features <the feature columns>`)."""
+    split, names = session.split, session.class_names
+    with atomic_open(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*session.dataset.feature_names, "label", "split"])
+        for part, X, y in (("train", split.X_train, split.y_train), ("test", split.X_test, split.y_test)):
+            for features, label in zip(X.tolist(), y.tolist()):
+                writer.writerow([*(repr(float(v)) for v in features), names[label], part])

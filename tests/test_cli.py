@@ -142,3 +142,32 @@ def test_the_installed_command_trains_circles_past_95_percent(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "epoch 300/300" in done.stdout and "weighted" in done.stdout
     assert json.loads((tmp_path / "r.json").read_text())["final"]["test"]["accuracy"] > 0.95
+
+
+def test_train_keeps_its_run_in_the_runs_dir(capsys, tmp_path):
+    from engine.runs import RunStore
+
+    code, out, _ = run(capsys, "--runs-dir", str(tmp_path / "runs"))
+    runs, problems = RunStore(tmp_path / "runs").summaries()
+    assert code == 0 and len(runs) == 1 and not problems
+    assert f"kept as run {runs[0].id}" in out and runs[0].epochs == 30
+    code, _, _ = run(capsys)  # by default, in the user's data directory
+    assert code == 0 and len(RunStore().summaries()[0]) == 1
+
+
+def test_the_dataset_csv_reads_back_as_the_csv_dataset(capsys, tmp_path):
+    path = tmp_path / "data.csv"
+    code, _, _ = run(capsys, "--data-csv", str(path), "--dataset", "moons")
+    rows = list(csv.DictReader(path.open()))
+    assert code == 0 and len(rows) == 200 and set(rows[0]) == {"x", "y", "label", "split"}
+    assert {r["label"] for r in rows} == {"upper moon", "lower moon"}
+    assert sum(r["split"] == "test" for r in rows) == 40
+    code, out, _ = run(capsys, "--dataset", "csv", "--csv", str(path), "--label", "label", "--features", "x,y")
+    assert code == 0 and "upper moon" in out
+
+
+def test_export_script_flag_writes_a_runnable_script(capsys, tmp_path):
+    path = tmp_path / "again.py"
+    code, _, _ = run(capsys, "--export-script", str(path))
+    assert code == 0 and "def main()" in path.read_text()
+    compile(path.read_text(), str(path), "exec")

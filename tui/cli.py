@@ -37,6 +37,8 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
                 group.add_argument(s.flag, dest=s.name, metavar=s.name.upper(), default=argparse.SUPPRESS,
                                    help=text)
     parser.add_argument("--config", metavar="FILE.toml", help="read settings from a TOML file; flags override it")
+    parser.add_argument("--runs-dir", metavar="DIR", help="where runs are kept (default: "
+                                                          "$XDG_DATA_HOME or ~/.local/share, /annclf-tui/runs)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", metavar="FILE.json", help="write settings, history and final metrics as JSON")
     out.add_argument("--metrics", metavar="FILE.csv", help="write the per-epoch metrics as CSV")
     out.add_argument("--checkpoint", metavar="FILE.pt", help="write a checkpoint (weights, settings, history)")
+    out.add_argument("--data-csv", metavar="FILE.csv", help="write the dataset: features, label and split")
+    out.add_argument("--export-script", metavar="FILE.py",
+                     help="write a standalone PyTorch script that rebuilds and reruns this training")
     out.add_argument("--resume", metavar="FILE.pt",
                      help="continue from a checkpoint up to --epochs in all (or evaluate it, if it has them)")
     return parser

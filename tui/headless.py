@@ -16,7 +16,7 @@ from engine.errors import AnnclfError, FileProblem
 from .cli import PROG, describe_error, fail, given_settings, settings_from_args
 from .report_tables import confusion_table, report_table
 
-OUTPUTS = ("save_config", "json", "metrics", "checkpoint")
+OUTPUTS = ("save_config", "json", "metrics", "checkpoint", "data_csv", "export_script")
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_CANCELLED = 0, 1, 2, 130
 
 
@@ -74,7 +74,7 @@ def _run_with_progress(session, console: Console):
 def _write_outputs(args, session, results: dict) -> None:
     from engine.checkpoint import save_checkpoint
     from engine.config_file import save_settings
-    from engine.exports import write_json, write_metrics_csv
+    from engine.exports import write_data_csv, write_json, write_metrics_csv
 
     if args.save_config:
         save_settings(session.settings, args.save_config)
@@ -84,6 +84,25 @@ def _write_outputs(args, session, results: dict) -> None:
         write_metrics_csv(session.history, args.metrics)
     if args.checkpoint:
         save_checkpoint(session, args.checkpoint)
+    if args.data_csv:
+        write_data_csv(session, args.data_csv)
+    if args.export_script:
+        from engine.export_script import write_script
+
+        write_script(session.settings, args.export_script)
+
+
+def _keep_run(args, session, outcome, console: Console) -> None:
+    """Record the run in the runs directory; a failure there is a warning, the run itself went well."""
+    from engine.runs import RunStore
+
+    store = RunStore(args.runs_dir)
+    try:
+        summary = store.save(session, outcome)
+    except AnnclfError as error:
+        print(f"{PROG}: warning: the run was not kept: {describe_error(error)}", file=sys.stderr)
+        return
+    console.print(f"kept as run {summary.id} in {store.root}", highlight=False)
 
 
 def train(args: argparse.Namespace) -> int:
@@ -121,6 +140,7 @@ def train(args: argparse.Namespace) -> int:
         _write_outputs(args, session, data)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_FAILED)
+    _keep_run(args, session, outcome, console)
     if outcome.reason == "diverged":
         return fail(outcome.message, EXIT_FAILED)
     if outcome.reason == "cancelled":

@@ -1,0 +1,149 @@
+"""Kept runs: each training run's settings, history, final metrics and model, in a runs directory.
+
+A run is one folder, `<runs dir>/<id>/`, holding `run.json` (what the list and the compare view read) and
+`checkpoint.pt` (to reopen and continue it). A folder is written beside its place and renamed into it,
+so a run on disk is always whole; saving a run again (after continuing it) replaces it the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FileProblem
+
+FORMAT = "annclf-tui run"
+VERSION = 1
+RUN_FILE, CHECKPOINT_FILE = "run.json", "checkpoint.pt"
+
+
+def default_runs_dir() -> Path:
+    """The user's data directory (XDG_DATA_HOME, else ~/.local/share) / annclf-tui / runs."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "annclf-tui" / "runs"
+
+
+def default_name(settings) -> str:
+    hidden = ",".join(map(str, settings.hidden)) or "none"
+    return f"{settings.dataset} {hidden} {settings.activation} {settings.optimizer} lr {settings.lr:g}"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One line of the runs list."""
+
+    id: str
+    name: str
+    created: float  # seconds since the epoch
+    epochs: int
+    stopped: str  # how the last training of it ended
+    train_accuracy: float | None
+    test_accuracy: float | None
+    test_loss: float | None
+    settings: dict  # flat, as in TOML
+
+    @classmethod
+    def from_run(cls, run: dict) -> "RunSummary":
+        test = run["final"]["test"]
+        return cls(run["id"], run["name"], run["created"], run["epochs"], run["stopped"],
+                   run["final"]["train"]["accuracy"], test["accuracy"], test["loss"], run["settings"])
+
+
+class RunStore:
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = Path(root) if root is not None else default_runs_dir()
+
+    def new_id(self, dataset: str) -> str:
+        return f"{time.strftime('%Y%m%d-%H%M%S')}-{dataset}-{secrets.token_hex(2)}"
+
+    def save(self, session, outcome, run_id: str | None = None, name: str | None = None) -> RunSummary:
+        """Write (or replace) a run from a session and how its training ended; its summary."""
+        from .checkpoint import save_checkpoint
+        from .exports import json_safe, results
+
+        old = self.load(run_id) if run_id is not None and (self.root / run_id).exists() else None
+        run_id = run_id or self.new_id(session.settings.dataset)
+        run = {"format": FORMAT, "version": VERSION, "id": run_id,
+               "name": name or (old["name"] if old else default_name(session.settings)),
+               "created": old["created"] if old else time.time(), **results(session, outcome)}
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            building = Path(self.root / f".{run_id}.{secrets.token_hex(3)}.tmp")
+            building.mkdir()
+        except OSError as error:
+            raise FileProblem(str(self.root), f"cannot hold runs: {error.strerror or error}") from None
+        try:
+            with open(building / RUN_FILE, "w", encoding="utf-8") as handle:
+                json.dump(json_safe(run), handle, indent=1, allow_nan=False)
+            save_checkpoint(session, building / CHECKPOINT_FILE)
+            self._put(building, self.root / run_id)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        return RunSummary.from_run(json_safe(run))
+
+    @staticmethod
+    def _put(building: Path, place: Path) -> None:
+        if place.exists():  # the old folder leaves by a rename too: there is always one whole run
+            retired = place.with_name(f".{place.name}.{secrets.token_hex(3)}.old")
+            os.replace(place, retired)
+            os.replace(building, place)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(building, place)
+
+    def summaries(self) -> tuple[list[RunSummary], list[str]]:
+        """The runs, oldest first, and a line for each folder that could not be read."""
+        runs, problems = [], []
+        if not self.root.is_dir():
+            return runs, problems
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            try:
+                runs.append(RunSummary.from_run(self.load(folder.name)))
+            except (FileProblem, KeyError, TypeError) as error:
+                problems.append(f"{folder}: {error}")
+        runs.sort(key=lambda r: (r.created, r.id))
+        return runs, problems
+
+    def load(self, run_id: str) -> dict:
+        path = self.root / run_id / RUN_FILE
+        try:
+            with open(path, encoding="utf-8") as handle:
+                run = json.load(handle)
+        except FileNotFoundError:
+            raise FileProblem(str(path), "no such run") from None
+        except (OSError, ValueError) as error:
+            raise FileProblem(str(path), f"cannot be read as a run ({error})") from None
+        if not isinstance(run, dict) or run.get("format") != FORMAT or run.get("version") != VERSION:
+            raise FileProblem(str(path), "is not a run of this program's version")
+        return run
+
+    def rename(self, run_id: str, name: str) -> RunSummary:
+        from .atomic import write_text
+
+        name = name.strip()
+        if not name:
+            raise FileProblem(run_id, "a run needs a name")
+        run = self.load(run_id)
+        run["name"] = name
+        write_text(self.root / run_id / RUN_FILE, json.dumps(run, indent=1))
+        return RunSummary.from_run(run)
+
+    def delete(self, run_id: str) -> None:
+        place = self.root / run_id
+        if not (place / RUN_FILE).exists():
+            raise FileProblem(str(place), "no such run")
+        retired = place.with_name(f".{place.name}.{secrets.token_hex(3)}.old")
+        os.replace(place, retired)  # gone from the list at once, even if removing the files is slow
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def reopen(self, run_id: str, changes: dict | None = None):
+        """A training session with the run's model, optimiser state and history, ready to continue."""
+        from .checkpoint import load_checkpoint
+
+        return load_checkpoint(self.root / run_id / CHECKPOINT_FILE, changes)

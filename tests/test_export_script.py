@@ -1,0 +1,48 @@
+"""The exported script: standalone (no import of this project) and ending where the engine's run ends."""
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+from engine import Settings, TrainingSession
+from engine.export_script import write_script
+
+RUNS = {
+    "moons full batch adam": Settings(dataset="moons", samples=300, hidden=[12, 12], epochs=150, lr=0.02,
+                                      device="cpu"),
+    "blobs mini-batch sgd, dropout, L1, step schedule": Settings(
+        dataset="blobs", samples=400, hidden=[16], activation="tanh", dropout=0.2, l1=0.001, optimizer="sgd",
+        momentum=0.9, nesterov=True, lr=0.05, batch_size=32, epochs=20, schedule="step", step_size=5,
+        scale="standard", device="cpu"),
+    "xor rmsprop, early stopping": Settings(dataset="xor", samples=600, hidden=[8, 8], activation="gelu",
+                                            optimizer="rmsprop", lr=0.01, epochs=200, patience=10,
+                                            label_noise=0.05, device="cpu"),
+    "spiral adamw plateau": Settings(dataset="spiral", samples=400, hidden=[16, 16], optimizer="adamw",
+                                     weight_decay=0.01, lr=0.01, epochs=80, schedule="plateau",
+                                     batch_size=64, device="cpu"),
+}
+
+
+@pytest.mark.parametrize("settings", RUNS.values(), ids=RUNS.keys())
+def test_the_exported_script_reaches_the_engines_accuracy(settings, tmp_path):
+    session = TrainingSession(settings)
+    session.run()
+    engine_accuracy = session.evaluate()["test"].accuracy
+    path = tmp_path / "run.py"
+    write_script(settings, path)
+
+    tree = ast.parse(path.read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] if node.level == 0 else "." for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"csv", "math", "numpy", "torch", "sklearn"}
+
+    # run where this project cannot be imported: another directory, no PYTHONPATH
+    done = subprocess.run([sys.executable, "-I", str(path)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    script_accuracy = float(done.stdout.strip().splitlines()[-1].split()[-1])
+    assert script_accuracy == pytest.approx(engine_accuracy, abs=0.02)

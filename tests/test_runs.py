@@ -1,0 +1,90 @@
+"""Kept runs: saved whole, listed, reopened to continue, renamed and deleted."""
+
+import json
+
+import pytest
+
+from engine import FileProblem, TrainingSession
+from engine.runs import RunStore, default_runs_dir
+
+
+def trained(settings):
+    session = TrainingSession(settings)
+    return session, session.run()
+
+
+def test_the_default_runs_dir_is_in_the_users_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_runs_dir() == tmp_path / "annclf-tui" / "runs"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert str(default_runs_dir()).endswith(".local/share/annclf-tui/runs")
+
+
+def test_a_saved_run_is_listed_with_its_final_metrics_and_reopens_where_it_ended(small, tmp_path):
+    store = RunStore(tmp_path / "runs")
+    session, outcome = trained(small)
+    summary = store.save(session, outcome)
+    runs, problems = store.summaries()
+    assert runs == [summary] and problems == []
+    assert summary.epochs == small.epochs and summary.stopped == "completed"
+    assert summary.test_accuracy == pytest.approx(session.evaluate()["test"].accuracy)
+    assert summary.name.startswith("circles 8 relu adam")
+    run = store.load(summary.id)
+    assert len(run["history"]) == small.epochs and run["settings"]["hidden"] == [8]
+
+    again = store.reopen(summary.id, {"epochs": small.epochs + 5})
+    assert again.history.epoch == small.epochs
+    again.run()
+    assert again.history.epoch == small.epochs + 5
+    assert again.history.records[:small.epochs] == session.history.records
+
+
+def test_saving_a_continued_run_replaces_it_and_keeps_its_name(small, tmp_path):
+    store = RunStore(tmp_path)
+    session, outcome = trained(small)
+    first = store.save(session, outcome, name="mine")
+    session.change(epochs=small.epochs + 10)
+    second = store.save(session, session.run(), run_id=first.id)
+    runs, _ = store.summaries()
+    assert [r.id for r in runs] == [first.id]
+    assert second.name == "mine" and second.epochs == small.epochs + 10 and second.created == first.created
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no half-written leftovers
+
+
+def test_rename_and_delete(small, tmp_path):
+    store = RunStore(tmp_path)
+    session, outcome = trained(small)
+    kept = store.save(session, outcome)
+    gone = store.save(session, outcome)
+    assert store.rename(kept.id, "  two units  ").name == "two units"
+    with pytest.raises(FileProblem):
+        store.rename(kept.id, " ")
+    store.delete(gone.id)
+    runs, _ = store.summaries()
+    assert [(r.id, r.name) for r in runs] == [(kept.id, "two units")]
+    with pytest.raises(FileProblem, match="no such run"):
+        store.delete(gone.id)
+
+
+def test_an_unreadable_run_folder_is_reported_not_fatal(small, tmp_path):
+    store = RunStore(tmp_path)
+    session, outcome = trained(small)
+    good = store.save(session, outcome)
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "run.json").write_text("{not json")
+    runs, problems = store.summaries()
+    assert [r.id for r in runs] == [good.id]
+    assert len(problems) == 1 and "broken" in problems[0] and "cannot be read" in problems[0]
+
+
+def test_a_diverged_run_is_kept_with_json_that_has_no_nan(tmp_path):
+    from engine import Settings
+
+    session, outcome = trained(Settings(dataset="circles", optimizer="sgd", lr=100, activation="identity",
+                                        hidden=[10, 10, 10], epochs=50, device="cpu"))
+    summary = RunStore(tmp_path).save(session, outcome)
+    def refuse(constant):
+        raise AssertionError(f"{constant} in run.json")
+
+    run = json.loads((tmp_path / summary.id / "run.json").read_text(), parse_constant=refuse)
+    assert run["stopped"] == "diverged" and summary.epochs == outcome.epoch
