@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 from pathlib import Path
 
 from engine import Settings
@@ -43,7 +44,7 @@ async def quiet(pilot) -> None:
 
 
 async def shoot(name: str, settings: Settings, drive, theme: str | None = None) -> None:
-    app = AnnclfApp(settings)
+    app = AnnclfApp(settings, runs_dir=tempfile.mkdtemp(prefix="annclf-screenshots-"))  # not the user's runs
     async with app.run_test(size=SIZE) as pilot:
         if theme:
             app.theme = theme
@@ -80,6 +81,25 @@ async def help_overlay(pilot) -> None:
     await pilot.pause(0.3)
 
 
+async def compare(pilot) -> None:
+    """The issue's story: 2 hidden units, then 1024,1024, then 1024,1024 without non-linearity."""
+    app = pilot.app
+    for hidden, activation in (([2], "relu"), ([1024, 1024], "relu"), ([1024, 1024], "identity")):
+        app.form.field("hidden").write(hidden)
+        app.form.field("activation").write(activation)
+        await until(pilot, lambda: app.link.session.settings.hidden == hidden
+                    and app.link.session.settings.activation == activation)
+        count = len(app.runs_table.runs)
+        await finish(pilot)
+        await until(pilot, lambda: len(app.runs_table.runs) == count + 1)
+    app.set_focus(None)
+    await pilot.press("u", "space", "down", "space", "down", "space", "c")
+    await until(pilot, lambda: all(m.data is not None and m.data.probabilities is not None
+                                   for m in app.screen.query("DecisionMap")))
+    await pilot.pause(0.5)
+    await quiet(pilot)
+
+
 async def main() -> None:
     circles = Settings(dataset="circles", hidden=[8, 8], lr=0.01, epochs=20000, device="cpu")
     moons = Settings(dataset="moons", hidden=[16, 16, 16], lr=0.01, epochs=400, device="cpu")
@@ -89,6 +109,7 @@ async def main() -> None:
     await shoot("report", moons, report)
     await shoot("help", circles, help_overlay)
     await shoot("moons-light-theme", moons, blobs_trained, theme="textual-light")
+    await shoot("compare", Settings(dataset="circles", lr=0.01, epochs=200, device="cpu"), compare)
 
 
 if __name__ == "__main__":

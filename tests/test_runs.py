@@ -88,3 +88,21 @@ def test_a_diverged_run_is_kept_with_json_that_has_no_nan(tmp_path):
 
     run = json.loads((tmp_path / summary.id / "run.json").read_text(), parse_constant=refuse)
     assert run["stopped"] == "diverged" and summary.epochs == outcome.epoch
+
+
+def test_the_comparison_names_only_the_settings_that_differ_then_the_metrics(small, tmp_path):
+    from engine.compare import comparison_rows, run_labels
+
+    store = RunStore(tmp_path)
+    ids = []
+    for hidden, activation in (([2], "relu"), ([32, 32], "relu"), ([32, 32], "identity")):
+        session, outcome = trained(small.replace(hidden=hidden, activation=activation))
+        ids.append(store.save(session, outcome).id)
+    rows = dict(comparison_rows([store.load(i) for i in ids]))
+    assert rows["hidden layers"] == ["2", "32,32", "32,32"]
+    assert rows["activation"] == ["relu", "relu", "identity"]
+    assert "dataset" not in rows and "learning rate" not in rows
+    assert all(cell.endswith("%") for cell in rows["test accuracy"]) and rows["epochs"] == ["20"] * 3
+    assert run_labels([store.load(i) for i in ids]) == ["1 2 relu", "2 32,32 relu", "3 32,32 identity"]
+    same = dict(comparison_rows([store.load(ids[0]), store.load(ids[0])]))
+    assert same["settings"] == ["the same", "the same"]

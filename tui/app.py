@@ -15,13 +15,17 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from engine.errors import AnnclfError
+from engine.runs import RunStore
 from engine.schema import Settings
 
 from .commands import AppCommands
 from .run_link import RunLink
+from .screens.ask import AskName, Confirm
+from .screens.compare import CompareScreen
 from .screens.help import HelpScreen
 from .widgets.curves import Curves
-from .widgets.decision_map import DecisionMap, MapData
+from .widgets.decision_map import DecisionMap, map_data_for
+from .widgets.runs_table import RunsTable
 from .widgets.settings_form import SettingsForm
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -42,6 +46,7 @@ class AnnclfApp(App):
         Binding("f9", "new_data", "New data", priority=True),
         Binding("f1", "help", "Help", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+o", "export", "Export", priority=True),
         Binding("f12", "screenshot_svg", "Screenshot", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("escape", "leave_field", "Leave field", show=False),
@@ -50,10 +55,15 @@ class AnnclfApp(App):
         Binding("a", "toggle_ascii", "ASCII map", show=False),
         Binding("r", "show_tab('report')", "Report", show=False),
         Binding("v", "show_tab('train')", "Training view", show=False),
+        Binding("u", "show_tab('runs')", "Runs", show=False),
     ]
 
-    def __init__(self, settings: Settings | None = None, output_dir: str | os.PathLike = "."):
+    def __init__(self, settings: Settings | None = None, output_dir: str | os.PathLike = ".",
+                 runs_dir: str | os.PathLike | None = None):
         super().__init__()
+        self.runs = RunStore(runs_dir)
+        self._run_id: str | None = None  # the kept run the current session is saved as
+        self._last_outcome = None  # how the current session's last training ended
         self.initial = settings or Settings()
         self.settings: Settings | None = self.initial
         self.problems: dict[str, str] = {}
@@ -84,6 +94,11 @@ class AnnclfApp(App):
                     with TabPane("Report", id="report"):
                         with VerticalScroll(id="report-scroll"):
                             yield Static("Train a model (F5) to see its report.", id="report-body")
+                    with TabPane("Runs", id="runs"):
+                        with Vertical(id="runs-view"):
+                            yield RunsTable(id="runs-table")
+                            yield Static("space mark · c compare the marked · Enter reopen · n rename · "
+                                         "d delete", id="runs-hint")
                 yield Static("loading PyTorch and scikit-learn…", id="status")
         yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.",
                      id="too-small")
@@ -96,6 +111,7 @@ class AnnclfApp(App):
         self.status = self.query_one("#status", Static)
         self.report_body = self.query_one("#report-body", Static)
         self.views = self.query_one(TabbedContent)
+        self.runs_table = self.query_one(RunsTable)
         self.map.border_title = "decision map"
         if os.environ.get("NO_COLOR"):
             self.map.ascii_only = True
@@ -118,6 +134,76 @@ class AnnclfApp(App):
     def _engine_loaded(self) -> None:
         self.engine_ready = True
         self._rebuild_due = time.monotonic()
+        self._list_runs()
+
+    # ----- kept runs
+    @work(thread=True, exclusive=True, group="runs", exit_on_error=False)
+    def _list_runs(self) -> None:
+        runs, problems = self.runs.summaries()
+        self.call_from_thread(self.runs_table.show, runs)
+        for problem in problems:
+            self.call_from_thread(self.notify, f"A run could not be read: {problem}", severity="warning")
+
+    def on_runs_table_chosen(self, event: RunsTable.Chosen) -> None:
+        ids = event.run_ids
+        if event.action == "compare":
+            if len(ids) < 2:
+                self.notify("Mark two or more runs with space, then press c", severity="warning")
+                return
+            try:
+                self.push_screen(CompareScreen(self.runs, ids))
+            except AnnclfError as error:
+                self.notify(str(error), severity="error")
+            return
+        run = next(r for r in self.runs_table.runs if r.id == ids[0])
+        if event.action == "rename":
+            self.push_screen(AskName(f"A new name for {run.name!r}:", run.name), lambda name: self._rename(run, name))
+        elif event.action == "delete":
+            self.push_screen(Confirm(f"Delete the run {run.name!r}, its model and its history?"),
+                             lambda yes: self._delete(run) if yes else None)
+        elif self.link.running:
+            self.notify("Stop the run (F7) before reopening another", severity="warning")
+        else:
+            self._reopen(run.id, run.name)
+
+    def _rename(self, run, name: str | None) -> None:
+        if name is None or name.strip() == run.name:
+            return
+        try:
+            self.runs.rename(run.id, name)
+        except AnnclfError as error:
+            self.notify(str(error), severity="error")
+        self._list_runs()
+
+    def _delete(self, run) -> None:
+        if run.id == self._run_id and self.link.running:
+            self.notify("This run is training: stop it (F7) before deleting it", severity="warning")
+            return
+        try:
+            self.runs.delete(run.id)
+        except AnnclfError as error:
+            self.notify(str(error), severity="error")
+        if run.id == self._run_id:
+            self._run_id = None  # the model stays on the screen; training it again keeps it anew
+        self.notify(f"Deleted {run.name!r}")
+        self._list_runs()
+
+    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
+    def _reopen(self, run_id: str, name: str) -> None:
+        session = self.runs.reopen(run_id)
+        self.call_from_thread(self._reopened, session, run_id, name)
+
+    def _reopened(self, session, run_id: str, name: str) -> None:
+        if self.link.running:
+            return
+        self._adopt_session(session, run_id)
+        self.form.load(session.settings)
+        self.curves.show(session.history.records, session.history.marks, now=True)
+        self._refresh_grid()
+        self._update_status()
+        self.views.active = "train"
+        self.notify(f"Reopened {name!r} at epoch {session.history.epoch}: raise epochs or change the learning "
+                    "rate or optimiser, then F5 continues it", title="run reopened")
 
     # ----- settings
     def on_settings_form_changed(self, event: SettingsForm.Changed) -> None:
@@ -145,8 +231,10 @@ class AnnclfApp(App):
         self._adopt_session(session)
         self._show_grid(grid)
 
-    def _adopt_session(self, session) -> None:
+    def _adopt_session(self, session, run_id: str | None = None) -> None:
         self.link.session = session
+        self._run_id = run_id
+        self._last_outcome = None
         if session.device_notice:
             self.notify(session.device_notice, severity="warning", timeout=8)
         self.curves.show([], [], now=True)
@@ -181,14 +269,8 @@ class AnnclfApp(App):
         session = self.link.session
         if session is None:
             return
-        split = session.split
-        self.map.show(MapData(
-            box=grid.box if grid is not None else self._map_request(session).box,
-            probabilities=grid.probabilities if grid is not None else None,
-            X_train=split.X_train, y_train=split.y_train, X_test=split.X_test, y_test=split.y_test,
-            train_correct=grid.train_correct if grid is not None else None,
-            test_correct=grid.test_correct if grid is not None else None,
-            target=split.dataset.target, class_names=tuple(session.class_names)))
+        box = None if grid is not None else self._map_request(session).box
+        self.map.show(map_data_for(session, grid, box))
         columns, rows = self._map_size
         stale = grid is not None and grid.probabilities.shape[:2] != (2 * rows, columns)
         if stale and columns and not self.link.running:
@@ -225,9 +307,21 @@ class AnnclfApp(App):
         session.request_map(self._map_request(session))
         session.request_report(self._report_visible)
         self._seconds_at_start, self._epochs_at_start = session.seconds, session.history.epoch
-        session.run()
+        outcome = self._last_outcome = session.run()
         report = session.evaluate()
         self.call_from_thread(self._show_report, session, report)
+        self._keep_run(session, outcome)
+
+    def _keep_run(self, session, outcome) -> None:
+        """In a worker: save the run (again, if it continued) and show it in the runs list."""
+        try:
+            summary = self.runs.save(session, outcome, run_id=self._run_id)
+        except (AnnclfError, OSError) as error:
+            self.call_from_thread(self.notify, f"The run was not kept: {error}", severity="warning")
+            return
+        if self.link.session is session:
+            self._run_id = summary.id
+        self.call_from_thread(self._list_runs)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
@@ -374,6 +468,8 @@ class AnnclfApp(App):
 
     def action_show_tab(self, tab: str) -> None:
         self.views.active = tab
+        if tab == "runs":
+            self.runs_table.focus()
 
     @property
     def _report_visible(self) -> bool:
@@ -410,6 +506,24 @@ class AnnclfApp(App):
             self.notify(str(error), severity="error")
             return
         self.notify(f"Saved {stem.name}.pt and {stem.name}.toml", title="saved")
+
+    def action_export(self, what: str = "metrics,json,data,settings,script") -> None:
+        if self.link.session is None:
+            self.notify("Nothing to export yet", severity="warning")
+            return
+        self._export(what.split(","))
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, kinds: list[str]) -> None:
+        from .exports import export_run
+
+        try:
+            paths = export_run(self.link.session, self._last_outcome, self.output_dir, kinds)
+        except AnnclfError as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+            return
+        names = ", ".join(p.name for p in paths)
+        self.call_from_thread(self.notify, f"Wrote {names} in {self.output_dir.resolve()}", title="exported")
 
     def action_screenshot_svg(self) -> None:
         name = f"annclf-{time.strftime('%Y%m%d-%H%M%S')}.svg"

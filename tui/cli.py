@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(describe_error(error), 2)
     from .launch import launch
 
-    return launch(settings)
+    return launch(settings, args.runs_dir)
 
 
 def entry_point() -> NoReturn:

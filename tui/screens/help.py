@@ -19,6 +19,7 @@ GLOBAL_KEYS = [
     ("F8", "reset: back to the initial weights, curves cleared"),
     ("F9", "draw a new data sample (new data seed)"),
     ("ctrl+s", "save a checkpoint and the settings (TOML) in the current directory"),
+    ("ctrl+o", "export the run there: metrics CSV and JSON, dataset CSV, settings, PyTorch script"),
     ("F12", "save an SVG screenshot in the current directory"),
     ("ctrl+p", "command palette: actions, datasets, presets"),
     ("F1", "this help"),
@@ -30,7 +31,14 @@ LETTER_KEYS = [
     ("l", "loss curve on a log / linear scale"),
     ("t", "the exact target boundary (toy sets: easy, hard, xor, cross, ring)"),
     ("a", "ASCII map (automatic when NO_COLOR is set)"),
-    ("r / v", "report view / training view"),
+    ("r / v / u", "report view / training view / runs view"),
+]
+
+RUNS_KEYS = [
+    ("space", "mark the run under the cursor (again: unmark)"),
+    ("c", "compare the marked runs: maps side by side, test curves overlaid, what differs"),
+    ("Enter", "reopen the run: its model, curves and settings; F5 continues it"),
+    ("n / d", "rename / delete (asks first) the run under the cursor"),
 ]
 
 NOTES = """\
@@ -57,7 +65,9 @@ def _keys(title: str, keys: list[tuple[str, str]]) -> Table:
 
 def help_text() -> Group:
     return Group(_keys("Keys, wherever the focus is", GLOBAL_KEYS), Text(""),
-                 _keys("Keys outside text fields", LETTER_KEYS), Text(""), Text(NOTES))
+                 _keys("Keys outside text fields", LETTER_KEYS), Text(""),
+                 _keys("Keys of the runs view (u): every training run is kept there", RUNS_KEYS), Text(""),
+                 Text(NOTES))
 
 
 class HelpScreen(ModalScreen):

@@ -17,7 +17,7 @@ def _thin(xs: list, limit: int) -> slice:
     return slice(None, None, max(1, len(xs) // max(limit, 1)))
 
 
-def _epoch_ticks(first: int, last: int, count: int = 4) -> list[int]:
+def epoch_ticks(first: int, last: int, count: int = 4) -> list[int]:
     """Round whole epochs for the x axis (plotext's own would read 38.2)."""
     if last <= first:
         return [first]
@@ -100,7 +100,7 @@ class Curves(Horizontal):
                 plt.plot(epochs, test, label="test", marker="braille")
                 for mark in self.marks:
                     plt.vline(mark.epoch, "gray")
-                plt.xticks(_epoch_ticks(epochs[0], epochs[-1]))
+                plt.xticks(epoch_ticks(epochs[0], epochs[-1]))
             if plot is loss and self.log_scale and epochs and min(train + test) > 0:
                 plt.yscale("log")
             if plot is accuracy:

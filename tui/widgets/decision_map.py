@@ -33,6 +33,18 @@ class MapData:
     class_names: tuple = ()
 
 
+def map_data_for(session, grid, box=None) -> MapData:
+    """What the map draws for an engine session and its decision grid (None: the points alone, in `box`)."""
+    split = session.split
+    return MapData(
+        box=grid.box if grid is not None else box,
+        probabilities=grid.probabilities if grid is not None else None,
+        X_train=split.X_train, y_train=split.y_train, X_test=split.X_test, y_test=split.y_test,
+        train_correct=grid.train_correct if grid is not None else None,
+        test_correct=grid.test_correct if grid is not None else None,
+        target=split.dataset.target, class_names=tuple(session.class_names))
+
+
 def build_lines(data: MapData, width: int, height: int, palette: map_cells.Palette, ascii_only: bool,
                 show_target: bool) -> list[list[Segment]]:
     """The segments of each line of a `width`×`height`-cell map."""

@@ -1,0 +1,138 @@
+"""Kept runs in the app: listed after training, reopened and continued, renamed, deleted, compared."""
+
+import pytest
+from textual.widgets import Input, Static
+
+from engine import Settings
+from tui.app import AnnclfApp
+from tui.screens.ask import Confirm
+from tui.screens.compare import CompareScreen
+from tui.widgets.decision_map import DecisionMap
+
+from pilot_helpers import ready, shown_text, wait_until
+
+QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=60, device="cpu")
+
+
+async def train_once(pilot, epochs: int) -> None:
+    app = pilot.app
+    count = len(app.runs_table.runs)
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: not app.link.running and app.link.session.history.epoch == epochs)
+    await wait_until(pilot, lambda: len(app.runs_table.runs) > count or (
+        app.runs_table.runs and app.runs_table.runs[-1].epochs == epochs))
+
+
+@pytest.mark.asyncio
+async def test_a_trained_run_is_kept_listed_and_survives_a_restart(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await train_once(pilot, 60)
+        await pilot.press("u")
+        assert app.views.active == "runs" and app.focused is app.runs_table
+        [run] = app.runs_table.runs
+        assert run.epochs == 60 and run.name.startswith("circles 8 relu")
+        assert "circles 8 relu" in shown_text(app.runs_table)
+    again = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with again.run_test(size=(100, 32)) as pilot:
+        await wait_until(pilot, lambda: len(again.runs_table.runs) == 1)
+
+
+@pytest.mark.asyncio
+async def test_reopen_and_continue_replaces_the_run_with_the_longer_one(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await train_once(pilot, 60)
+        first = app.link.session
+        await pilot.press("f8")  # a fresh model: the kept run is not it
+        await wait_until(pilot, lambda: app.link.session is not first)
+        await pilot.press("u", "enter")
+        await wait_until(pilot, lambda: app.link.session.history.epoch == 60 and app.views.active == "train")
+        assert len(app.curves.records) == 60
+        app.query_one("#input-epochs", Input).value = "90"
+        await pilot.press("escape", "f5")
+        await wait_until(pilot, lambda: not app.link.running and app.link.session.history.epoch == 90)
+        await wait_until(pilot, lambda: app.runs_table.runs and app.runs_table.runs[0].epochs == 90)
+        assert len(app.runs_table.runs) == 1
+        assert app.link.session.history.marks[-1].note == "epochs 60 → 90"
+
+
+@pytest.mark.asyncio
+async def test_rename_and_delete_from_the_runs_view(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await train_once(pilot, 60)
+        await pilot.press("u", "n")
+        await wait_until(pilot, lambda: len(app.screen.query("#ask-name")) == 1)
+        app.screen.query_one("#ask-name", Input).value = "eight units"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.runs_table.runs[0].name == "eight units")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "Delete the run 'eight units'" in shown_text(app.screen.query_one(Static))
+        await pilot.press("n")  # no: nothing happens
+        await pilot.pause()
+        assert len(app.runs_table.runs) == 1
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "Delete the run 'eight units'" in shown_text(app.screen.query_one(Static))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.runs_table.runs == [])
+        assert not list((tmp_path / "runs").iterdir())
+
+
+@pytest.mark.asyncio
+async def test_compare_two_marked_runs(tmp_path):
+    app = AnnclfApp(QUICK.replace(hidden=[2]), output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await train_once(pilot, 60)
+        await wait_until(pilot, lambda: len(app.query(Input)) > 0)
+        app.query_one("#input-hidden", Input).value = "32,32"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.link.session.settings.hidden == [32, 32])
+        await train_once(pilot, 60)
+        await pilot.press("u", "c")  # one run is not a comparison
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+        await pilot.press("space", "down", "space", "c")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        screen = app.screen
+        maps = list(screen.query(DecisionMap))
+        await wait_until(pilot, lambda: all(m.data is not None and m.data.probabilities is not None for m in maps))
+        assert len(maps) == 2
+        table = shown_text(screen.query_one("#compare-table", Static))
+        assert "hidden layers" in table and "32,32" in table and "test accuracy" in table
+        assert "learning rate" not in table  # only what differs
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, CompareScreen))
+
+
+@pytest.mark.asyncio
+async def test_ctrl_o_exports_the_run_without_overwriting(tmp_path):
+    import csv
+
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await train_once(pilot, 60)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: len(list(tmp_path.glob("annclf-*"))) == 5)
+        await pilot.press("ctrl+o")  # a second export in the same second gets a name of its own
+        await wait_until(pilot, lambda: len(list(tmp_path.glob("annclf-*"))) == 10)
+    metrics = next(tmp_path.glob("annclf-*.metrics.csv"))
+    assert len(list(csv.DictReader(metrics.open()))) == 60
+    script = next(tmp_path.glob("annclf-*.py"))
+    compile(script.read_text(), str(script), "exec")
+    assert {p.name.split(".", 1)[1] for p in tmp_path.glob("annclf-*")} == {
+        "metrics.csv", "json", "data.csv", "toml", "py"}
+
+
+def test_every_palette_action_is_an_action_of_the_app():
+    from tui.commands import ACTIONS
+
+    for _, action in ACTIONS:
+        assert hasattr(AnnclfApp, "action_" + action.split("(")[0]), action
