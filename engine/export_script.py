@@ -51,7 +51,7 @@ def _data_source(s: Settings) -> tuple[str, str]:
         shim = ("class DataError(Exception):\n    def __init__(self, path, problem):\n"
                 "        super().__init__(f'{path}: {problem}')\n\n\n"
                 f"_MISSING = {csv_table._MISSING!r}\n\n\n")
-        return shim + _source(csv_table._class_order, csv_table.load), \
+        return shim + _source(csv_table._rows, csv_table._class_order, csv_table.load), \
             "load(S['csv'], S['label'], S['features'])[:2]"
     return _source(GENERATED[s.dataset]), CALLS[s.dataset]
 

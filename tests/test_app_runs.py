@@ -136,3 +136,72 @@ def test_every_palette_action_is_an_action_of_the_app():
 
     for _, action in ACTIONS:
         assert hasattr(AnnclfApp, "action_" + action.split("(")[0]), action
+
+
+@pytest.mark.asyncio
+async def test_early_stopping_and_the_schedule_show_on_the_curves_and_status(tmp_path):
+    settings = QUICK.replace(epochs=2000, lr=0.05, patience=15, schedule="step", step_size=20, gamma=0.5)
+    app = AnnclfApp(settings, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: not app.link.running and app.link.session.history.epoch > 0)
+        session = app.link.session
+        await wait_until(pilot, lambda: len(app.curves.records) == session.history.epoch)
+        assert session.history.epoch < 2000 and "early stop" in session.history.marks[-1].note
+        assert app.curves.best_epoch == session.best_epoch < session.history.epoch
+        status = str(app.query_one("#status", Static).render())
+        assert f"best {session.best_epoch}" in status
+        assert f"lr {session.history.records[-1].lr:.3g}" in status and session.history.records[-1].lr < 0.05
+
+
+def write_csv(path, header, rows):
+    path.write_text("\n".join([",".join(header)] + [",".join(map(str, r)) for r in rows]) + "\n")
+    return path
+
+
+@pytest.mark.asyncio
+async def test_your_own_csv_picked_by_keys_and_its_map_sliced(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 4)).round(4)
+    rows = [[*x, "yes" if x[0] + x[2] > 0 else "no"] for x in X]
+    path = write_csv(tmp_path / "four.csv", ["a", "b", "c", "d", "answer"], rows)
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: len(app.query(Input)) > 0)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+        app.screen.query_one("#csv-path", Input).value = str(path)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
+        await pilot.press("enter")  # the last column is offered first
+        await wait_until(pilot, lambda: app.link.session.settings.dataset == "csv")
+        session = app.link.session
+        assert session.dataset.feature_names == ["a", "b", "c", "d"] and session.class_names == ["no", "yes"]
+        assert "a (x) × b (y)" in app.map.border_title
+        await pilot.press("x")
+        await wait_until(pilot, lambda: app.map.data is not None and "c (x) × b (y)" in app.map.border_title)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: not app.link.running and session.history.epoch == QUICK.epochs)
+        await wait_until(pilot, lambda: app.map.data.probabilities is not None)
+        assert session.history.records[-1].test_accuracy > 0.8
+
+
+@pytest.mark.asyncio
+async def test_a_csv_with_a_text_column_says_which_column(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", ["a", "b", "label"], [[1, "x", 0], [2, "y", 1], [3, "z", 0], [4, "w", 1]])
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: len(app.query(Input)) > 0)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+        app.screen.query_one("#csv-path", Input).value = str(path)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("'b' is not numeric" in n.message for n in app._notifications))
+        assert app.link.session.settings.dataset == "circles"  # the last good data stays

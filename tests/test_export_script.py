@@ -25,8 +25,22 @@ RUNS = {
 }
 
 
-@pytest.mark.parametrize("settings", RUNS.values(), ids=RUNS.keys())
+def four_feature_csv(path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    label = np.where(X[:, 0] + X[:, 2] ** 2 > 0.5, "yes", "no")
+    lines = ["a,b,c,d,answer"] + [",".join(f"{v:.5f}" for v in row) + f",{y}" for row, y in zip(X, label)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("settings", [*RUNS.values(), "csv"], ids=[*RUNS.keys(), "a csv file of 4 features"])
 def test_the_exported_script_reaches_the_engines_accuracy(settings, tmp_path):
+    if settings == "csv":
+        settings = Settings(dataset="csv", csv=str(four_feature_csv(tmp_path / "four.csv")), label="answer",
+                            hidden=[16], epochs=100, scale="standard", device="cpu")
     session = TrainingSession(settings)
     session.run()
     engine_accuracy = session.evaluate()["test"].accuracy

@@ -23,6 +23,7 @@ from .run_link import RunLink
 from .screens.ask import AskName, Confirm
 from .screens.compare import CompareScreen
 from .screens.help import HelpScreen
+from .screens.pick_csv import PickColumn, PickCsv
 from .widgets.curves import Curves
 from .widgets.decision_map import DecisionMap, map_data_for
 from .widgets.runs_table import RunsTable
@@ -56,6 +57,9 @@ class AnnclfApp(App):
         Binding("r", "show_tab('report')", "Report", show=False),
         Binding("v", "show_tab('train')", "Training view", show=False),
         Binding("u", "show_tab('runs')", "Runs", show=False),
+        Binding("o", "pick_csv", "Open CSV", show=False),
+        Binding("x", "slice(0)", "Map x feature", show=False),
+        Binding("y", "slice(1)", "Map y feature", show=False),
     ]
 
     def __init__(self, settings: Settings | None = None, output_dir: str | os.PathLike = ".",
@@ -64,6 +68,7 @@ class AnnclfApp(App):
         self.runs = RunStore(runs_dir)
         self._run_id: str | None = None  # the kept run the current session is saved as
         self._last_outcome = None  # how the current session's last training ended
+        self._slice = (0, 1)  # the two features the map spans (the others held at their median)
         self.initial = settings or Settings()
         self.settings: Settings | None = self.initial
         self.problems: dict[str, str] = {}
@@ -198,7 +203,7 @@ class AnnclfApp(App):
             return
         self._adopt_session(session, run_id)
         self.form.load(session.settings)
-        self.curves.show(session.history.records, session.history.marks, now=True)
+        self._show_curves(session, now=True)
         self._refresh_grid()
         self._update_status()
         self.views.active = "train"
@@ -235,6 +240,9 @@ class AnnclfApp(App):
         self.link.session = session
         self._run_id = run_id
         self._last_outcome = None
+        if max(self._slice) >= len(session.dataset.feature_names):
+            self._slice = (0, 1)
+        self._title_map(session)
         if session.device_notice:
             self.notify(session.device_notice, severity="warning", timeout=8)
         self.curves.show([], [], now=True)
@@ -246,7 +254,7 @@ class AnnclfApp(App):
         from engine.training.session import MapRequest
 
         columns, rows = self._map_size
-        return MapRequest(data_box(session.split), max(columns, 1), max(2 * rows, 2))
+        return MapRequest(data_box(session.split, self._slice), max(columns, 1), max(2 * rows, 2), self._slice)
 
     def on_decision_map_resized(self, event: DecisionMap.Resized) -> None:
         self._map_size = (event.columns, event.rows)
@@ -270,7 +278,7 @@ class AnnclfApp(App):
         if session is None:
             return
         box = None if grid is not None else self._map_request(session).box
-        self.map.show(map_data_for(session, grid, box))
+        self.map.show(map_data_for(session, grid, box, self._slice))
         columns, rows = self._map_size
         stale = grid is not None and grid.probabilities.shape[:2] != (2 * rows, columns)
         if stale and columns and not self.link.running:
@@ -346,7 +354,7 @@ class AnnclfApp(App):
             return
         updates = session.drain()
         if updates.records:
-            self.curves.show(session.history.records, session.history.marks)
+            self._show_curves(session)
         if updates.grid is not None:
             self._show_grid(updates.grid)
         if updates.report is not None:
@@ -356,7 +364,7 @@ class AnnclfApp(App):
             severity = {"diverged": "error", "cancelled": "warning"}.get(outcome.reason, "information")
             self.notify(outcome.message, title=outcome.reason.replace("_", " "), severity=severity,
                         timeout=10 if outcome.reason == "diverged" else 4)
-            self.curves.show(session.history.records, session.history.marks, now=True)
+            self._show_curves(session, now=True)
         if updates.records or updates.outcome:
             self._update_status()
 
@@ -371,6 +379,11 @@ class AnnclfApp(App):
             parts += [report_table(name, ev), Text(""),
                       confusion_table(name, session.class_names, ev["confusion_matrix"]), Text("")]
         self.report_body.update(Group(*parts))
+
+    def _show_curves(self, session, now: bool = False) -> None:
+        # with early stopping on, the best epoch so far is where the weights would be restored from
+        best = session.best_epoch if session.settings.patience and session.best_epoch else None
+        self.curves.show(session.history.records, session.history.marks, now=now, best_epoch=best)
 
     def _update_status(self) -> None:
         text = self._status_text()
@@ -399,7 +412,13 @@ class AnnclfApp(App):
         trained = session.seconds - self._seconds_at_start  # training time of this run, pauses left out
         if self.link.running and trained > 0:
             rate = f" · {(epoch - self._epochs_at_start) / trained:,.0f} epochs/s"
-        return f"epoch {epoch}/{total}{rate} · {session.seconds:.1f} s · {session.device.type} · {state}"
+        extra = ""
+        if session.settings.schedule != "none" and session.history.records:
+            extra += f" · lr {session.history.records[-1].lr:.3g}"  # the rate of the last epoch, as it changes
+        if session.settings.patience and session.best_epoch:
+            extra += f" · best {session.best_epoch}"
+        return (f"epoch {epoch}/{total}{rate}{extra} · {session.seconds:.1f} s · {session.device.type} · "
+                f"{state}")
 
     # ----- actions
     def action_start_pause(self) -> None:
@@ -465,6 +484,65 @@ class AnnclfApp(App):
     def action_toggle_ascii(self) -> None:
         decision_map = self.map
         decision_map.ascii_only = not decision_map.ascii_only
+
+    # ----- your own data
+    def action_pick_csv(self) -> None:
+        if self.link.running:
+            self.notify("Stop the run (F7) before changing the data", severity="warning")
+            return
+        self.push_screen(PickCsv(Path.cwd()), self._csv_picked)
+
+    def _csv_picked(self, path: str | None) -> None:
+        if path is None:
+            return
+        from engine.datasets.csv_table import columns
+
+        try:
+            names = columns(path)
+        except AnnclfError as error:
+            self.notify(str(error), title="cannot use this file", severity="error", timeout=10)
+            return
+        self.push_screen(PickColumn(path, names), lambda label: self._use_csv(path, label))
+
+    def _use_csv(self, path: str, label: str | None) -> None:
+        if label is None:
+            return
+        form = self.form
+        form.field("dataset").write("csv")
+        form.field("csv").write(path)
+        form.field("label").write(label)
+        form.field("features").write(None)  # every other column
+        self.views.active = "train"
+
+    def action_slice(self, axis: int) -> None:
+        """Move the map's horizontal (0) or vertical (1) axis to the next feature."""
+        session = self.link.session
+        if session is None:
+            return
+        names = session.dataset.feature_names
+        if len(names) <= 2:
+            self.notify("The map spans both features of this data; x and y choose the slice when there are "
+                        "three or more", severity="warning")
+            return
+        chosen = list(self._slice)
+        nxt = (chosen[axis] + 1) % len(names)
+        if nxt == chosen[1 - axis]:
+            nxt = (nxt + 1) % len(names)
+        chosen[axis] = nxt
+        self._slice = (chosen[0], chosen[1])
+        self._title_map(session)
+        if self.link.running:
+            session.request_map(self._map_request(session))
+        else:
+            self._refresh_grid()
+
+    def _title_map(self, session) -> None:
+        names = session.dataset.feature_names
+        if len(names) <= 2:
+            self.map.border_title = "decision map"
+        else:
+            fx, fy = (names[i] for i in self._slice)
+            self.map.border_title = f"decision map: {fx} (x) × {fy} (y), the others at their median"
 
     def action_show_tab(self, tab: str) -> None:
         self.views.active = tab

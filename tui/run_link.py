@@ -19,7 +19,7 @@ class RunLink:
 
         if self.session is None:
             return True
-        current = self.session.settings
+        current = self.session.requested
         resolved = settings.resolve()
         changed = set(resolved.differences(current))
         return bool(changed - CONTINUABLE)

@@ -20,17 +20,29 @@ def _class_order(labels: set[str]) -> list[str]:
         return sorted(labels)
 
 
-def load(path: str, label: str | None, features: list[str] | None):
+def _rows(path: str) -> list[list[str]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
     except FileNotFoundError:
         raise DataError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DataError(path, "is a directory, not a CSV file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise DataError(path, f"cannot be read as CSV: {error}") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 2:
         raise DataError(path, "needs a header row and at least one row of data")
+    return rows
+
+
+def columns(path: str) -> list[str]:
+    """The names in the header row (DataError if the file is no CSV with data)."""
+    return [h.strip() for h in _rows(path)[0]]
+
+
+def load(path: str, label: str | None, features: list[str] | None):
+    rows = _rows(path)
     header = [h.strip() for h in rows[0]]
     if len(set(header)) != len(header):
         raise DataError(path, "the header names a column twice")

@@ -80,6 +80,7 @@ def _use_threads(flops_per_epoch: float) -> None:
 class TrainingSession:
     def __init__(self, settings: Settings):
         s = settings.resolve()
+        self.requested = s  # as asked: `settings` below names the columns a csv or iris set filled in
         self.device, self.device_notice = resolve_device(s.device)
         if s.samples is not None and s.dataset not in ("csv", "iris"):
             self._check_memory(s, s.samples, 2, s.classes or 2)

@@ -32,6 +32,8 @@ LETTER_KEYS = [
     ("t", "the exact target boundary (toy sets: easy, hard, xor, cross, ring)"),
     ("a", "ASCII map (automatic when NO_COLOR is set)"),
     ("r / v / u", "report view / training view / runs view"),
+    ("o", "your own data: open a CSV file, then choose its label column"),
+    ("x / y", "with 3 or more features: the feature along the map's x / y axis (the rest at their median)"),
 ]
 
 RUNS_KEYS = [

@@ -41,6 +41,7 @@ class Curves(Horizontal):
         super().__init__(**kwargs)
         self.records: list[EpochRecord] = []
         self.marks: list[Mark] = []
+        self.best_epoch: int | None = None
         self._drawn_at = 0.0
         self._pending = False
 
@@ -56,9 +57,11 @@ class Curves(Horizontal):
     def watch_log_scale(self) -> None:
         self.redraw()
 
-    def show(self, records: list[EpochRecord], marks: list[Mark], now: bool = False) -> None:
-        """Show these records: now if asked or if the last draw is old enough, else once it is."""
-        self.records, self.marks = records, marks
+    def show(self, records: list[EpochRecord], marks: list[Mark], now: bool = False,
+             best_epoch: int | None = None) -> None:
+        """Show these records (and the best epoch, green, when early stopping watches for it): now if asked
+        or if the last draw is old enough, else once it is."""
+        self.records, self.marks, self.best_epoch = records, marks, best_epoch
         wait = self._drawn_at + self.MIN_INTERVAL - time.monotonic()
         if now or wait <= 0:
             self.redraw()
@@ -100,6 +103,8 @@ class Curves(Horizontal):
                 plt.plot(epochs, test, label="test", marker="braille")
                 for mark in self.marks:
                     plt.vline(mark.epoch, "gray")
+                if self.best_epoch:
+                    plt.vline(self.best_epoch, "green")
                 plt.xticks(epoch_ticks(epochs[0], epochs[-1]))
             if plot is loss and self.log_scale and epochs and min(train + test) > 0:
                 plt.yscale("log")

@@ -33,13 +33,15 @@ class MapData:
     class_names: tuple = ()
 
 
-def map_data_for(session, grid, box=None) -> MapData:
-    """What the map draws for an engine session and its decision grid (None: the points alone, in `box`)."""
+def map_data_for(session, grid, box=None, features: tuple[int, int] = (0, 1)) -> MapData:
+    """What the map draws for an engine session and its decision grid (None: the points alone, in `box`),
+    the points projected on the grid's two features."""
     split = session.split
+    f = list(grid.features if grid is not None else features)
     return MapData(
         box=grid.box if grid is not None else box,
         probabilities=grid.probabilities if grid is not None else None,
-        X_train=split.X_train, y_train=split.y_train, X_test=split.X_test, y_test=split.y_test,
+        X_train=split.X_train[:, f], y_train=split.y_train, X_test=split.X_test[:, f], y_test=split.y_test,
         train_correct=grid.train_correct if grid is not None else None,
         test_correct=grid.test_correct if grid is not None else None,
         target=split.dataset.target, class_names=tuple(session.class_names))

@@ -1,0 +1,75 @@
+"""Choosing your own data from the keyboard: a CSV file (typed, or found in a tree), then its label column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DirectoryTree, Input, OptionList, Static
+
+
+class CsvTree(DirectoryTree):
+    """Folders and .csv files only; hidden ones left out."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".")
+                and (p.is_dir() or p.suffix.lower() == ".csv")]
+
+
+class PickCsv(ModalScreen[str | None]):
+    """Enter on a typed path or on a file of the tree gives its path; Escape gives None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#csv-path"
+
+    def __init__(self, start: Path):
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="ask-box pick-box"):
+            yield Static("Your own data: a CSV file with a header row")
+            yield Input(placeholder="type a path and Enter, or Tab to the files below", id="csv-path")
+            yield CsvTree(self.start, id="csv-tree")
+            yield Static("Enter: choose · Tab: path / files · Escape: cancel", classes="ask-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(str(Path(event.value.strip()).expanduser()))
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.dismiss(str(event.path))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickColumn(ModalScreen[str | None]):
+    """The label column, from the file's header: Enter chooses, Escape gives None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#columns"
+
+    def __init__(self, path: str, columns: list[str]):
+        super().__init__()
+        self.path, self.columns = path, columns
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="ask-box pick-box"):
+            yield Static(f"Which column of {Path(self.path).name} holds the class labels? "
+                         "The others are the features.")
+            yield OptionList(*self.columns, id="columns")
+            yield Static("Enter: choose · Escape: cancel", classes="ask-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = len(self.columns) - 1  # most files put the label last
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.columns[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
