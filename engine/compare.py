@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .errors import AnnclfError
 from .schema import BY_NAME
 
 METRICS = (("epochs", lambda run: f"{run['epochs']}"),
@@ -23,12 +24,20 @@ def differing_settings(runs: list[dict]) -> list[str]:
 
 
 def run_labels(runs: list[dict], width: int = 24) -> list[str]:
-    """Short labels that tell the runs apart: numbered, with the values of what differs between them
-    (their names, when nothing does)."""
+    """Short labels that tell the runs apart, numbered: the name a person gave a run, else the values of
+    what differs between the runs (their names, when nothing does)."""
+    from .runs import default_name
+    from .schema import from_values
+
     rows = comparison_rows(runs)[:len(differing_settings(runs))]
     labels = []
     for i, run in enumerate(runs):
-        text = " ".join(cells[i] for _, cells in rows) or run["name"]
+        try:
+            renamed = run["name"] != default_name(from_values({k: v for k, v in run["settings"].items()
+                                                               if v is not None}))
+        except AnnclfError:  # settings this version no longer takes: the name is all there is
+            renamed = True
+        text = run["name"] if renamed else (" ".join(cells[i] for _, cells in rows) or run["name"])
         text = f"{i + 1} {text}"
         labels.append(text if len(text) <= width else text[:width - 1] + "…")
     return labels

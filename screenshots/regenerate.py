@@ -100,6 +100,37 @@ async def compare(pilot) -> None:
     await quiet(pilot)
 
 
+def four_feature_csv() -> Path:
+    """Measurements of three kinds of thing, four columns each: a stand-in for a user's own file."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=600, n_features=4, n_informative=3, n_redundant=0, n_classes=3,
+                               n_clusters_per_class=1, class_sep=1.6, random_state=4)
+    path = Path(tempfile.mkdtemp(prefix="annclf-screenshots-")) / "measurements.csv"
+    kinds = ("alpha", "beta", "gamma")
+    lines = ["length,width,depth,weight,kind"] + [",".join(f"{v:.3f}" for v in row) + f",{kinds[k]}"
+                                                  for row, k in zip(X, y)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+async def csv_run(pilot) -> None:
+    app = pilot.app
+    path = four_feature_csv()
+    app.set_focus(None)
+    await pilot.press("o")
+    await until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+    app.screen.query_one("#csv-path").value = str(path)
+    await pilot.press("enter")
+    await until(pilot, lambda: len(app.screen.query("#columns")) == 1)
+    await pilot.press("enter")
+    await until(pilot, lambda: app.link.session.settings.dataset == "csv")
+    await pilot.press("x")  # the slice through width and depth
+    await finish(pilot)
+    await until(pilot, lambda: app.map.data is not None and app.map.data.probabilities is not None)
+    await quiet(pilot)
+
+
 async def main() -> None:
     circles = Settings(dataset="circles", hidden=[8, 8], lr=0.01, epochs=20000, device="cpu")
     moons = Settings(dataset="moons", hidden=[16, 16, 16], lr=0.01, epochs=400, device="cpu")
@@ -110,6 +141,8 @@ async def main() -> None:
     await shoot("help", circles, help_overlay)
     await shoot("moons-light-theme", moons, blobs_trained, theme="textual-light")
     await shoot("compare", Settings(dataset="circles", lr=0.01, epochs=200, device="cpu"), compare)
+    await shoot("csv-4-features", Settings(hidden=[16, 16], scale="standard", lr=0.01, epochs=300, device="cpu"),
+                csv_run)
 
 
 if __name__ == "__main__":
