@@ -20,10 +20,10 @@ from engine.schema import Settings
 
 from .commands import AppCommands
 from .run_link import RunLink
-from .screens.ask import AskName, Confirm
-from .screens.compare import CompareScreen
+from .app_data import OwnData
+from .app_files import Files
+from .app_runs import KeptRuns
 from .screens.help import HelpScreen
-from .screens.pick_csv import PickColumn, PickCsv
 from .widgets.curves import Curves
 from .widgets.decision_map import DecisionMap, map_data_for
 from .widgets.runs_table import RunsTable
@@ -32,7 +32,7 @@ from .widgets.settings_form import SettingsForm
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
-class AnnclfApp(App):
+class AnnclfApp(KeptRuns, OwnData, Files, App):
     CSS_PATH = "app.tcss"
     TITLE = "annclf-tui"
     COMMANDS = App.COMMANDS | {AppCommands}
@@ -140,75 +140,6 @@ class AnnclfApp(App):
         self.engine_ready = True
         self._rebuild_due = time.monotonic()
         self._list_runs()
-
-    # ----- kept runs
-    @work(thread=True, exclusive=True, group="runs", exit_on_error=False)
-    def _list_runs(self) -> None:
-        runs, problems = self.runs.summaries()
-        self.call_from_thread(self.runs_table.show, runs)
-        for problem in problems:
-            self.call_from_thread(self.notify, f"A run could not be read: {problem}", severity="warning")
-
-    def on_runs_table_chosen(self, event: RunsTable.Chosen) -> None:
-        ids = event.run_ids
-        if event.action == "compare":
-            if len(ids) < 2:
-                self.notify("Mark two or more runs with space, then press c", severity="warning")
-                return
-            try:
-                self.push_screen(CompareScreen(self.runs, ids))
-            except AnnclfError as error:
-                self.notify(str(error), severity="error")
-            return
-        run = next(r for r in self.runs_table.runs if r.id == ids[0])
-        if event.action == "rename":
-            self.push_screen(AskName(f"A new name for {run.name!r}:", run.name), lambda name: self._rename(run, name))
-        elif event.action == "delete":
-            self.push_screen(Confirm(f"Delete the run {run.name!r}, its model and its history?"),
-                             lambda yes: self._delete(run) if yes else None)
-        elif self.link.running:
-            self.notify("Stop the run (F7) before reopening another", severity="warning")
-        else:
-            self._reopen(run.id, run.name)
-
-    def _rename(self, run, name: str | None) -> None:
-        if name is None or name.strip() == run.name:
-            return
-        try:
-            self.runs.rename(run.id, name)
-        except AnnclfError as error:
-            self.notify(str(error), severity="error")
-        self._list_runs()
-
-    def _delete(self, run) -> None:
-        if run.id == self._run_id and self.link.running:
-            self.notify("This run is training: stop it (F7) before deleting it", severity="warning")
-            return
-        try:
-            self.runs.delete(run.id)
-        except AnnclfError as error:
-            self.notify(str(error), severity="error")
-        if run.id == self._run_id:
-            self._run_id = None  # the model stays on the screen; training it again keeps it anew
-        self.notify(f"Deleted {run.name!r}")
-        self._list_runs()
-
-    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
-    def _reopen(self, run_id: str, name: str) -> None:
-        session = self.runs.reopen(run_id)
-        self.call_from_thread(self._reopened, session, run_id, name)
-
-    def _reopened(self, session, run_id: str, name: str) -> None:
-        if self.link.running:
-            return
-        self._adopt_session(session, run_id)
-        self.form.load(session.settings)
-        self._show_curves(session, now=True)
-        self._refresh_grid()
-        self._update_status()
-        self.views.active = "train"
-        self.notify(f"Reopened {name!r} at epoch {session.history.epoch}: raise epochs or change the learning "
-                    "rate or optimiser, then F5 continues it", title="run reopened")
 
     # ----- settings
     def on_settings_form_changed(self, event: SettingsForm.Changed) -> None:
@@ -319,17 +250,6 @@ class AnnclfApp(App):
         report = session.evaluate()
         self.call_from_thread(self._show_report, session, report)
         self._keep_run(session, outcome)
-
-    def _keep_run(self, session, outcome) -> None:
-        """In a worker: save the run (again, if it continued) and show it in the runs list."""
-        try:
-            summary = self.runs.save(session, outcome, run_id=self._run_id)
-        except (AnnclfError, OSError) as error:
-            self.call_from_thread(self.notify, f"The run was not kept: {error}", severity="warning")
-            return
-        if self.link.session is session:
-            self._run_id = summary.id
-        self.call_from_thread(self._list_runs)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
@@ -485,65 +405,6 @@ class AnnclfApp(App):
         decision_map = self.map
         decision_map.ascii_only = not decision_map.ascii_only
 
-    # ----- your own data
-    def action_pick_csv(self) -> None:
-        if self.link.running:
-            self.notify("Stop the run (F7) before changing the data", severity="warning")
-            return
-        self.push_screen(PickCsv(Path.cwd()), self._csv_picked)
-
-    def _csv_picked(self, path: str | None) -> None:
-        if path is None:
-            return
-        from engine.datasets.csv_table import columns
-
-        try:
-            names = columns(path)
-        except AnnclfError as error:
-            self.notify(str(error), title="cannot use this file", severity="error", timeout=10)
-            return
-        self.push_screen(PickColumn(path, names), lambda label: self._use_csv(path, label))
-
-    def _use_csv(self, path: str, label: str | None) -> None:
-        if label is None:
-            return
-        form = self.form
-        form.field("dataset").write("csv")
-        form.field("csv").write(path)
-        form.field("label").write(label)
-        form.field("features").write(None)  # every other column
-        self.views.active = "train"
-
-    def action_slice(self, axis: int) -> None:
-        """Move the map's horizontal (0) or vertical (1) axis to the next feature."""
-        session = self.link.session
-        if session is None:
-            return
-        names = session.dataset.feature_names
-        if len(names) <= 2:
-            self.notify("The map spans both features of this data; x and y choose the slice when there are "
-                        "three or more", severity="warning")
-            return
-        chosen = list(self._slice)
-        nxt = (chosen[axis] + 1) % len(names)
-        if nxt == chosen[1 - axis]:
-            nxt = (nxt + 1) % len(names)
-        chosen[axis] = nxt
-        self._slice = (chosen[0], chosen[1])
-        self._title_map(session)
-        if self.link.running:
-            session.request_map(self._map_request(session))
-        else:
-            self._refresh_grid()
-
-    def _title_map(self, session) -> None:
-        names = session.dataset.feature_names
-        if len(names) <= 2:
-            self.map.border_title = "decision map"
-        else:
-            fx, fy = (names[i] for i in self._slice)
-            self.map.border_title = f"decision map: {fx} (x) × {fy} (y), the others at their median"
-
     def action_show_tab(self, tab: str) -> None:
         self.views.active = tab
         if tab == "runs":
@@ -567,46 +428,6 @@ class AnnclfApp(App):
         session = self.link.session
         report = session.evaluate()
         self.call_from_thread(self._show_report, session, report)
-
-    def action_save(self) -> None:
-        session = self.link.session
-        if session is None:
-            self.notify("Nothing to save yet", severity="warning")
-            return
-        from engine.checkpoint import save_checkpoint
-        from engine.config_file import save_settings
-
-        stem = self.output_dir / f"annclf-{session.settings.dataset}-{time.strftime('%Y%m%d-%H%M%S')}"
-        try:
-            save_checkpoint(session, stem.with_suffix(".pt"))
-            save_settings(session.settings, stem.with_suffix(".toml"))
-        except AnnclfError as error:
-            self.notify(str(error), severity="error")
-            return
-        self.notify(f"Saved {stem.name}.pt and {stem.name}.toml", title="saved")
-
-    def action_export(self, what: str = "metrics,json,data,settings,script") -> None:
-        if self.link.session is None:
-            self.notify("Nothing to export yet", severity="warning")
-            return
-        self._export(what.split(","))
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, kinds: list[str]) -> None:
-        from .exports import export_run
-
-        try:
-            paths = export_run(self.link.session, self._last_outcome, self.output_dir, kinds)
-        except AnnclfError as error:
-            self.call_from_thread(self.notify, str(error), severity="error")
-            return
-        names = ", ".join(p.name for p in paths)
-        self.call_from_thread(self.notify, f"Wrote {names} in {self.output_dir.resolve()}", title="exported")
-
-    def action_screenshot_svg(self) -> None:
-        name = f"annclf-{time.strftime('%Y%m%d-%H%M%S')}.svg"
-        path = self.save_screenshot(filename=name, path=str(self.output_dir))
-        self.notify(f"Screenshot saved: {path}", title="screenshot")
 
     async def action_quit(self) -> None:
         self.exit()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .catalog import IRIS_DEFAULT_FEATURES, IRIS_FEATURES
 
 SPECIES = ("setosa", "versicolor", "virginica")
