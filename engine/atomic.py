@@ -11,6 +11,16 @@ from typing import IO, Iterator
 from .errors import FileProblem
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes files only their owner may read; what we write is the user's, shared as any file is
+_MODE = 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside `path`; on success it replaces `path`, on error it is removed."""
@@ -20,6 +30,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.chmod(tmp, _MODE)
     except OSError as error:
         raise FileProblem(str(target), f"cannot be written: {error.strerror or error}") from None
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from .errors import AnnclfError
 from .schema import BY_NAME
 
-METRICS = (("epochs", lambda run: f"{run['epochs']}"),
-           ("stopped", lambda run: run["stopped"].replace("_", " ")),
+METRICS = (("epochs trained", lambda run: f"{run['epochs']}"),
+           ("ended by", lambda run: run["stopped"].replace("_", " ")),
            ("train accuracy", lambda run: f"{run['final']['train']['accuracy']:.1%}"),
            ("test accuracy", lambda run: f"{run['final']['test']['accuracy']:.1%}"),
            ("train loss", lambda run: _number(run["final"]["train"]["loss"])),

@@ -56,7 +56,7 @@ def _data_source(s: Settings) -> tuple[str, str]:
     return _source(GENERATED[s.dataset]), CALLS[s.dataset]
 
 
-def script_text(settings: Settings) -> str:
+def script_text(settings: Settings, file_name: str = "run.py") -> str:
     s = settings.resolve()
     flat = {k: v for k, v in s.to_flat().items()}
     data_code, data_call = _data_source(s)
@@ -67,7 +67,7 @@ def script_text(settings: Settings) -> str:
 
 Rebuilds the data, the network and the training of the run (the same data, initial weights, batch
 order and dropout masks) with numpy, torch and scikit-learn only, and prints the final test accuracy.
-Written by annclf-tui; run it with `python {{this file}}`.
+Written by annclf-tui; run it with `python {file_name}`.
 """
 
 import csv
@@ -202,4 +202,4 @@ if __name__ == "__main__":
 
 
 def write_script(settings: Settings, path: str | os.PathLike) -> None:
-    write_text(path, script_text(settings))
+    write_text(path, script_text(settings, os.path.basename(path)))

@@ -68,8 +68,9 @@ class RunStore:
 
         old = self.load(run_id) if run_id is not None and (self.root / run_id).exists() else None
         run_id = run_id or self.new_id(session.settings.dataset)
-        run = {"format": FORMAT, "version": VERSION, "id": run_id,
-               "name": name or (old["name"] if old else default_name(session.settings)),
+        if not name:
+            name = old["name"] if old else self._unused_name(default_name(session.settings))
+        run = {"format": FORMAT, "version": VERSION, "id": run_id, "name": name,
                "created": old["created"] if old else time.time(), **results(session, outcome)}
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -86,6 +87,16 @@ class RunStore:
             shutil.rmtree(building, ignore_errors=True)
             raise
         return RunSummary.from_run(json_safe(run))
+
+    def _unused_name(self, name: str) -> str:
+        """`name`, or `name #2`, `#3`... when runs of the same settings are kept already."""
+        taken = {r.name for r in self.summaries()[0]}
+        n = 1
+        candidate = name
+        while candidate in taken:
+            n += 1
+            candidate = f"{name} #{n}"
+        return candidate
 
     @staticmethod
     def _put(building: Path, place: Path) -> None:

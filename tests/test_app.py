@@ -177,3 +177,20 @@ def test_the_help_lists_every_key_of_the_app():
     listed = {part.strip().lower() for key, _ in GLOBAL_KEYS + LETTER_KEYS for part in key.split("/")}
     bound = {b.key for b in AnnclfApp.BINDINGS} | {"ctrl+p"}
     assert bound == listed
+
+
+@pytest.mark.asyncio
+async def test_a_log_scale_survives_a_resize(tmp_path):
+    # plotext takes the log of its stored data in place: a second build of the same figure used to fail
+    app = AnnclfApp(QUICK.replace(epochs=50), output_dir=tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: not app.link.running and len(app.curves.records) == 50)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.is_running and "loss (log)" in shown_text(app.curves.loss_plot)

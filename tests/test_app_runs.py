@@ -205,3 +205,26 @@ async def test_a_csv_with_a_text_column_says_which_column(tmp_path):
         await pilot.press("enter")
         await wait_until(pilot, lambda: any("'b' is not numeric" in n.message for n in app._notifications))
         assert app.link.session.settings.dataset == "circles"  # the last good data stays
+
+
+@pytest.mark.asyncio
+async def test_the_compare_table_is_a_page_down_away_at_80x24(tmp_path):
+    from engine import TrainingSession
+    from engine.runs import RunStore
+
+    store = RunStore(tmp_path / "runs")
+    ids = []
+    for hidden in ([2], [16, 16], [16, 16, 16]):
+        session = TrainingSession(QUICK.replace(hidden=hidden, epochs=20))
+        ids.append(store.save(session, session.run()).id)
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.push_screen(CompareScreen(store, ids))
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.query("#compare-table"))
+        scroll = app.screen.query_one("#compare")
+        table = app.screen.query_one("#compare-table", Static)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y > 0)
+        assert table.region.bottom <= app.screen.region.bottom
+        assert "test accuracy" in shown_text(table)

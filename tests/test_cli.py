@@ -171,3 +171,14 @@ def test_export_script_flag_writes_a_runnable_script(capsys, tmp_path):
     code, _, _ = run(capsys, "--export-script", str(path))
     assert code == 0 and "def main()" in path.read_text()
     compile(path.read_text(), str(path), "exec")
+
+
+def test_written_files_get_the_permissions_of_any_new_file(capsys, tmp_path):
+    import os
+    import stat
+
+    code, out, _ = run(capsys, "--metrics", str(tmp_path / "m.csv"), "--export-script", str(tmp_path / "r.py"))
+    (tmp_path / "plain").write_text("")
+    mode = lambda name: stat.S_IMODE(os.stat(tmp_path / name).st_mode)  # noqa: E731
+    assert code == 0 and mode("m.csv") == mode("r.py") == mode("plain")
+    assert f"wrote {tmp_path / 'm.csv'}" in out and f"wrote {tmp_path / 'r.py'}" in out

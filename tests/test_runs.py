@@ -59,6 +59,7 @@ def test_rename_and_delete(small, tmp_path):
     assert store.rename(kept.id, "  two units  ").name == "two units"
     with pytest.raises(FileProblem):
         store.rename(kept.id, " ")
+    assert gone.name == kept.name + " #2"  # the same settings twice: told apart
     store.delete(gone.id)
     runs, _ = store.summaries()
     assert [(r.id, r.name) for r in runs] == [(kept.id, "two units")]
@@ -102,7 +103,7 @@ def test_the_comparison_names_only_the_settings_that_differ_then_the_metrics(sma
     assert rows["hidden layers"] == ["2", "32,32", "32,32"]
     assert rows["activation"] == ["relu", "relu", "identity"]
     assert "dataset" not in rows and "learning rate" not in rows
-    assert all(cell.endswith("%") for cell in rows["test accuracy"]) and rows["epochs"] == ["20"] * 3
+    assert all(cell.endswith("%") for cell in rows["test accuracy"]) and rows["epochs trained"] == ["20"] * 3
     assert run_labels([store.load(i) for i in ids]) == ["1 2 relu", "2 32,32 relu", "3 32,32 identity"]
     store.rename(ids[2], "no non-linearity")
     assert run_labels([store.load(i) for i in ids])[2] == "3 no non-linearity"

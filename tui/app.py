@@ -40,12 +40,13 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
     # frame comes sooner (focusing restyles every ancestor of the field)
     AUTO_FOCUS = None
     BINDINGS = [
-        Binding("f5", "start_pause", "Start/Pause", priority=True),
+        # in the footer's order, the most needed first: what does not fit at 80 columns is in F1's help
+        Binding("f1", "help", "Help", priority=True),
+        Binding("f5", "start_pause", "Run/Pause", priority=True),
         Binding("f6", "step", "Step", priority=True),
         Binding("f7", "stop", "Stop", priority=True),
         Binding("f8", "reset", "Reset", priority=True),
         Binding("f9", "new_data", "New data", priority=True),
-        Binding("f1", "help", "Help", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+o", "export", "Export", priority=True),
         Binding("f12", "screenshot_svg", "Screenshot", priority=True),
@@ -107,7 +108,7 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
                 yield Static("loading PyTorch and scikit-learn…", id="status")
         yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.",
                      id="too-small")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # held, not queried: the timer may tick while the screen is being torn down at exit
@@ -257,7 +258,10 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
                 self.link.running = False
             error = event.worker.error
             message = str(error) if isinstance(error, AnnclfError) else f"{type(error).__name__}: {error}"
-            self.notify(message, title="Something went wrong", severity="error", timeout=10)
+            title = {"DataError": "cannot use this data", "SettingError": "invalid setting",
+                     "FileProblem": "file problem", "ResourceError": "too large"}.get(
+                type(error).__name__, "something went wrong")
+            self.notify(message, title=title, severity="error", timeout=10)
             self._update_status()
         elif event.worker.group == "train" and event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
             self.link.running = False
@@ -328,6 +332,8 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
         epoch, total = session.history.epoch, session.settings.epochs
         state = "running" if self.link.running and not session.controls.paused else (
             "paused" if self.link.running else "ready")
+        if not self.link.running and self._last_outcome is not None:
+            state = self._last_outcome.reason.replace("_", " ")  # completed, early stopping, diverged...
         rate = ""
         trained = session.seconds - self._seconds_at_start  # training time of this run, pauses left out
         if self.link.running and trained > 0:
@@ -415,6 +421,8 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
         return self.views.active == "report"
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if self.views.active == "runs" and self.engine_ready:
+            self._list_runs()  # runs kept meanwhile by `annclf-tui train` show up too
         session = self.link.session
         if session is None:
             return

@@ -26,7 +26,7 @@ class Files:
         except AnnclfError as error:
             self.notify(str(error), severity="error")
             return
-        self.notify(f"Saved {stem.name}.pt and {stem.name}.toml", title="saved")
+        self.notify(f"Wrote {stem.name}.pt and {stem.name}.toml in {self.output_dir.resolve()}", title="saved")
 
     def action_export(self, what: str = "metrics,json,data,settings,script") -> None:
         if self.link.session is None:
@@ -48,5 +48,5 @@ class Files:
 
     def action_screenshot_svg(self) -> None:
         name = f"annclf-{time.strftime('%Y%m%d-%H%M%S')}.svg"
-        path = self.save_screenshot(filename=name, path=str(self.output_dir))
-        self.notify(f"Screenshot saved: {path}", title="screenshot")
+        self.save_screenshot(filename=name, path=str(self.output_dir))
+        self.notify(f"Wrote {name} in {self.output_dir.resolve()}", title="screenshot")

@@ -140,6 +140,9 @@ def train(args: argparse.Namespace) -> int:
         _write_outputs(args, session, data)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_FAILED)
+    for name in OUTPUTS:
+        if getattr(args, name):
+            console.print(f"wrote {getattr(args, name)}", highlight=False)
     _keep_run(args, session, outcome, console)
     if outcome.reason == "diverged":
         return fail(outcome.message, EXIT_FAILED)

@@ -8,5 +8,6 @@ from engine.schema import Settings
 def launch(settings: Settings, runs_dir: str | None = None) -> int:
     from .app import AnnclfApp
 
-    AnnclfApp(settings, runs_dir=runs_dir).run()
-    return 0
+    app = AnnclfApp(settings, runs_dir=runs_dir)
+    app.run()
+    return app.return_code or 0  # 1 if the app ended on an error: a crash must not look like a quit

@@ -73,7 +73,7 @@ def load(path: str, label: str | None, features: list[str] | None):
                 value = float(cell)
             except ValueError:
                 raise DataError(path, f"column {name!r} is not numeric (row {i + 2}: {cell!r}); "
-                                      "choose the feature columns with features") from None
+                                      "leave it out of the features setting (--features), or fix the file") from None
             if not math.isfinite(value):
                 raise DataError(path, f"row {i + 2}, column {name!r}: {cell!r} is not a finite number")
             X[i, j] = value

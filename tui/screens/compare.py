@@ -8,15 +8,15 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
-from textual_plotext import PlotextPlot
 
 from engine.compare import comparison_rows, run_labels
 
 from ..widgets.curves import epoch_ticks
+from ..widgets.fresh_plot import FreshPlot
 from ..widgets.decision_map import DecisionMap, map_data_for
 
 # plotext's colour names, one per run in the order the runs were marked, and the same colours as both
@@ -27,6 +27,7 @@ RICH_COLOURS = ("cyan", "#ff8700", "magenta", "green", "red", "blue", "yellow", 
 
 class CompareScreen(Screen):
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back"), Binding("l", "toggle_log", "Log scale")]
+    AUTO_FOCUS = "#compare"  # Down, PageDown and End scroll to the table on a small terminal
 
     def __init__(self, store, run_ids: list[str]):
         super().__init__()
@@ -38,7 +39,7 @@ class CompareScreen(Screen):
         self._pending: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="compare"):
+        with VerticalScroll(id="compare"):
             yield Static(self._title(), id="compare-title")
             with Horizontal(id="compare-maps"):
                 for i, run in enumerate(self.runs):
@@ -46,10 +47,9 @@ class CompareScreen(Screen):
                     decision_map.border_title = f"[{RICH_COLOURS[i % len(COLOURS)]}]{self.labels[i]}[/]"
                     yield decision_map
             with Horizontal(id="compare-curves"):
-                yield PlotextPlot(id="compare-loss")
-                yield PlotextPlot(id="compare-accuracy")
-            with VerticalScroll(id="compare-table-scroll"):
-                yield Static(self._table(), id="compare-table")
+                yield FreshPlot(lambda plt: self._draw(plt, "test_loss", "test loss"), id="compare-loss")
+                yield FreshPlot(lambda plt: self._draw(plt, "test_accuracy", "test accuracy"), id="compare-accuracy")
+            yield Static(self._table(), id="compare-table")
         yield Footer()
 
     def _title(self) -> Text:
@@ -74,32 +74,29 @@ class CompareScreen(Screen):
         self._draw_curves()
 
     def _draw_curves(self) -> None:
-        for plot_id, key, title in (("#compare-loss", "test_loss", "test loss"),
-                                    ("#compare-accuracy", "test_accuracy", "test accuracy")):
-            plot = self.query_one(plot_id, PlotextPlot)
-            plt = plot.plt
-            plt.clear_data()
-            plt.clear_figure()
-            plt.title(title + (" (log)" if self.log_scale and key == "test_loss" else ""))
-            values, last = [], 1
-            for i, run in enumerate(self.runs):
-                history = [r for r in run["history"] if r[key] is not None]
-                step = max(1, len(history) // 200)  # plotext's cost grows with points
-                shown = history[::step]
-                ys = [r[key] for r in shown]
-                values += ys
-                if shown:
-                    last = max(last, shown[-1]["epoch"])
-                plt.plot([r["epoch"] for r in shown], ys, label=self.labels[i],
-                         color=COLOURS[i % len(COLOURS)], marker="braille")
-                for mark in run.get("marks", []):
-                    plt.vline(mark["epoch"], "gray")
-            plt.xticks(epoch_ticks(1, last))
-            if key == "test_accuracy":
-                plt.ylim(0, 1)
-            elif self.log_scale and values and min(values) > 0:
-                plt.yscale("log")
+        for plot in self.query(FreshPlot):
             plot.refresh()
+
+    def _draw(self, plt, key: str, title: str) -> None:
+        plt.title(title + (" (log)" if self.log_scale and key == "test_loss" else ""))
+        values, last = [], 1
+        for i, run in enumerate(self.runs):
+            history = [r for r in run["history"] if r[key] is not None]
+            step = max(1, len(history) // 200)  # plotext's cost grows with points
+            shown = history[::step]
+            ys = [r[key] for r in shown]
+            values += ys
+            if shown:
+                last = max(last, shown[-1]["epoch"])
+            plt.plot([r["epoch"] for r in shown], ys, label=self.labels[i], color=COLOURS[i % len(COLOURS)],
+                     marker="braille")
+            for mark in run.get("marks", []):
+                plt.vline(mark["epoch"], "gray")
+        plt.xticks(epoch_ticks(1, last))
+        if key == "test_accuracy":
+            plt.ylim(0, 1)
+        elif self.log_scale and values and min(values) > 0:
+            plt.yscale("log")
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _load_sessions(self) -> None:

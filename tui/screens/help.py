@@ -74,6 +74,7 @@ def help_text() -> Group:
 
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "close")]
+    AUTO_FOCUS = "#help-box"  # Down and PageDown scroll it at once
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box_:

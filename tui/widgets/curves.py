@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual_plotext import PlotextPlot
 
 from engine.training.history import EpochRecord, Mark
 
+from .fresh_plot import FreshPlot
 
-def _thin(xs: list, limit: int) -> slice:
-    """A stride that keeps at most about `limit` points: plotext's cost grows with points, not pixels."""
-    return slice(None, None, max(1, len(xs) // max(limit, 1)))
+
+def _thin(records: list[EpochRecord], limit: int) -> list[EpochRecord]:
+    """At most about `limit` records, plotext's cost growing with points, not pixels: in each stretch the
+    records of the highest and lowest train and test loss, so that a spike stays on the plot, and the
+    first and last records."""
+    n = len(records)
+    if n <= limit:
+        return records
+    stretch = max(1, 4 * n // max(limit, 1))
+    whole = n // stretch * stretch
+    kept = {0, n - 1}
+    for values in (np.fromiter((r.train_loss for r in records), float, n),
+                   np.fromiter((r.test_loss for r in records), float, n)):
+        rows = values[:whole].reshape(-1, stretch)
+        starts = np.arange(0, whole, stretch)
+        kept.update((starts + rows.argmax(axis=1)).tolist())
+        kept.update((starts + rows.argmin(axis=1)).tolist())
+        if whole < n:
+            tail = values[whole:]
+            kept.update((whole + int(tail.argmax()), whole + int(tail.argmin())))
+    return [records[i] for i in sorted(kept)]
 
 
 def epoch_ticks(first: int, last: int, count: int = 4) -> list[int]:
@@ -46,8 +65,8 @@ class Curves(Horizontal):
         self._pending = False
 
     def compose(self) -> ComposeResult:
-        self.loss_plot = PlotextPlot(id="loss-plot")
-        self.accuracy_plot = PlotextPlot(id="accuracy-plot")
+        self.loss_plot = FreshPlot(lambda plt: self._draw(plt, "loss"), id="loss-plot")
+        self.accuracy_plot = FreshPlot(lambda plt: self._draw(plt, "accuracy"), id="accuracy-plot")
         yield self.loss_plot
         yield self.accuracy_plot
 
@@ -74,40 +93,42 @@ class Curves(Horizontal):
         if not self.is_mounted:
             return
         self._drawn_at = time.monotonic()
-        loss, accuracy = self.loss_plot, self.accuracy_plot
-        step = _thin(self.records, 2 * max(loss.size.width, 10))
-        shown = self.records[step]
-        if self.records and shown[-1] is not self.records[-1]:
-            shown = [*shown, self.records[-1]]
+        self.loss_plot.refresh()
+        self.accuracy_plot.refresh()
+
+    def _draw(self, plt, which: str) -> None:
+        """The figure of one plot, from the records: called at each render of it."""
+        plot = self.loss_plot if which == "loss" else self.accuracy_plot
+        width = max(plot.size.width, 10)
+        shown = _thin(self.records, 2 * width)
         epochs = [r.epoch for r in shown]
         last = self.records[-1] if self.records else None
-        loss_title = "loss" + (" (log)" if self.log_scale else "")
-        accuracy_title = "accuracy"
-        if last is not None:  # the latest values, exactly, above the curves; train / test where narrow
-            room = loss.size.width - 2
-            full = f"  train {last.train_loss:.4f} · test {last.test_loss:.4f}"
-            loss_title += full if len(loss_title + full) <= room else f" {last.train_loss:.3f}/{last.test_loss:.3f}"
-            full = f"  train {last.train_accuracy:.1%} · test {last.test_accuracy:.1%}"
-            accuracy_title = ("accuracy" + full if len("accuracy" + full) <= room else
-                              f"acc {last.train_accuracy:.1%}/{last.test_accuracy:.1%}")
-        for plot, title, train, test in (
-            (loss, loss_title, [r.train_loss for r in shown], [r.test_loss for r in shown]),
-            (accuracy, accuracy_title, [r.train_accuracy for r in shown], [r.test_accuracy for r in shown]),
-        ):
-            plt = plot.plt
-            plt.clear_data()
-            plt.clear_figure()
-            plt.title(title)
-            if epochs:
-                plt.plot(epochs, train, label="train", marker="braille")
-                plt.plot(epochs, test, label="test", marker="braille")
-                for mark in self.marks:
-                    plt.vline(mark.epoch, "gray")
-                if self.best_epoch:
-                    plt.vline(self.best_epoch, "green")
-                plt.xticks(epoch_ticks(epochs[0], epochs[-1]))
-            if plot is loss and self.log_scale and epochs and min(train + test) > 0:
-                plt.yscale("log")
-            if plot is accuracy:
-                plt.ylim(0, 1)
-            plot.refresh()
+        room = width - 2
+        # the latest values, exactly, above the curves: the longest title that fits the plot's width
+        if which == "loss":
+            train, test = [r.train_loss for r in shown], [r.test_loss for r in shown]
+            name = "loss (log)" if self.log_scale else "loss"
+            titles = [name]
+            if last is not None:
+                a, b = last.train_loss, last.test_loss
+                titles = [f"{name}  train {a:.4f} · test {b:.4f}", f"{name} {a:.3f}/{b:.3f}",
+                          f"{'log ' if self.log_scale else ''}{a:.3f}/{b:.3f}", name]
+        else:
+            train, test = [r.train_accuracy for r in shown], [r.test_accuracy for r in shown]
+            titles = ["accuracy"]
+            if last is not None:
+                a, b = last.train_accuracy, last.test_accuracy
+                titles = [f"accuracy  train {a:.1%} · test {b:.1%}", f"acc {a:.1%}/{b:.1%}", f"{a:.0%}/{b:.0%}"]
+        plt.title(next((t for t in titles if len(t) <= room), titles[-1]))
+        if epochs:
+            plt.plot(epochs, train, label="train", marker="braille")
+            plt.plot(epochs, test, label="test", marker="braille")
+            for mark in self.marks:
+                plt.vline(mark.epoch, "gray")
+            if self.best_epoch:
+                plt.vline(self.best_epoch, "green")
+            plt.xticks(epoch_ticks(epochs[0], epochs[-1]))
+        if which == "loss" and self.log_scale and epochs and min(train + test) > 0:
+            plt.yscale("log")
+        if which == "accuracy":
+            plt.ylim(0, 1)

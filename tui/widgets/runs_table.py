@@ -10,7 +10,9 @@ from textual.widgets import DataTable
 
 from engine.runs import RunSummary
 
-COLUMNS = ("", "name", "epochs", "train acc", "test acc", "test loss", "ended", "kept")
+# at 80 columns what fits is the name (shortened; compare and rename show it whole) and the accuracies
+COLUMNS = ("", "name", "test acc", "train acc", "epochs", "ended", "test loss", "kept")
+NAME_WIDTH = 22
 
 
 def _percent(value: float | None) -> str:
@@ -24,6 +26,8 @@ class RunsTable(DataTable):
         Binding("enter", "reopen", "Reopen"),
         Binding("n", "rename", "Rename"),
         Binding("d,delete", "delete", "Delete"),
+        Binding("home", "first", "First run", show=False),
+        Binding("end", "last", "Last run", show=False),
     ]
 
     class Chosen(Message):
@@ -55,8 +59,9 @@ class RunsTable(DataTable):
     def _cells(self, run: RunSummary) -> tuple:
         mark = "✓" if run.id in self.marked else " "
         ended = run.stopped.replace("_", " ")
-        return (mark, run.name, str(run.epochs), _percent(run.train_accuracy), _percent(run.test_accuracy),
-                "—" if run.test_loss is None else f"{run.test_loss:.4f}", ended,
+        name = run.name if len(run.name) <= NAME_WIDTH else run.name[:NAME_WIDTH - 1] + "…"
+        return (mark, name, _percent(run.test_accuracy), _percent(run.train_accuracy), str(run.epochs), ended,
+                "—" if run.test_loss is None else f"{run.test_loss:.4f}",
                 time.strftime("%m-%d %H:%M", time.localtime(run.created)))
 
     @property
@@ -84,6 +89,12 @@ class RunsTable(DataTable):
     def _on_current(self, action: str) -> None:
         if self.current is not None:
             self.post_message(self.Chosen(action, [self.current.id]))
+
+    def action_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.move_cursor(row=max(len(self.runs) - 1, 0))
 
     def action_reopen(self) -> None:
         self._on_current("reopen")
