@@ -108,7 +108,7 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
                 yield Static("loading PyTorch and scikit-learn…", id="status")
         yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.",
                      id="too-small")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         # held, not queried: the timer may tick while the screen is being torn down at exit
