@@ -1,12 +1,14 @@
 """Kept runs: each training run's settings, history, final metrics and model, in a runs directory.
 
-A run is one folder, `<runs dir>/<id>/`, holding `run.json` (what the list and the compare view read) and
+A run is one folder, `<runs dir>/<id>/`, holding `summary.json` (one line of the runs list: a long run's
+history would make listing a hundred runs slow), `run.json` (everything, for the compare view) and
 `checkpoint.pt` (to reopen and continue it). A folder is written beside its place and renamed into it,
 so a run on disk is always whole; saving a run again (after continuing it) replaces it the same way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import secrets
@@ -19,7 +21,7 @@ from .errors import FileProblem
 
 FORMAT = "annclf-tui run"
 VERSION = 1
-RUN_FILE, CHECKPOINT_FILE = "run.json", "checkpoint.pt"
+RUN_FILE, SUMMARY_FILE, CHECKPOINT_FILE = "run.json", "summary.json", "checkpoint.pt"
 
 
 def default_runs_dir() -> Path:
@@ -53,6 +55,13 @@ class RunSummary:
         return cls(run["id"], run["name"], run["created"], run["epochs"], run["stopped"],
                    run["final"]["train"]["accuracy"], test["accuracy"], test["loss"], run["settings"])
 
+    def as_dict(self) -> dict:
+        return {"format": FORMAT, "version": VERSION, **dataclasses.asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunSummary":
+        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)})
+
 
 class RunStore:
     def __init__(self, root: str | os.PathLike | None = None):
@@ -79,14 +88,18 @@ class RunStore:
         except OSError as error:
             raise FileProblem(str(self.root), f"cannot hold runs: {error.strerror or error}") from None
         try:
+            run = json_safe(run)
+            summary = RunSummary.from_run(run)
             with open(building / RUN_FILE, "w", encoding="utf-8") as handle:
-                json.dump(json_safe(run), handle, indent=1, allow_nan=False)
+                json.dump(run, handle, indent=1, allow_nan=False)
+            with open(building / SUMMARY_FILE, "w", encoding="utf-8") as handle:
+                json.dump(summary.as_dict(), handle, indent=1, allow_nan=False)
             save_checkpoint(session, building / CHECKPOINT_FILE)
             self._put(building, self.root / run_id)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
-        return RunSummary.from_run(json_safe(run))
+        return summary
 
     def _unused_name(self, name: str) -> str:
         """`name`, or `name #2`, `#3`... when runs of the same settings are kept already."""
@@ -115,14 +128,21 @@ class RunStore:
             return runs, problems
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")):
             try:
-                runs.append(RunSummary.from_run(self.load(folder.name)))
+                runs.append(self.summary(folder.name))
             except (FileProblem, KeyError, TypeError) as error:
                 problems.append(f"{folder}: {error}")
         runs.sort(key=lambda r: (r.created, r.id))
         return runs, problems
 
+    def summary(self, run_id: str) -> RunSummary:
+        return RunSummary.from_dict(self._read(self.root / run_id / SUMMARY_FILE))
+
     def load(self, run_id: str) -> dict:
-        path = self.root / run_id / RUN_FILE
+        """Everything kept of a run: settings, history, marks, final metrics."""
+        return self._read(self.root / run_id / RUN_FILE)
+
+    @staticmethod
+    def _read(path: Path) -> dict:
         try:
             with open(path, encoding="utf-8") as handle:
                 run = json.load(handle)
@@ -142,8 +162,10 @@ class RunStore:
             raise FileProblem(run_id, "a run needs a name")
         run = self.load(run_id)
         run["name"] = name
+        summary = dataclasses.replace(self.summary(run_id), name=name)
         write_text(self.root / run_id / RUN_FILE, json.dumps(run, indent=1))
-        return RunSummary.from_run(run)
+        write_text(self.root / run_id / SUMMARY_FILE, json.dumps(summary.as_dict(), indent=1))
+        return summary
 
     def delete(self, run_id: str) -> None:
         place = self.root / run_id

@@ -72,7 +72,7 @@ def test_an_unreadable_run_folder_is_reported_not_fatal(small, tmp_path):
     session, outcome = trained(small)
     good = store.save(session, outcome)
     (tmp_path / "broken").mkdir()
-    (tmp_path / "broken" / "run.json").write_text("{not json")
+    (tmp_path / "broken" / "summary.json").write_text("{not json")
     runs, problems = store.summaries()
     assert [r.id for r in runs] == [good.id]
     assert len(problems) == 1 and "broken" in problems[0] and "cannot be read" in problems[0]

@@ -80,6 +80,7 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
         self._rebuild_due: float | None = None
         self._seconds_at_start = 0.0
         self._status_shown = ""
+        self._status_at = 0.0
         self._epochs_at_start = 0
 
     # ----- layout
@@ -289,7 +290,10 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
             self.notify(outcome.message, title=outcome.reason.replace("_", " "), severity=severity,
                         timeout=10 if outcome.reason == "diverged" else 4)
             self._show_curves(session, now=True)
-        if updates.records or updates.outcome:
+        # the status line four times a second is enough to read and costs the trainer less
+        now = time.monotonic()
+        if updates.outcome or (updates.records and now - self._status_at >= 0.25):
+            self._status_at = now
             self._update_status()
 
     def _show_report(self, session, report) -> None:

@@ -14,24 +14,23 @@ from engine.training.history import EpochRecord, Mark
 from .fresh_plot import FreshPlot
 
 
-def _thin(records: list[EpochRecord], limit: int) -> list[EpochRecord]:
+def _thin(records: list[EpochRecord], losses: tuple[np.ndarray, np.ndarray], limit: int) -> list[EpochRecord]:
     """At most about `limit` records, plotext's cost growing with points, not pixels: in each stretch the
-    records of the highest and lowest train and test loss, so that a spike stays on the plot, and the
-    first and last records."""
+    records of the highest and lowest train and test loss (`losses`), so that a spike stays on the plot,
+    and the first and last records."""
     n = len(records)
     if n <= limit:
         return records
     stretch = max(1, 4 * n // max(limit, 1))
     whole = n // stretch * stretch
     kept = {0, n - 1}
-    for values in (np.fromiter((r.train_loss for r in records), float, n),
-                   np.fromiter((r.test_loss for r in records), float, n)):
+    starts = np.arange(0, whole, stretch)
+    for values in losses:
         rows = values[:whole].reshape(-1, stretch)
-        starts = np.arange(0, whole, stretch)
         kept.update((starts + rows.argmax(axis=1)).tolist())
         kept.update((starts + rows.argmin(axis=1)).tolist())
         if whole < n:
-            tail = values[whole:]
+            tail = values[whole:n]
             kept.update((whole + int(tail.argmax()), whole + int(tail.argmin())))
     return [records[i] for i in sorted(kept)]
 
@@ -52,15 +51,16 @@ def epoch_ticks(first: int, last: int, count: int = 4) -> list[int]:
 class Curves(Horizontal):
     log_scale: reactive[bool] = reactive(False)
 
-    # plotext rebuilds a whole figure per draw (~10 ms for two): three draws a second look live and
+    # plotext rebuilds a whole figure per draw (~10 ms for two): two draws a second look live and
     # leave the GIL to the training thread
-    MIN_INTERVAL = 0.33
+    MIN_INTERVAL = 0.5
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.records: list[EpochRecord] = []
         self.marks: list[Mark] = []
         self.best_epoch: int | None = None
+        self._loss_cache: tuple | None = None  # (records list, how many of them, train losses, test losses)
         self._drawn_at = 0.0
         self._pending = False
 
@@ -96,11 +96,25 @@ class Curves(Horizontal):
         self.loss_plot.refresh()
         self.accuracy_plot.refresh()
 
+    def _losses(self) -> tuple[np.ndarray, np.ndarray]:
+        """Train and test losses of the records as arrays, extended with new records only: a long run's
+        curves are drawn a few times a second while it grows."""
+        records, cached = self.records, self._loss_cache
+        if cached is None or cached[0] is not records or cached[1] > len(records):
+            cached = (records, 0, np.empty(0), np.empty(0))
+        _, done, train, test = cached
+        if done < len(records):
+            new = records[done:]
+            train = np.concatenate([train, [r.train_loss for r in new]])
+            test = np.concatenate([test, [r.test_loss for r in new]])
+        self._loss_cache = (records, len(records), train, test)
+        return train, test
+
     def _draw(self, plt, which: str) -> None:
         """The figure of one plot, from the records: called at each render of it."""
         plot = self.loss_plot if which == "loss" else self.accuracy_plot
         width = max(plot.size.width, 10)
-        shown = _thin(self.records, 2 * width)
+        shown = _thin(self.records, self._losses(), 2 * width)
         epochs = [r.epoch for r in shown]
         last = self.records[-1] if self.records else None
         room = width - 2
