@@ -58,7 +58,7 @@ Escape or F1 closes this help."""
 def _keys(title: str, keys: list[tuple[str, str]]) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                   show_header=False, show_edge=False, pad_edge=False, expand=True)
-    table.add_column("key", style="bold", no_wrap=True, width=7)
+    table.add_column("key", style="bold", no_wrap=True, width=9)
     table.add_column("what it does", ratio=1)
     for key, what in keys:
         table.add_row(key, what)
