@@ -1,4 +1,5 @@
-"""Run results as files: per-epoch metrics as CSV, the whole run as JSON, the dataset as CSV."""
+"""Run results as files: per-epoch metrics as CSV, the whole run as JSON, the dataset as CSV; and one
+table of every file a run can be exported as, for the app's keys and the command line's flags alike."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ def json_safe(value):
     return value
 
 
-def results(session: TrainingSession, outcome: Outcome) -> dict:
-    final = session.evaluate()
+def results(session: TrainingSession, outcome: Outcome, final: dict | None = None) -> dict:
+    """Settings, history and final metrics; `final` is the session's evaluate(), if it was made already."""
+    final = final or session.evaluate()
     return {
         "settings": session.settings.to_flat(),
         "device": session.device.type,
@@ -43,7 +45,7 @@ def results(session: TrainingSession, outcome: Outcome) -> dict:
         "seconds": round(session.seconds, 4),
         "class_names": session.class_names,
         "history": session.history.as_dicts(),
-        "marks": [{"epoch": m.epoch, "note": m.note} for m in session.history.marks],
+        "marks": session.history.mark_dicts(),
         "final": {part: evaluation.as_dict() for part, evaluation in final.items()},
     }
 
@@ -65,3 +67,30 @@ def write_data_csv(session: TrainingSession, path: str | os.PathLike) -> None:
         for part, X, y in (("train", split.X_train, split.y_train), ("test", split.X_test, split.y_test)):
             for features, label in zip(X.tolist(), y.tolist()):
                 writer.writerow([*(repr(float(v)) for v in features), names[label], part])
+
+
+# every file a run can be exported as: its kind → the suffix it gets when the app names it
+SUFFIXES = {"settings": ".toml", "json": ".json", "metrics": ".metrics.csv", "checkpoint": ".pt",
+            "data": ".data.csv", "script": ".py"}
+
+
+def write_export(kind: str, session: TrainingSession, path: str | os.PathLike, data: dict) -> None:
+    """Write one file of the run; `data` is its results() (read for the JSON only)."""
+    from .checkpoint import save_checkpoint
+    from .config_file import save_settings
+    from .export_script import write_script
+
+    if kind == "settings":
+        save_settings(session.settings, path)
+    elif kind == "json":
+        write_json(data, path)
+    elif kind == "metrics":
+        write_metrics_csv(session.history, path)
+    elif kind == "checkpoint":
+        save_checkpoint(session, path)
+    elif kind == "data":
+        write_data_csv(session, path)
+    elif kind == "script":
+        write_script(session.settings, path)
+    else:
+        raise ValueError(f"no export kind {kind!r}")

@@ -70,17 +70,19 @@ class RunStore:
     def new_id(self, dataset: str) -> str:
         return f"{time.strftime('%Y%m%d-%H%M%S')}-{dataset}-{secrets.token_hex(2)}"
 
-    def save(self, session, outcome, run_id: str | None = None, name: str | None = None) -> RunSummary:
-        """Write (or replace) a run from a session and how its training ended; its summary."""
+    def save(self, session, outcome, run_id: str | None = None, name: str | None = None,
+             data: dict | None = None) -> RunSummary:
+        """Write (or replace) a run from a session and how its training ended; its summary. `data` is the
+        run's exports.results(), when the caller made it already."""
         from .checkpoint import save_checkpoint
         from .exports import json_safe, results
 
-        old = self.load(run_id) if run_id is not None and (self.root / run_id).exists() else None
+        old = self.summary(run_id) if run_id is not None and (self.root / run_id).exists() else None
         run_id = run_id or self.new_id(session.settings.dataset)
         if not name:
-            name = old["name"] if old else self._unused_name(default_name(session.settings))
+            name = old.name if old else self._unused_name(default_name(session.settings))
         run = {"format": FORMAT, "version": VERSION, "id": run_id, "name": name,
-               "created": old["created"] if old else time.time(), **results(session, outcome)}
+               "created": old.created if old else time.time(), **(data or results(session, outcome))}
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             building = Path(self.root / f".{run_id}.{secrets.token_hex(3)}.tmp")

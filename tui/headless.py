@@ -16,7 +16,9 @@ from engine.errors import AnnclfError, FileProblem
 from .cli import PROG, describe_error, fail, given_settings, settings_from_args
 from .report_tables import confusion_table, report_table
 
-OUTPUTS = ("save_config", "json", "metrics", "checkpoint", "data_csv", "export_script")
+# each file flag → the kind of export it writes
+OUTPUTS = {"save_config": "settings", "json": "json", "metrics": "metrics", "checkpoint": "checkpoint",
+           "data_csv": "data", "export_script": "script"}
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_CANCELLED = 0, 1, 2, 130
 
 
@@ -71,34 +73,23 @@ def _run_with_progress(session, console: Console):
         return session.run(on_epoch=update)
 
 
-def _write_outputs(args, session, results: dict) -> None:
-    from engine.checkpoint import save_checkpoint
-    from engine.config_file import save_settings
-    from engine.exports import write_data_csv, write_json, write_metrics_csv
+def _write_outputs(args, session, results: dict, console: Console) -> None:
+    from engine.exports import write_export
 
-    if args.save_config:
-        save_settings(session.settings, args.save_config)
-    if args.json:
-        write_json(results, args.json)
-    if args.metrics:
-        write_metrics_csv(session.history, args.metrics)
-    if args.checkpoint:
-        save_checkpoint(session, args.checkpoint)
-    if args.data_csv:
-        write_data_csv(session, args.data_csv)
-    if args.export_script:
-        from engine.export_script import write_script
-
-        write_script(session.settings, args.export_script)
+    for flag, kind in OUTPUTS.items():
+        path = getattr(args, flag)
+        if path:
+            write_export(kind, session, path, results)
+            console.print(f"wrote {path}", highlight=False)
 
 
-def _keep_run(args, session, outcome, console: Console) -> None:
+def _keep_run(args, session, outcome, data: dict, console: Console) -> None:
     """Record the run in the runs directory; a failure there is a warning, the run itself went well."""
     from engine.runs import RunStore
 
     store = RunStore(args.runs_dir)
     try:
-        summary = store.save(session, outcome)
+        summary = store.save(session, outcome, data=data)
     except AnnclfError as error:
         print(f"{PROG}: warning: the run was not kept: {describe_error(error)}", file=sys.stderr)
         return
@@ -137,13 +128,10 @@ def train(args: argparse.Namespace) -> int:
     console.print(confusion_table("test", session.class_names, data["final"]["test"]["confusion_matrix"]))
     console.print(f"{outcome.message} in {session.seconds:.1f} s", highlight=False)
     try:
-        _write_outputs(args, session, data)
+        _write_outputs(args, session, data, console)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_FAILED)
-    for name in OUTPUTS:
-        if getattr(args, name):
-            console.print(f"wrote {getattr(args, name)}", highlight=False)
-    _keep_run(args, session, outcome, console)
+    _keep_run(args, session, outcome, data, console)
     if outcome.reason == "diverged":
         return fail(outcome.message, EXIT_FAILED)
     if outcome.reason == "cancelled":

@@ -44,6 +44,9 @@ class History:
     def as_dicts(self) -> list[dict]:
         return [r.as_dict() for r in self.records]
 
+    def mark_dicts(self) -> list[dict]:
+        return [asdict(m) for m in self.marks]
+
     @classmethod
     def from_dicts(cls, records: list[dict], marks: list[dict] | None = None) -> "History":
         return cls([EpochRecord(**r) for r in records], [Mark(**m) for m in marks or []])

@@ -316,7 +316,7 @@ class TrainingSession:
             "best": {"epoch": self.best_epoch, "loss": self.best_loss,
                      "state": cpu(self._best) if self._best is not None else None},
             "history": {"records": self.history.as_dicts(),
-                        "marks": [{"epoch": m.epoch, "note": m.note} for m in self.history.marks]},
+                        "marks": self.history.mark_dicts()},
             "seconds": self.seconds,
         }
 
