@@ -146,8 +146,13 @@ async def test_ctrl_s_saves_a_checkpoint_and_settings(tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
-    assert len(list(tmp_path.glob("*.pt"))) == 1 and len(list(tmp_path.glob("*.toml"))) == 1
+        await wait_until(pilot, lambda: len(list(tmp_path.glob("*.pt"))) == 1)
+        await pilot.press("ctrl+s", "f12", "f12")  # within the same second: new names, nothing overwritten
+        await wait_until(pilot, lambda: len(list(tmp_path.glob("*.pt"))) == 2)
+    assert len(list(tmp_path.glob("*.toml"))) == 2 and len(list(tmp_path.glob("*.svg"))) == 2
+    from engine import load_checkpoint
+
+    assert load_checkpoint(next(tmp_path.glob("*.pt"))).settings.hidden == QUICK.hidden
 
 
 @pytest.mark.asyncio

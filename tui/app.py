@@ -251,7 +251,7 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
         outcome = self._last_outcome = session.run()
         report = session.evaluate()
         self.call_from_thread(self._show_report, session, report)
-        self._keep_run(session, outcome)
+        self._keep_run(session, outcome, report)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

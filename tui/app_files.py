@@ -3,8 +3,6 @@ A part of AnnclfApp, in its own file."""
 
 from __future__ import annotations
 
-import time
-
 from textual import work
 
 from engine.errors import AnnclfError
@@ -12,21 +10,7 @@ from engine.errors import AnnclfError
 
 class Files:
     def action_save(self) -> None:
-        session = self.link.session
-        if session is None:
-            self.notify("Nothing to save yet", severity="warning")
-            return
-        from engine.checkpoint import save_checkpoint
-        from engine.config_file import save_settings
-
-        stem = self.output_dir / f"annclf-{session.settings.dataset}-{time.strftime('%Y%m%d-%H%M%S')}"
-        try:
-            save_checkpoint(session, stem.with_suffix(".pt"))
-            save_settings(session.settings, stem.with_suffix(".toml"))
-        except AnnclfError as error:
-            self.notify(str(error), severity="error")
-            return
-        self.notify(f"Wrote {stem.name}.pt and {stem.name}.toml in {self.output_dir.resolve()}", title="saved")
+        self.action_export("checkpoint,settings")
 
     def action_export(self, what: str = "metrics,json,data,settings,script") -> None:
         if self.link.session is None:
@@ -47,6 +31,9 @@ class Files:
         self.call_from_thread(self.notify, f"Wrote {names} in {self.output_dir.resolve()}", title="exported")
 
     def action_screenshot_svg(self) -> None:
-        name = f"annclf-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        from .exports import SCREENSHOT, free_stem
+
+        dataset = self.link.session.settings.dataset if self.link.session is not None else "app"
+        name = free_stem(self.output_dir, dataset).name + SCREENSHOT
         self.save_screenshot(filename=name, path=str(self.output_dir))
         self.notify(f"Wrote {name} in {self.output_dir.resolve()}", title="screenshot")

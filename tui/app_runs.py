@@ -59,6 +59,8 @@ class KeptRuns:
             self.runs.delete(run.id)
         except AnnclfError as error:
             self.notify(str(error), severity="error")
+            self._list_runs()
+            return
         if run.id == self._run_id:
             self._run_id = None  # the model stays on the screen; training it again keeps it anew
         self.notify(f"Deleted {run.name!r}")
@@ -81,10 +83,13 @@ class KeptRuns:
         self.notify(f"Reopened {name!r} at epoch {session.history.epoch}: raise epochs or change the learning "
                     "rate or optimiser, then F5 continues it", title="run reopened")
 
-    def _keep_run(self, session, outcome) -> None:
-        """In a worker: save the run (again, if it continued) and show it in the runs list."""
+    def _keep_run(self, session, outcome, report: dict) -> None:
+        """In a worker: save the run (again, if it continued) and show it in the runs list. `report` is the
+        evaluation the report view got: the kept run's final metrics, not made twice."""
+        from engine.exports import results
+
         try:
-            summary = self.runs.save(session, outcome, run_id=self._run_id)
+            summary = self.runs.save(session, outcome, run_id=self._run_id, data=results(session, outcome, report))
         except (AnnclfError, OSError) as error:
             self.call_from_thread(self.notify, f"The run was not kept: {error}", severity="warning")
             return
