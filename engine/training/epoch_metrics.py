@@ -19,8 +19,8 @@ class EpochMetrics:
         self.logits = torch.empty((outputs, n), dtype=dtype, device=device)
         self.labels = torch.cat([y_train, y_test])  # the training part follows the epoch's order
         if outputs == 1:  # with one logit, a right answer is a logit of the label's sign
-            self._signs = self.labels.to(dtype).mul(2).sub_(1).unsqueeze(0)
             self._floats = self.labels.to(dtype).unsqueeze(0)
+            self._signs = self._floats.mul(2).sub_(1)
         # sums over the training columns and over the test columns, as one product
         self._split = torch.zeros((2, n), dtype=dtype, device=device)
         self._split[0, :self.n_train] = 1
@@ -37,8 +37,9 @@ class EpochMetrics:
         labels = self.y_train if order is None else self.y_train[order]
         self.labels[:self.n_train] = labels
         if self.logits.shape[0] == 1:
-            self._floats[0, :self.n_train] = labels
-            self._signs[0, :self.n_train] = labels.to(self._signs.dtype).mul_(2).sub_(1)
+            floats = self._floats[:, :self.n_train]
+            floats[0] = labels
+            torch.mul(floats, 2, out=self._signs[:, :self.n_train]).sub_(1)
 
     def sums(self) -> torch.Tensor:
         """[train loss sum, train right answers, test loss sum, test right answers], on the device."""

@@ -16,11 +16,11 @@ from torch.nn import functional as F
 from ..model import ACTIVATION_FUNCTIONS, MLP
 from .activation_grads import BACKWARD
 from .epoch_metrics import EpochMetrics
+from .flat_optimizer import FlatOptimizer
+from .flat_params import FlatParams
 
 # torch's own functions where torch.nn.functional adds a Python layer (a microsecond a call counts here)
 FORWARD = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
-from .flat_optimizer import FlatOptimizer
-from .flat_params import FlatParams
 
 
 class FastStep:

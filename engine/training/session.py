@@ -247,6 +247,7 @@ class TrainingSession:
         _use_threads(self.flops_per_epoch)
         s = self.settings
         n_train, n_test = len(self.y_train), len(self.y_test)
+        should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
         outcome = None
         while self.history.epoch < s.epochs and outcome is None:
             if not self.controls.wait_for_next_epoch(self._serve_requests):
@@ -258,8 +259,8 @@ class TrainingSession:
             self.step.set_lr(lr)
             if self.model.generator is not None:
                 self.model.generator.manual_seed(epoch_seed(s.init_seed, epoch, DROPOUT))
-            sums = self.step.epoch(self.X_train, self.y_train, self._order(epoch), s.batch_size,
-                                   lambda: self.controls.stop_requested, self.X_test, self.y_test)
+            sums = self.step.epoch(self.X_train, self.y_train, self._order(epoch), s.batch_size, should_stop,
+                                   self.X_test, self.y_test)
             if sums is None:  # stopped mid-epoch: go back to where the last whole epoch left off
                 self.params.theta.copy_(self._good)
                 outcome = Outcome(CANCELLED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
