@@ -160,6 +160,19 @@ def write_csv(path, header, rows):
     return path
 
 
+async def open_csv_by_keys(pilot, path) -> None:
+    """o, the path typed, Enter; then Enter on the column offered first (the last one) as the label."""
+    app = pilot.app
+    await ready(pilot)
+    await wait_until(pilot, lambda: len(app.query(Input)) > 0)
+    await pilot.press("o")
+    await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+    app.screen.query_one("#csv-path", Input).value = str(path)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
+    await pilot.press("enter")
+
+
 @pytest.mark.asyncio
 async def test_your_own_csv_picked_by_keys_and_its_map_sliced(tmp_path):
     import numpy as np
@@ -170,14 +183,7 @@ async def test_your_own_csv_picked_by_keys_and_its_map_sliced(tmp_path):
     path = write_csv(tmp_path / "four.csv", ["a", "b", "c", "d", "answer"], rows)
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await wait_until(pilot, lambda: len(app.query(Input)) > 0)
-        await pilot.press("o")
-        await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
-        app.screen.query_one("#csv-path", Input).value = str(path)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
-        await pilot.press("enter")  # the last column is offered first
+        await open_csv_by_keys(pilot, path)
         await wait_until(pilot, lambda: app.link.session.settings.dataset == "csv")
         session = app.link.session
         assert session.dataset.feature_names == ["a", "b", "c", "d"] and session.class_names == ["no", "yes"]
@@ -195,14 +201,7 @@ async def test_a_csv_with_a_text_column_says_which_column(tmp_path):
     path = write_csv(tmp_path / "bad.csv", ["a", "b", "label"], [[1, "x", 0], [2, "y", 1], [3, "z", 0], [4, "w", 1]])
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await wait_until(pilot, lambda: len(app.query(Input)) > 0)
-        await pilot.press("o")
-        await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
-        app.screen.query_one("#csv-path", Input).value = str(path)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
-        await pilot.press("enter")
+        await open_csv_by_keys(pilot, path)
         await wait_until(pilot, lambda: any("'b' is not numeric" in n.message for n in app._notifications))
         assert app.link.session.settings.dataset == "circles"  # the last good data stays
 
