@@ -191,6 +191,10 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
 
     def on_decision_map_resized(self, event: DecisionMap.Resized) -> None:
         self._map_size = (event.columns, event.rows)
+        self._ask_for_grid()
+
+    def _ask_for_grid(self) -> None:
+        """A new grid for the map as it now is: from the trainer between epochs, or at once when idle."""
         session = self.link.session
         if session is None:
             return

@@ -56,10 +56,7 @@ class OwnData:
         chosen[axis] = nxt
         self._slice = (chosen[0], chosen[1])
         self._title_map(session)
-        if self.link.running:
-            session.request_map(self._map_request(session))
-        else:
-            self._refresh_grid()
+        self._ask_for_grid()
 
     def _title_map(self, session) -> None:
         names = session.dataset.feature_names

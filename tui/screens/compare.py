@@ -14,8 +14,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from engine.compare import comparison_rows, run_labels
+from engine.training.history import History
 
-from ..widgets.curves import epoch_ticks
+from ..widgets.curves import epoch_ticks, thin
 from ..widgets.fresh_plot import FreshPlot
 from ..widgets.decision_map import DecisionMap, map_data_for
 
@@ -33,6 +34,7 @@ class CompareScreen(Screen):
         super().__init__()
         self.store = store
         self.runs = [store.load(i) for i in run_ids]
+        self.histories = [History.from_dicts(run["history"], run.get("marks")) for run in self.runs]
         self.labels = run_labels(self.runs)
         self.sessions: list | None = None  # reopened in a worker, for the maps
         self.log_scale = False
@@ -80,18 +82,16 @@ class CompareScreen(Screen):
     def _draw(self, plt, key: str, title: str) -> None:
         plt.title(title + (" (log)" if self.log_scale and key == "test_loss" else ""))
         values, last = [], 1
-        for i, run in enumerate(self.runs):
-            history = [r for r in run["history"] if r[key] is not None]
-            step = max(1, len(history) // 200)  # plotext's cost grows with points
-            shown = history[::step]
-            ys = [r[key] for r in shown]
+        width = max(self.query_one("#compare-loss").size.width, 10)
+        for i, history in enumerate(self.histories):
+            shown = thin(history.records, 2 * width)
+            ys = [getattr(r, key) for r in shown]
             values += ys
-            if shown:
-                last = max(last, shown[-1]["epoch"])
-            plt.plot([r["epoch"] for r in shown], ys, label=self.labels[i], color=COLOURS[i % len(COLOURS)],
+            last = max(last, history.epoch)
+            plt.plot([r.epoch for r in shown], ys, label=self.labels[i], color=COLOURS[i % len(COLOURS)],
                      marker="braille")
-            for mark in run.get("marks", []):
-                plt.vline(mark["epoch"], "gray")
+            for mark in history.marks:
+                plt.vline(mark.epoch, "gray")
         plt.xticks(epoch_ticks(1, last))
         if key == "test_accuracy":
             plt.ylim(0, 1)

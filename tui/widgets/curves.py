@@ -14,13 +14,16 @@ from engine.training.history import EpochRecord, Mark
 from .fresh_plot import FreshPlot
 
 
-def _thin(records: list[EpochRecord], losses: tuple[np.ndarray, np.ndarray], limit: int) -> list[EpochRecord]:
+def thin(records: list[EpochRecord], limit: int,
+         losses: tuple[np.ndarray, np.ndarray] | None = None) -> list[EpochRecord]:
     """At most about `limit` records, plotext's cost growing with points, not pixels: in each stretch the
-    records of the highest and lowest train and test loss (`losses`), so that a spike stays on the plot,
-    and the first and last records."""
+    records of the highest and lowest train and test loss (`losses`, the records' own if not given), so
+    that a spike stays on the plot, and the first and last records."""
     n = len(records)
     if n <= limit:
         return records
+    if losses is None:
+        losses = (np.array([r.train_loss for r in records]), np.array([r.test_loss for r in records]))
     stretch = max(1, 4 * n // max(limit, 1))
     whole = n // stretch * stretch
     kept = {0, n - 1}
@@ -114,7 +117,7 @@ class Curves(Horizontal):
         """The figure of one plot, from the records: called at each render of it."""
         plot = self.loss_plot if which == "loss" else self.accuracy_plot
         width = max(plot.size.width, 10)
-        shown = _thin(self.records, self._losses(), 2 * width)
+        shown = thin(self.records, 2 * width, self._losses())
         epochs = [r.epoch for r in shown]
         last = self.records[-1] if self.records else None
         room = width - 2
