@@ -182,3 +182,11 @@ def test_written_files_get_the_permissions_of_any_new_file(capsys, tmp_path):
     mode = lambda name: stat.S_IMODE(os.stat(tmp_path / name).st_mode)  # noqa: E731
     assert code == 0 and mode("m.csv") == mode("r.py") == mode("plain")
     assert f"wrote {tmp_path / 'm.csv'}" in out and f"wrote {tmp_path / 'r.py'}" in out
+
+
+def test_a_quick_run_reports_its_time_in_milliseconds(capsys):
+    from tui.formats import duration
+
+    code, out, _ = run(capsys)
+    assert code == 0 and "completed 30 epochs in " in out and " 0.0 s" not in out
+    assert duration(0.04) == "40 ms" and duration(12.34) == "12.3 s"

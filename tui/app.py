@@ -23,6 +23,7 @@ from .run_link import RunLink
 from .app_data import OwnData
 from .app_files import Files
 from .app_runs import KeptRuns
+from .formats import duration
 from .screens.help import HelpScreen
 from .widgets.curves import Curves
 from .widgets.decision_map import DecisionMap, map_data_for
@@ -351,7 +352,7 @@ class AnnclfApp(KeptRuns, OwnData, Files, App):
             extra += f" · lr {session.history.records[-1].lr:.3g}"  # the rate of the last epoch, as it changes
         if session.settings.patience and session.best_epoch:
             extra += f" · best {session.best_epoch}"
-        return (f"epoch {epoch}/{total}{rate}{extra} · {session.seconds:.1f} s · {session.device.type} · "
+        return (f"epoch {epoch}/{total}{rate}{extra} · {duration(session.seconds)} · {session.device.type} · "
                 f"{state}")
 
     # ----- actions

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from engine.errors import AnnclfError, FileProblem
 
 from .cli import PROG, describe_error, fail, given_settings, settings_from_args
+from .formats import duration
 from .report_tables import confusion_table, report_table
 
 # each file flag → the kind of export it writes
@@ -126,7 +127,7 @@ def train(args: argparse.Namespace) -> int:
     for part in ("train", "test"):
         console.print(report_table(part, data["final"][part]))
     console.print(confusion_table("test", session.class_names, data["final"]["test"]["confusion_matrix"]))
-    console.print(f"{outcome.message} in {session.seconds:.1f} s", highlight=False)
+    console.print(f"{outcome.message} in {duration(session.seconds)}", highlight=False)
     try:
         _write_outputs(args, session, data, console)
     except AnnclfError as error:
