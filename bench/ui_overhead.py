@@ -5,7 +5,9 @@ Prints, from one process:
   throughput of the same settings, medians of interleaved repeats (target ≥ 0.8);
 - the median time to the first frame of `annclf-tui` on a pseudo-terminal (target ≤ 1.0 s);
 - the median time of one decision-map update for a 120×40-cell map: the model's forward pass over the
-  grid plus building the widget's lines (target ≤ 20 ms).
+  grid plus building the widget's lines (target ≤ 20 ms);
+- the median time from ctrl+q, pressed while a small model trains, to the end of the process, the run
+  kept on the way (target < 0.5 s).
 
 `.venv/bin/python bench/ui_overhead.py [repeats]`
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from first_frame import median_first_frame  # noqa: E402
+from quit_time import median_quit_time  # noqa: E402
 
 from engine import Settings  # noqa: E402
 
@@ -52,13 +55,13 @@ async def _in_app_rate() -> float:
 
     app = AnnclfApp(SETTINGS, runs_dir=tempfile.mkdtemp(prefix="annclf-bench-"))  # not the user's runs
     async with app.run_test(size=SIZE) as pilot:
-        await _until(lambda: app.link.session is not None and app.map.data is not None)
+        await _until(lambda: app.runner.session is not None and app.training.map.data is not None)
         started = time.perf_counter()
         await pilot.press("f5")
-        await _until(lambda: app.link.session.history.epoch >= SETTINGS.epochs)
+        await _until(lambda: app.runner.session.history.epoch >= SETTINGS.epochs)
         rate = SETTINGS.epochs / (time.perf_counter() - started)
-        await _until(lambda: not app.link.running)  # the run is then kept (saved): not training time
-        assert len(app.curves.records) == SETTINGS.epochs, "the curves did not keep up"
+        await _until(lambda: app.runner.training is None)  # the run is then kept (saved): not training time
+        await _until(lambda: len(app.training.curves.records) == SETTINGS.epochs, 5)  # the last tick's
     return rate
 
 
@@ -103,7 +106,10 @@ def main(repeats: int) -> None:
     print(f"first frame {frame:.3f} s  ({', '.join(f'{t:.3f}' for t in frames)})")
     map_ms = map_update_ms()
     print(f"map update  {map_ms:.1f} ms (120×40 cells)")
-    print(f"RESULT in_app_vs_headless={ratio:.2f} first_frame_s={frame:.2f} map_update_ms={map_ms:.1f}")
+    quit_s, quits = median_quit_time(repeats)
+    print(f"quit while training {quit_s:.3f} s  ({', '.join(f'{t:.3f}' for t in quits)})")
+    print(f"RESULT in_app_vs_headless={ratio:.2f} first_frame_s={frame:.2f} map_update_ms={map_ms:.1f} "
+          f"quit_s={quit_s:.2f}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .errors import AnnclfError
 from .schema import BY_NAME
 
 METRICS = (("epochs trained", lambda run: f"{run['epochs']}"),
@@ -23,21 +22,19 @@ def differing_settings(runs: list[dict]) -> list[str]:
     return [n for n in names if len({repr(run["settings"].get(n)) for run in runs}) > 1]
 
 
-def run_labels(runs: list[dict], width: int = 24) -> list[str]:
-    """Short labels that tell the runs apart, numbered: the name a person gave a run, else the values of
-    what differs between the runs (their names, when nothing does)."""
-    from .runs import default_name
-    from .schema import from_values
+def run_labels(runs: list[dict], width: int = 40) -> list[str]:
+    """Short labels that tell the runs apart, numbered: the name a person gave a run, else what differs
+    between the runs, each value with its setting's label ("hidden layers 32,32 · lr 0.1"); their names
+    when nothing differs."""
+    from .runs import named_by_user
 
     rows = comparison_rows(runs)[:len(differing_settings(runs))]
     labels = []
     for i, run in enumerate(runs):
-        try:
-            renamed = run["name"] != default_name(from_values({k: v for k, v in run["settings"].items()
-                                                               if v is not None}))
-        except AnnclfError:  # settings this version no longer takes: the name is all there is
-            renamed = True
-        text = run["name"] if renamed else (" ".join(cells[i] for _, cells in rows) or run["name"])
+        if named_by_user(run["name"], run["settings"]):
+            text = run["name"]
+        else:
+            text = " · ".join(f"{label} {cells[i]}" for label, cells in rows) or run["name"]
         text = f"{i + 1} {text}"
         labels.append(text if len(text) <= width else text[:width - 1] + "…")
     return labels

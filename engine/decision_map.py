@@ -20,6 +20,16 @@ class Box:
 
 
 @dataclass(frozen=True)
+class MapRequest:
+    """A grid of `columns` × `rows` cells over `box`, spanned by two of the features."""
+
+    box: Box
+    columns: int
+    rows: int
+    features: tuple[int, int] = (0, 1)
+
+
+@dataclass(frozen=True)
 class DecisionGrid:
     box: Box
     probabilities: np.ndarray  # (rows, columns, K) float32; row 0 is the top (largest y)

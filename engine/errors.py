@@ -1,12 +1,15 @@
 """Errors the engine raises for things a user can fix.
 
 Each names its subject (a setting, a file, a column) so that the CLI can print one line and the
-TUI can put the reason next to the right field. Anything else that escapes the engine is a bug.
+TUI can put the reason next to the right field, and carries a title for the notice that shows it:
+no exception class name ever reaches a user. Anything else that escapes the engine is a bug.
 """
 
 
 class AnnclfError(Exception):
     """A problem the user can fix; `str()` is a complete, one-line explanation."""
+
+    title = "something went wrong"
 
     def __init__(self, subject: str, problem: str):
         super().__init__(f"{subject}: {problem}")
@@ -17,14 +20,22 @@ class AnnclfError(Exception):
 class SettingError(AnnclfError):
     """A setting has a value it does not accept; `subject` is the setting's name."""
 
+    title = "invalid setting"
+
 
 class DataError(AnnclfError):
     """A dataset cannot be built from the file or settings given."""
+
+    title = "cannot use this data"
 
 
 class FileProblem(AnnclfError):
     """A config, checkpoint or other file is missing, unreadable or malformed."""
 
+    title = "file problem"
+
 
 class ResourceError(AnnclfError):
     """The settings would need more memory than the device has."""
+
+    title = "too large"

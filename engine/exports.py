@@ -10,7 +10,8 @@ import os
 
 from .atomic import atomic_open
 from .training.history import COLUMNS, History
-from .training.session import Outcome, TrainingSession
+from .training.outcome import Outcome
+from .training.session import TrainingSession
 
 
 def write_metrics_csv(history: History, path: str | os.PathLike) -> None:
@@ -91,6 +92,6 @@ def write_export(kind: str, session: TrainingSession, path: str | os.PathLike, d
     elif kind == "data":
         write_data_csv(session, path)
     elif kind == "script":
-        write_script(session.settings, path)
+        write_script(session, path)
     else:
         raise ValueError(f"no export kind {kind!r}")

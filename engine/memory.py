@@ -55,3 +55,14 @@ def check_memory(estimate: int, device, what: str) -> None:
         raise ResourceError("memory", f"{what} needs about {gib(estimate)}, more than the {gib(free)} "
                                       f"free on {getattr(device, 'type', device)}: use mini-batches "
                                       "(batch_size), fewer samples or narrower hidden layers")
+
+
+def check_run_memory(s, rows: int, inputs: int, classes: int) -> None:
+    """ResourceError, before anything is allocated, if the resolved settings `s` would not fit."""
+    from .device import resolve_device
+
+    device, _ = resolve_device(s.device)
+    estimate = estimate_bytes(rows, inputs, classes, s.hidden, s.batch_size, s.test_size)
+    hidden = ",".join(map(str, s.hidden)) or "none"
+    batch = f"batch {s.batch_size:,}" if s.batch_size else "full batch"
+    check_memory(estimate, device, f"hidden {hidden} on {rows:,} samples ({batch})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -33,6 +34,19 @@ def default_runs_dir() -> Path:
 def default_name(settings) -> str:
     hidden = ",".join(map(str, settings.hidden)) or "none"
     return f"{settings.dataset} {hidden} {settings.activation} {settings.optimizer} lr {settings.lr:g}"
+
+
+def named_by_user(name: str, settings: dict) -> bool:
+    """Whether a person gave the run its name (the program names a run after its settings, with #2, #3...
+    for repeats); True when the settings are of a version this one no longer reads."""
+    from .errors import AnnclfError
+    from .schema import from_values
+
+    try:
+        default = default_name(from_values({k: v for k, v in settings.items() if v is not None}))
+    except AnnclfError:
+        return True
+    return re.fullmatch(re.escape(default) + r"( #\d+)?", name) is None
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,9 @@ class RunStore:
             run = json_safe(run)
             summary = RunSummary.from_run(run)
             with open(building / RUN_FILE, "w", encoding="utf-8") as handle:
-                json.dump(run, handle, indent=1, allow_nan=False)
+                # compact and in one piece: json.dump, or any indent, takes json's pure-Python encoder, several
+                # times slower on a long history (quitting keeps the run: it must be quick)
+                handle.write(json.dumps(run, separators=(",", ":"), allow_nan=False))
             with open(building / SUMMARY_FILE, "w", encoding="utf-8") as handle:
                 json.dump(summary.as_dict(), handle, indent=1, allow_nan=False)
             save_checkpoint(session, building / CHECKPOINT_FILE)
@@ -102,6 +118,17 @@ class RunStore:
             shutil.rmtree(building, ignore_errors=True)
             raise
         return summary
+
+    def keep(self, session, final: dict | None = None, run_id: str | None = None,
+             replaces: str | None = None) -> RunSummary:
+        """Keep the session's last run: as `run_id` (the run it continues), else in place of `replaces` (the
+        run it was reset from) unless a person named that one, else as a new run."""
+        from .exports import results
+
+        if run_id is None and replaces is not None and (self.root / replaces).exists():
+            old = self.summary(replaces)
+            run_id = None if named_by_user(old.name, old.settings) else replaces
+        return self.save(session, session.outcome, run_id=run_id, data=results(session, session.outcome, final))
 
     def _unused_name(self, name: str) -> str:
         """`name`, or `name #2`, `#3`... when runs of the same settings are kept already."""

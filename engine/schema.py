@@ -98,12 +98,12 @@ class Settings:
     # --- training
     optimizer: str = _setting("training", "adam", kinds.Choice(OPTIMIZERS), "optimizer", "optimisation algorithm")
     lr: float = _setting("training", 0.01, kinds.Float(0.0, 100.0, True), "learning rate", "learning rate")
+    epochs: int = _setting("training", 1000, kinds.Int(1, 10_000_000), "epochs", "epochs to train (in all, counting any resumed ones)")
+    batch_size: int = _setting("training", 0, kinds.Int(0, 10_000_000), "batch size", "mini-batch size; 0 = full batch")
     momentum: float = _setting("training", 0.0, kinds.Float(0.0, 1.0, False, True), "momentum", "sgd and rmsprop: momentum")
     nesterov: bool = _setting("training", False, kinds.Bool(), "nesterov", "sgd: Nesterov momentum (needs momentum > 0)")
     weight_decay: float = _setting("training", 0.0, kinds.Float(0.0, 10.0), "weight decay", "L2 penalty (decoupled for adamw)")
     l1: float = _setting("training", 0.0, kinds.Float(0.0, 10.0), "L1 penalty", "L1 penalty on the weights, added to the loss")
-    epochs: int = _setting("training", 1000, kinds.Int(1, 10_000_000), "epochs", "epochs to train (in all, counting any resumed ones)")
-    batch_size: int = _setting("training", 0, kinds.Int(0, 10_000_000), "batch size", "mini-batch size; 0 = full batch")
     schedule: str = _setting("training", "none", kinds.Choice(SCHEDULES), "lr schedule", "learning-rate schedule")
     step_size: int = _setting("training", 100, kinds.Int(1, 10_000_000), "step every", "step schedule: epochs between decays")
     gamma: float = _setting("training", 0.5, kinds.Float(0.0, 1.0, True, True), "decay factor", "step and plateau schedules: factor applied to the learning rate")
@@ -152,6 +152,25 @@ SCHEMA: tuple[Setting, ...] = tuple(
     for f in dataclasses.fields(Settings)
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SCHEMA}
+
+
+def default_text(setting: Setting, dataset: str) -> str:
+    """What an empty field stands for with this dataset, as its placeholder shows it: the value itself
+    where it is known (the toy sets' seed 2, circles' 1000 samples), "= seed" for the seeds that follow it."""
+    if setting.default is not None:
+        return setting.format(setting.default)
+    defaults = CATALOG[dataset].defaults if dataset in CATALOG else {}
+    if setting.name == "seed":
+        return str(defaults.get("seed", 0))
+    if setting.name in ("data_seed", "init_seed", "shuffle_seed"):
+        return "= seed"
+    if setting.name in defaults:
+        return setting.format(defaults[setting.name])
+    if setting.name == "features":
+        return "the dataset's" if dataset == "iris" else "all but the label"
+    if setting.name == "label":
+        return "the last column"
+    return "a path (or the o key)" if setting.name == "csv" else ""
 
 
 def from_values(values: dict[str, Any], base: Settings | None = None) -> Settings:

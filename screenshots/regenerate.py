@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine import Settings
 from tui.app import AnnclfApp
+from tui.messages import RunState
 
 HERE = Path(__file__).resolve().parent
 SIZE = (120, 40)
@@ -27,14 +28,15 @@ async def until(pilot, condition, seconds: float = 60) -> None:
 
 async def ready(pilot) -> None:
     app = pilot.app
-    await until(pilot, lambda: app.link.session is not None and app.map.data is not None
+    await until(pilot, lambda: app.runner.state == RunState.READY and app.training.map.data is not None
                 and len(app.query("Input")) > 0)
 
 
 async def finish(pilot) -> None:
     app = pilot.app
     await pilot.press("f5")
-    await until(pilot, lambda: not app.link.running)
+    await until(pilot, lambda: app.runner.state == RunState.RUNNING)
+    await until(pilot, lambda: app.runner.training is None)
     await pilot.pause(0.5)
 
 
@@ -57,7 +59,7 @@ async def shoot(name: str, settings: Settings, drive, theme: str | None = None) 
 async def circles_mid_training(pilot) -> None:
     app = pilot.app
     await pilot.press("f5")
-    await until(pilot, lambda: app.link.session.history.epoch >= 300)
+    await until(pilot, lambda: app.runner.session.history.epoch >= 300)
     await pilot.press("f5")  # pause: the picture is of a run in progress
     await pilot.pause(0.5)
     await quiet(pilot)
@@ -85,17 +87,17 @@ async def compare(pilot) -> None:
     """The issue's story: 2 hidden units, then 1024,1024, then 1024,1024 without non-linearity."""
     app = pilot.app
     for hidden, activation in (([2], "relu"), ([1024, 1024], "relu"), ([1024, 1024], "identity")):
-        app.form.field("hidden").write(hidden)
-        app.form.field("activation").write(activation)
-        await until(pilot, lambda: app.link.session.settings.hidden == hidden
-                    and app.link.session.settings.activation == activation)
-        count = len(app.runs_table.runs)
+        app.training.form.field("hidden").write(hidden)
+        app.training.form.field("activation").write(activation)
+        await until(pilot, lambda: app.runner.session.settings.hidden == hidden
+                    and app.runner.session.settings.activation == activation and app.runner.state == RunState.READY)
+        count = len(app.runs_view.table.runs)
         await finish(pilot)
-        await until(pilot, lambda: len(app.runs_table.runs) == count + 1)
+        await until(pilot, lambda: len(app.runs_view.table.runs) == count + 1)
     app.set_focus(None)
     await pilot.press("u", "space", "down", "space", "down", "space", "c")
-    await until(pilot, lambda: all(m.data is not None and m.data.probabilities is not None
-                                   for m in app.screen.query("DecisionMap")))
+    await until(pilot, lambda: app.screen.query("DecisionMap") and all(
+        m.data is not None and m.data.probabilities is not None for m in app.screen.query("DecisionMap")))
     await pilot.pause(0.5)
     await quiet(pilot)
 
@@ -124,10 +126,10 @@ async def csv_run(pilot) -> None:
     await pilot.press("enter")
     await until(pilot, lambda: len(app.screen.query("#columns")) == 1)
     await pilot.press("enter")
-    await until(pilot, lambda: app.link.session.settings.dataset == "csv")
+    await until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
     await pilot.press("x")  # the slice through width and depth
     await finish(pilot)
-    await until(pilot, lambda: app.map.data is not None and app.map.data.probabilities is not None)
+    await until(pilot, lambda: app.training.map.data is not None and app.training.map.data.probabilities is not None)
     await quiet(pilot)
 
 

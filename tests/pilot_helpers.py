@@ -1,5 +1,7 @@
 """Waiting for, and reading, what the app shows while a Pilot drives it."""
 
+from tui.messages import RunState
+
 
 async def wait_until(pilot, condition, tries=600):
     """Let the app run until `condition()` holds (training happens in a thread)."""
@@ -11,9 +13,29 @@ async def wait_until(pilot, condition, tries=600):
 
 
 async def ready(pilot):
-    await wait_until(pilot, lambda: pilot.app.link.session is not None)
+    """The form is on screen and the data of its settings is prepared."""
+    app = pilot.app
+    await wait_until(pilot, lambda: app.runner.session is not None and app.runner.state == RunState.READY
+                     and len(app.query("SettingField")) > 0)
+
+
+async def train(pilot, epochs: int):
+    """F5, then wait until the run has trained `epochs` in all and has been kept."""
+    app = pilot.app
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: app.runner.training is None and app.runner.session.history.epoch == epochs
+                     and app.runner.run_id is not None)
 
 
 def shown_text(widget) -> str:
     """The characters a widget puts on the screen."""
     return "\n".join(strip.text for strip in widget.render_lines(widget.size.region))
+
+
+def status(app) -> str:
+    return shown_text(app.training.status)
+
+
+def notices(app) -> list[str]:
+    """The text of the notices (toasts) on the screen now, each as one line (title first)."""
+    return [" ".join(shown_text(toast).replace("▌", " ").split()) for toast in app.screen.query("Toast")]

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from engine import CATALOG, Settings, make_dataset
-from engine.datasets import unit_square
+from engine import standalone
 from engine.datasets.split import split
 from engine.errors import DataError, SettingError
 
@@ -34,7 +34,7 @@ def test_same_settings_give_the_same_arrays_and_another_seed_others(name):
         assert not np.array_equal(a.X, c.X)
 
 
-@pytest.mark.parametrize("name", list(unit_square.TARGETS))
+@pytest.mark.parametrize("name", list(standalone.TARGETS))
 def test_toy_labels_are_their_exact_function(name):
     d, _ = build(dataset=name)
     assert d.target is not None
@@ -48,7 +48,7 @@ def test_toy_labels_are_their_exact_function(name):
     ("xor", (0.25, 0.75), (0.25, 0.25)), ("cross", (0.5, 0.05), (0.1, 0.1)), ("ring", (0.75, 0.5), (0.5, 0.5)),
 ])
 def test_exact_functions_at_known_points(name, inside, outside):
-    f = unit_square.TARGETS[name]
+    f = standalone.TARGETS[name]
     assert f(np.array([inside])).tolist() == [1]
     assert f(np.array([outside])).tolist() == [0]
 

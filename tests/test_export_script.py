@@ -45,7 +45,7 @@ def test_the_exported_script_reaches_the_engines_accuracy(settings, tmp_path):
     session.run()
     engine_accuracy = session.evaluate()["test"].accuracy
     path = tmp_path / "run.py"
-    write_script(settings, path)
+    write_script(session, path)
 
     tree = ast.parse(path.read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
@@ -60,3 +60,49 @@ def test_the_exported_script_reaches_the_engines_accuracy(settings, tmp_path):
     assert done.returncode == 0, done.stderr
     script_accuracy = float(done.stdout.strip().splitlines()[-1].split()[-1])
     assert script_accuracy == pytest.approx(engine_accuracy, abs=0.02)
+
+
+def run_script(path, cwd):
+    done = subprocess.run([sys.executable, "-I", str(path)], cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()
+
+
+def test_a_stopped_runs_script_trains_the_epochs_the_run_trained(tmp_path):
+    settings = Settings(dataset="moons", samples=300, hidden=[8], optimizer="sgd", lr=0.1, epochs=400,
+                        schedule="cosine", device="cpu")
+    session = TrainingSession(settings)
+    session.run(on_epoch=lambda r: session.controls.stop() if r.epoch == 30 else None)
+    assert session.outcome.reason == "stopped" and session.history.epoch == 30
+    write_script(session, tmp_path / "run.py")
+    text = (tmp_path / "run.py").read_text()
+    assert "EPOCHS = 30  # the run was stopped there; its settings planned 400" in text
+    assert "30 epochs, full batch" in text and "400 epochs" not in text.split('"""')[1]
+    accuracy = float(run_script(tmp_path / "run.py", tmp_path)[-1].split()[-1])
+    assert accuracy == pytest.approx(session.evaluate()["test"].accuracy, abs=5e-5)  # printed to 4 places
+
+
+def test_the_script_stops_a_diverging_run_where_the_engine_does(tmp_path):
+    settings = Settings(dataset="circles", samples=300, optimizer="sgd", lr=100, activation="identity",
+                        hidden=[10, 10, 10], epochs=50, device="cpu")
+    session = TrainingSession(settings)
+    outcome = session.run()
+    assert outcome.reason == "diverged"
+    write_script(session, tmp_path / "run.py")
+    lines = run_script(tmp_path / "run.py", tmp_path)
+    assert lines[0] == f"the loss diverged at epoch {outcome.epoch + 1}; keeping the weights of epoch {outcome.epoch}"
+    assert float(lines[-1].split()[-1]) == pytest.approx(session.evaluate()["test"].accuracy, abs=5e-5)  # printed to 4 places
+
+
+def test_the_script_carries_the_engines_own_standalone_module(tmp_path):
+    from pathlib import Path
+
+    from engine import standalone
+    from engine.export_script import library_text
+
+    session = TrainingSession(Settings(dataset="xor", samples=200, hidden=[4], epochs=5, device="cpu"))
+    write_script(session, tmp_path / "run.py")
+    body = library_text()
+    assert body in (tmp_path / "run.py").read_text()
+    assert body.strip() in Path(standalone.__file__).read_text()
+    assert "def finite_epoch" in body and "class BestEpoch" in body and "import annclf" not in body

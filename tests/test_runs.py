@@ -104,7 +104,10 @@ def test_the_comparison_names_only_the_settings_that_differ_then_the_metrics(sma
     assert rows["activation"] == ["relu", "relu", "identity"]
     assert "dataset" not in rows and "learning rate" not in rows
     assert all(cell.endswith("%") for cell in rows["test accuracy"]) and rows["epochs trained"] == ["20"] * 3
-    assert run_labels([store.load(i) for i in ids]) == ["1 2 relu", "2 32,32 relu", "3 32,32 identity"]
+    assert run_labels([store.load(i) for i in ids], width=60) == ["1 hidden layers 2 · activation relu",
+                                                                  "2 hidden layers 32,32 · activation relu",
+                                                                  "3 hidden layers 32,32 · activation identity"]
+    assert run_labels([store.load(i) for i in ids], width=20)[2] == "3 hidden layers 32,…"
     store.rename(ids[2], "no non-linearity")
     assert run_labels([store.load(i) for i in ids])[2] == "3 no non-linearity"
     same = dict(comparison_rows([store.load(ids[0]), store.load(ids[0])]))

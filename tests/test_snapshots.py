@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 from engine import Settings
 from tui.app import AnnclfApp
 
-from pilot_helpers import shown_text, wait_until
+from pilot_helpers import ready, shown_text, train, wait_until
 
 SIZES = [(80, 24), (120, 40)]
 CIRCLES = Settings(dataset="circles", samples=400, hidden=[8, 8], epochs=150, lr=0.03, device="cpu")
@@ -18,7 +18,8 @@ CIRCLES = Settings(dataset="circles", samples=400, hidden=[8, 8], epochs=150, lr
 
 def map_settled(app) -> bool:
     """The map shows a model's grid made for its current size (not one from before a resize)."""
-    data, size = app.map.data, app.map.size
+    decision_map = app.training.map
+    data, size = decision_map.data, decision_map.size
     return (data is not None and data.probabilities is not None
             and data.probabilities.shape[:2] == (2 * size.height, size.width))
 
@@ -26,29 +27,26 @@ def map_settled(app) -> bool:
 async def steady(pilot) -> None:
     """No blinking cursor, no toast and no wall-clock time on the screen: the same picture every run."""
     app = pilot.app
-    await wait_until(pilot, lambda: len(app.query(Input)) > 0)  # the form arrives after the first frame
     for field in app.query(Input):
         field.cursor_blink = False
     app.clear_notifications()
-    if app.link.session is not None:
-        app.link.session.seconds = 1.0
-    app._update_status()
+    app.training.progress.seconds = 1.0  # the one figure that depends on the machine's speed
+    app.training.show_status()
     await pilot.pause()
 
 
 async def trained(pilot) -> None:
     app = pilot.app
-    await wait_until(pilot, lambda: app.link.session is not None and app.query_one("#map").data is not None)
-    await pilot.press("f5")
-    await wait_until(pilot, lambda: not app.link.running and app.link.session.history.epoch == CIRCLES.epochs)
-    await wait_until(pilot, lambda: len(app.curves.records) == CIRCLES.epochs and map_settled(app))
-    # the run's outcome may be drained a tick after its last epoch: wait for its toast before clearing toasts
-    await wait_until(pilot, lambda: any("completed" in str(toast.render()) for toast in app.screen.query("Toast")))
+    await ready(pilot)
+    await train(pilot, CIRCLES.epochs)
+    await wait_until(pilot, lambda: len(app.training.curves.records) == CIRCLES.epochs and map_settled(app)
+                     and "completed" in shown_text(app.training.status))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_ready_to_train(snap_compare, size):
     async def before(pilot):
+        await ready(pilot)
         await wait_until(pilot, lambda: map_settled(pilot.app))
         await steady(pilot)
 
@@ -80,8 +78,20 @@ def test_report(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help(snap_compare, size):
     async def before(pilot):
-        await wait_until(pilot, lambda: pilot.app.link.session is not None)
+        await ready(pilot)
         await pilot.press("f1")
+        await steady(pilot)
+
+    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_focused_field_and_a_refused_value(snap_compare, size):
+    async def before(pilot):
+        await ready(pilot)
+        pilot.app.query_one("#input-lr", Input).value = "-1"
+        pilot.app.query_one("#input-epochs", Input).focus()
+        await pilot.pause()
         await steady(pilot)
 
     assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)

@@ -7,7 +7,7 @@ import torch
 from engine import Settings, TrainingSession, load_checkpoint, save_checkpoint
 from engine.errors import ResourceError
 from engine.schema import OPTIMIZERS
-from engine.training.schedule import LearningRate
+from engine.standalone import LearningRate
 
 CIRCLES = Settings(dataset="circles", hidden=[16, 16], epochs=300, device="cpu")
 
@@ -103,8 +103,16 @@ def test_a_diverging_loss_stops_and_keeps_the_last_finite_weights():
     assert np.isfinite(session.evaluate()["train"].loss)
 
 
+def drained(feed, kind):
+    return [e for e in feed.drain() if isinstance(e, kind)]
+
+
 def test_pause_step_and_stop_from_another_thread(small):
+    from engine import EpochDone, Feed, RunEnded
+
     session = TrainingSession(small.replace(epochs=100_000))
+    feed = Feed()
+    session.attach(feed)
     session.controls.pause()
     outcome = {}
     worker = threading.Thread(target=lambda: outcome.update(o=session.run()))
@@ -119,31 +127,53 @@ def test_pause_step_and_stop_from_another_thread(small):
         worker.join(0.01)
     session.controls.stop()
     worker.join(5)
-    assert not worker.is_alive() and outcome["o"].reason == "cancelled"
-    drained = session.drain()
-    assert [r.epoch for r in drained.records] == list(range(1, session.history.epoch + 1))
-    assert drained.outcome.reason == "cancelled"
+    assert not worker.is_alive() and outcome["o"].reason == "stopped"
+    events = feed.drain()
+    epochs = [e.record.epoch for e in events if isinstance(e, EpochDone)]
+    assert epochs == list(range(1, session.history.epoch + 1))
+    assert isinstance(events[-1], RunEnded) and events[-1].outcome.reason == "stopped"
 
 
 def test_a_paused_run_answers_map_and_report_requests_and_stays_paused(small):
-    from engine import MapRequest, data_box
+    from engine import Feed, GridReady, MapRequest, ReportReady, data_box
 
     session = TrainingSession(small.replace(epochs=100_000))
+    feed = Feed()
+    session.attach(feed)
     session.controls.pause()
     worker = threading.Thread(target=session.run)
     worker.start()
-    session.request_report(True)
-    session.request_map(MapRequest(data_box(session.split), 30, 12))
-    got = session.drain()
-    while got.report is None or got.grid is None:
+    feed.want_report(True)
+    feed.want_map(MapRequest(data_box(session.split), 30, 12))
+    got = {}
+    while len(got) < 2:
         worker.join(0.01)
-        more = session.drain()
-        got.report, got.grid = got.report or more.report, got.grid or more.grid
-    assert set(got.report) == {"train", "test"} and got.grid.probabilities.shape == (12, 30, 2)
+        got.update({type(e): e for e in feed.drain()})
+    assert set(got[ReportReady].report) == {"train", "test"} and got[GridReady].grid.probabilities.shape == (12, 30, 2)
     assert session.history.epoch == 0 and worker.is_alive()
     session.controls.stop()
     worker.join(5)
     assert not worker.is_alive() and session.history.epoch == 0
+
+
+def test_a_session_without_a_feed_reports_nothing_and_one_with_a_feed_reports_every_epoch(small):
+    from engine import EpochDone, Feed, Marked, RunEnded
+
+    quiet = TrainingSession(small)
+    quiet.run()
+    assert quiet.feed is None and quiet.history.epoch == small.epochs
+    session = TrainingSession(small)
+    feed = Feed()
+    session.attach(feed)
+    session.run()
+    session.change(epochs=small.epochs + 5)
+    session.run()
+    events = feed.drain()
+    kinds = [type(e) for e in events]
+    assert kinds.count(EpochDone) == small.epochs + 5 and kinds.count(RunEnded) == 2
+    assert kinds.index(Marked) == small.epochs + 1  # after the first run's end, before the next epochs
+    assert events[-1].outcome.reason == "completed" and events[-1].outcome.epoch == small.epochs + 5
+    assert feed.drain() == []
 
 
 def test_continue_with_a_new_learning_rate_is_marked(small):
@@ -155,16 +185,18 @@ def test_continue_with_a_new_learning_rate_is_marked(small):
     assert session.history.marks[-1].epoch == 20 and "lr 0.01 → 0.001" in session.history.marks[-1].note
 
 
-def test_decision_grids_arrive_through_drain(small):
-    from engine import MapRequest, data_box
+def test_decision_grids_arrive_through_the_feed(small):
+    from engine import Feed, GridReady, MapRequest, data_box
 
     session = TrainingSession(small)
-    request = MapRequest(data_box(session.split), 40, 20)
-    session.request_map(request)
+    feed = Feed()
+    session.attach(feed)
+    feed.want_map(MapRequest(data_box(session.split), 40, 20))
     session.run()
-    grid = session.drain().grid
-    assert grid.probabilities.shape == (20, 40, 2)
-    assert np.allclose(grid.probabilities.sum(axis=2), 1, atol=1e-5)
+    grids = drained(feed, GridReady)
+    assert grids[-1].epoch == small.epochs  # the last one shows the final weights
+    assert grids[-1].grid.probabilities.shape == (20, 40, 2)
+    assert np.allclose(grids[-1].grid.probabilities.sum(axis=2), 1, atol=1e-5)
 
 
 def test_l1_and_weight_decay_shrink_the_weights(small):
@@ -198,10 +230,19 @@ def test_cuda_asked_for_but_absent_falls_back_to_cpu_with_a_notice(small):
 
 
 def test_a_large_network_after_a_small_one_gets_torch_threads_back():
-    from engine.training import session as module
+    import subprocess
+    import sys
 
-    TrainingSession(Settings(dataset="circles", samples=200, hidden=[4], epochs=1, device="cpu")).run()
-    assert torch.get_num_threads() == 1  # overhead-bound: a second thread only contends
-    wide = TrainingSession(Settings(dataset="circles", samples=1000, hidden=[1024, 1024], epochs=1, device="cpu"))
-    wide.run()
-    assert torch.get_num_threads() == module._THREADS
+    code = """
+import torch
+from engine import Settings, TrainingSession
+start = torch.get_num_threads()
+TrainingSession(Settings(dataset="circles", samples=200, hidden=[4], epochs=1, device="cpu")).run()
+small = torch.get_num_threads()
+TrainingSession(Settings(dataset="circles", samples=1000, hidden=[1024, 1024], epochs=1, device="cpu")).run()
+print(start, small, torch.get_num_threads())
+"""
+    start, small, wide = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                        check=True).stdout.split()
+    assert small == "1"  # overhead-bound: a second thread only contends
+    assert wide == start

@@ -1,95 +1,14 @@
-"""The `annclf-tui` command line: the TUI by default, `annclf-tui train` headless.
-
-Every settings flag is made from the engine's schema; nothing here names a setting by hand.
-"""
+"""The `annclf-tui` command: the terminal app by default, `annclf-tui train` headless."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from engine.config_file import load_settings
-from engine.errors import AnnclfError, SettingError
-from engine.schema import BY_NAME, SCHEMA, SECTIONS, Settings, validate
+from engine.errors import AnnclfError
 
-PROG = "annclf-tui"
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
-    for section in SECTIONS:
-        group = parser.add_argument_group(f"{section} settings")
-        for s in (s for s in SCHEMA if s.section == section):
-            default = s.format(s.default) or "the dataset's"
-            text = f"{s.help} [{s.kind.describe()}; default {default}]"
-            if s.kind.__class__.__name__ == "Bool":
-                group.add_argument(s.flag, dest=s.name, action=argparse.BooleanOptionalAction,
-                                   default=argparse.SUPPRESS, help=text)
-            else:
-                group.add_argument(s.flag, dest=s.name, metavar=s.name.upper(), default=argparse.SUPPRESS,
-                                   help=text)
-    parser.add_argument("--config", metavar="FILE.toml", help="read settings from a TOML file; flags override it")
-    parser.add_argument("--runs-dir", metavar="DIR", help="where runs are kept (default: "
-                                                          "$XDG_DATA_HOME or ~/.local/share, /annclf-tui/runs)")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Build, train and understand small neural-network classifiers "
-                                            "on 2-D data. With no command, opens the terminal app.")
-    _add_setting_flags(parser)
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train}")
-    train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
-                                description="Train without the terminal app. Exit code 0 on success, 2 on "
-                                            "invalid settings or files, 1 on a failure during the run.")
-    _add_setting_flags(train)
-    out = train.add_argument_group("files")
-    out.add_argument("--save-config", metavar="FILE.toml", help="write the resolved settings as TOML")
-    out.add_argument("--json", metavar="FILE.json", help="write settings, history and final metrics as JSON")
-    out.add_argument("--metrics", metavar="FILE.csv", help="write the per-epoch metrics as CSV")
-    out.add_argument("--checkpoint", metavar="FILE.pt", help="write a checkpoint (weights, settings, history)")
-    out.add_argument("--data-csv", metavar="FILE.csv", help="write the dataset: features, label and split")
-    out.add_argument("--export-script", metavar="FILE.py",
-                     help="write a standalone PyTorch script that rebuilds and reruns this training")
-    out.add_argument("--resume", metavar="FILE.pt",
-                     help="continue from a checkpoint up to --epochs in all (or evaluate it, if it has them)")
-    return parser
-
-
-def given_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The settings flags given on the command line, parsed; SettingError names the flag."""
-    values = {}
-    for name, setting in BY_NAME.items():
-        if hasattr(args, name):
-            raw = getattr(args, name)
-            values[name] = raw if isinstance(raw, bool) else setting.parse(raw)
-    return values
-
-
-def settings_from_args(args: argparse.Namespace, resolve: bool = True) -> Settings:
-    """Defaults, then the --config file, then the flags; unresolved, dataset defaults stay open."""
-    base = load_settings(args.config) if args.config else Settings()
-    settings = validate(base.replace(**given_settings(args)))
-    return settings.resolve() if resolve else settings
-
-
-def describe_error(error: AnnclfError) -> str:
-    """One line; a setting is named by its flag, as the user typed it."""
-    if isinstance(error, SettingError) and error.subject in BY_NAME:
-        return f"{BY_NAME[error.subject].flag}: {error.problem}"
-    return str(error)
-
-
-def fail(message: str, code: int) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return code
+from .arguments import build_parser, describe_error, fail, settings_from_args
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,17 +24,19 @@ def free_stem(folder: Path, dataset: str) -> Path:
     return stem
 
 
-def export_run(session, outcome, folder: Path, kinds: list[str]) -> list[Path]:
-    """Write the asked-for files of the session's run (kinds of engine.exports.SUFFIXES); the paths."""
+def written(stem: Path, suffixes: list[str]) -> str:
+    """The notice of files written: the stem once, then its endings (a notice is narrow: whole paths break)."""
+    return f"{stem.name} {', '.join(suffixes)} in {stem.parent.resolve()}"
+
+
+def export_run(session, folder: Path, kinds: list[str]) -> str:
+    """Write the asked-for files of the session's run (kinds of engine.exports.SUFFIXES); the notice of them."""
     from engine.exports import SUFFIXES, results, write_export
-    from engine.training.session import Outcome
+    from engine.training.outcome import Outcome, Reason
 
     stem = free_stem(folder, session.settings.dataset)
-    outcome = outcome or Outcome("not_trained", session.history.epoch, "not trained yet")
+    outcome = session.outcome or Outcome(Reason.NOT_TRAINED, session.history.epoch, "not trained yet")
     data = results(session, outcome) if "json" in kinds else {}
-    written = []
     for kind in kinds:
-        path = stem.with_name(stem.name + SUFFIXES[kind])
-        write_export(kind, session, path, data)
-        written.append(path)
-    return written
+        write_export(kind, session, stem.with_name(stem.name + SUFFIXES[kind]), data)
+    return written(stem, [SUFFIXES[kind] for kind in kinds])

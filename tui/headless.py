@@ -12,15 +12,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from engine.errors import AnnclfError, FileProblem
+from engine.training.outcome import Reason
 
-from .cli import PROG, describe_error, fail, given_settings, settings_from_args
+from .arguments import PROG, describe_error, fail, given_settings, settings_from_args
 from .formats import duration
 from .report_tables import confusion_table, report_table
 
 # each file flag → the kind of export it writes
 OUTPUTS = {"save_config": "settings", "json": "json", "metrics": "metrics", "checkpoint": "checkpoint",
            "data_csv": "data", "export_script": "script"}
-EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_CANCELLED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_STOPPED = 0, 1, 2, 130
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -133,8 +134,8 @@ def train(args: argparse.Namespace) -> int:
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_FAILED)
     _keep_run(args, session, outcome, data, console)
-    if outcome.reason == "diverged":
+    if outcome.reason == Reason.DIVERGED:
         return fail(outcome.message, EXIT_FAILED)
-    if outcome.reason == "cancelled":
-        return EXIT_CANCELLED
+    if outcome.reason == Reason.STOPPED:
+        return EXIT_STOPPED
     return EXIT_OK

@@ -10,4 +10,5 @@ def launch(settings: Settings, runs_dir: str | None = None) -> int:
 
     app = AnnclfApp(settings, runs_dir=runs_dir)
     app.run()
+    app.runner.settle()  # a run stopped by quitting is being kept: the process ends once it is on disk
     return app.return_code or 0  # 1 if the app ended on an error: a crash must not look like a quit

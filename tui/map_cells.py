@@ -19,9 +19,24 @@ SHADES = 6
 # ten classes, distinguishable (matplotlib's tab10)
 CLASS_RGB = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
              (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+# classes named after colours are drawn in them (a class "red" drawn green misleads)
+NAMED_RGB = {"blue": CLASS_RGB[0], "orange": CLASS_RGB[1], "green": CLASS_RGB[2], "red": CLASS_RGB[3],
+             "purple": CLASS_RGB[4], "violet": CLASS_RGB[4], "brown": CLASS_RGB[5], "pink": CLASS_RGB[6],
+             "gray": CLASS_RGB[7], "grey": CLASS_RGB[7], "olive": CLASS_RGB[8], "cyan": CLASS_RGB[9],
+             "yellow": (230, 200, 30), "black": (60, 60, 60), "white": (220, 220, 220), "magenta": (200, 60, 200)}
 BOUNDARY_RGB = (235, 235, 235)
 TARGET_RGB = (255, 215, 0)
 ASCII_REGION = ".:-=+~^`',"  # one character per class, for regions in ASCII mode
+ASCII_TRAIN, ASCII_TEST = "0123456789", "abcdefghij"  # a point's character by class: digits train, letters test
+
+
+def class_rgb(class_names: list[str] | tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """The colour of each class, by its place in the class order, or by its name when every class is named
+    after a distinct colour. The map, its legend, the report and the compare view all ask here."""
+    named = [NAMED_RGB.get(str(n).strip().lower()) for n in class_names]
+    if class_names and all(named) and len(set(named)) == len(named):
+        return named
+    return [CLASS_RGB[k % len(CLASS_RGB)] for k in range(len(class_names))]
 
 BOUNDARY, TARGET = -1, -2  # special pixel codes next to class*SHADES + shade
 
@@ -45,12 +60,24 @@ def _edges(labels: np.ndarray) -> np.ndarray:
     return edge
 
 
+def resample(probabilities: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A grid of another size (made before a resize, say) to `shape`, nearest cell: shown until its own arrives."""
+    rows, columns = probabilities.shape[:2]
+    if (rows, columns) == shape:
+        return probabilities
+    pick_rows = np.arange(shape[0]) * rows // shape[0]
+    pick_columns = np.arange(shape[1]) * columns // shape[1]
+    return probabilities[pick_rows][:, pick_columns]
+
+
 def pixel_codes(probabilities: np.ndarray | None, shape: tuple[int, int],
                 target: np.ndarray | None = None) -> np.ndarray:
     """(H, W, K) probabilities to (H, W) codes: class·SHADES + shade, or BOUNDARY / TARGET.
 
     Without probabilities (no model yet) the plane is blank: class 0 at its faintest shade.
     """
+    if probabilities is not None:
+        probabilities = resample(probabilities, shape)
     if probabilities is None:
         codes = np.zeros(shape, dtype=int)
     else:
@@ -69,11 +96,12 @@ def _blend(rgb, background, amount: float) -> Color:
 
 
 class Palette:
-    def __init__(self, dark: bool = True):
+    def __init__(self, dark: bool = True, classes: list[tuple[int, int, int]] | None = None):
         self.background = (24, 24, 28) if dark else (250, 250, 250)
+        self.classes = classes or CLASS_RGB
         self._colors: dict[int, Color] = {BOUNDARY: Color.from_rgb(*(BOUNDARY_RGB if dark else (40, 40, 40))),
                                           TARGET: Color.from_rgb(*TARGET_RGB)}
-        for k, rgb in enumerate(CLASS_RGB):
+        for k, rgb in enumerate(self.classes):
             for s in range(SHADES):
                 self._colors[k * SHADES + s] = _blend(rgb, self.background, 0.12 + 0.5 * s / (SHADES - 1))
         self._styles: dict[tuple, Style] = {}
@@ -89,7 +117,7 @@ class Palette:
         key = ("point", cls, under, wrong)
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = Style(color=Color.from_rgb(*CLASS_RGB[cls % 10]),
+            style = self._styles[key] = Style(color=Color.from_rgb(*self.classes[cls % len(self.classes)]),
                                               bgcolor=self._colors[under], bold=wrong)
         return style
 
@@ -119,7 +147,7 @@ def _point_marks(points: MapPoints | None, width: int, height: int, ascii_only: 
         if not (0 <= r < height and 0 <= c < width):
             continue
         if ascii_only:
-            char = str(k % 10) if ok else "X"
+            char = (ASCII_TEST if test else ASCII_TRAIN)[k % 10] if ok else ("x" if test else "X")
         else:
             char = ("○" if test else "●") if ok else "✕"
         if (r, c) not in marks or not ok:
@@ -146,8 +174,9 @@ def colour_lines(codes: np.ndarray, palette: Palette, points: MapPoints | None) 
 
 
 def ascii_lines(codes: np.ndarray, points: MapPoints | None) -> list[str]:
-    """One character per cell: regions by class character, '#' on the boundary, points as class digits
-    ('X' where the model is wrong), '*' on the exact target's boundary."""
+    """One character per cell: regions by class character, '#' on the boundary, '*' on the exact target's
+    boundary, points by class (digits train, letters test), 'X' / 'x' a train / test point the model gets
+    wrong. The boundary is drawn over the points the model gets right: on a dense map they would hide it."""
     height, width = codes.shape[0] // 2, codes.shape[1]
     marks = _point_marks(points, width, height, True)
     lines = []
@@ -155,11 +184,12 @@ def ascii_lines(codes: np.ndarray, points: MapPoints | None) -> list[str]:
         chars = []
         for col, code in enumerate(codes[2 * row].tolist()):
             mark = marks.get((row, col))
-            if mark is not None:
+            line = code in (BOUNDARY, TARGET) or codes[2 * row + 1, col] in (BOUNDARY, TARGET)
+            if mark is not None and (mark[2] or not line):
                 chars.append(mark[0])
-            elif code == BOUNDARY:
+            elif BOUNDARY in (code, codes[2 * row + 1, col]):
                 chars.append("#")
-            elif code == TARGET:
+            elif line:
                 chars.append("*")
             else:
                 k, shade = divmod(code, SHADES)

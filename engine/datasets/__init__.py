@@ -1,1 +1,1 @@
-"""Datasets: the catalog (metadata, cheap to import), generators, and the split."""
+"""Datasets: the catalog (metadata, cheap to import), the arrays, the split; the generators are in engine.standalone."""

@@ -1,7 +1,7 @@
 """What each dataset is called, which settings it uses and its defaults.
 
 Pure metadata: the schema, the forms and `--help` read it without importing scikit-learn or torch.
-The generators live beside it and are imported only when data is made.
+The generators (engine.standalone) are imported only when data is made.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import standalone
 from ..errors import SettingError
 from .dataset import Dataset
 
@@ -38,27 +39,11 @@ class Split:
         return ((points - self.shift) / self.scale).astype(np.float32)
 
 
-def _scaling(X: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
-    d = X.shape[1]
-    if how == "standard":
-        shift, scale = X.mean(axis=0), X.std(axis=0)
-    elif how == "minmax":
-        shift, scale = X.min(axis=0), X.max(axis=0) - X.min(axis=0)
-    else:
-        shift, scale = np.zeros(d), np.ones(d)
-    scale = np.where(scale > 0, scale, 1.0)  # a constant feature stays constant instead of dividing by 0
-    return shift.astype(np.float32), scale.astype(np.float32)
-
-
 def split(dataset: Dataset, test_size: float, scale: str, seed: int) -> Split:
-    from sklearn.model_selection import train_test_split
-
-    rows = np.arange(len(dataset.y))
     try:
-        train, test = train_test_split(rows, test_size=test_size, stratify=dataset.y, random_state=seed)
+        train, test = standalone.split_rows(dataset.y, test_size, seed)
     except ValueError as error:
-        raise SettingError("test_size", f"{test_size:g} cannot split {len(rows)} rows of "
+        raise SettingError("test_size", f"{test_size:g} cannot split {len(dataset.y)} rows of "
                                         f"{dataset.num_classes} classes with every class on both sides ({error})") from None
-    train, test = np.sort(train), np.sort(test)
-    shift, factor = _scaling(dataset.X[train], scale)
+    shift, factor = standalone.scaling(dataset.X[train], scale)
     return Split(dataset, train, test, shift, factor)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr")
@@ -18,10 +17,14 @@ class EpochRecord:
     lr: float
 
     def is_finite(self) -> bool:
-        return math.isfinite(self.train_loss) and math.isfinite(self.test_loss)
+        from ..standalone import finite_epoch  # the exported script's rule too
+
+        return finite_epoch(self.train_loss, self.test_loss)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # by hand: dataclasses.asdict deep-copies each field, and a long run has a million of these
+        return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
+                "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy, "lr": self.lr}
 
 
 @dataclass(frozen=True)

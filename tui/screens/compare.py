@@ -1,13 +1,18 @@
-"""Two or more kept runs side by side: their decision maps, their curves overlaid, what differs between them."""
+"""Two or more kept runs side by side: their decision maps, their curves overlaid, what differs between them.
+
+The runs are reopened and their maps made before the screen opens (`prepare`, in a worker), at the size
+the maps will have, so that the maps appear with the view; after a resize they are made again.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
@@ -16,37 +21,67 @@ from textual.widgets import Footer, Static
 from engine.compare import comparison_rows, run_labels
 from engine.training.history import History
 
+from ..keys import COMPARE, bindings
 from ..widgets.curves import epoch_ticks, thin
-from ..widgets.fresh_plot import FreshPlot
 from ..widgets.decision_map import DecisionMap, map_data_for
+from ..widgets.fresh_plot import FreshPlot
 
 # plotext's colour names, one per run in the order the runs were marked, and the same colours as both
 # Rich (the table) and Textual (the map titles) read them
 COLOURS = ("cyan", "orange", "magenta", "green", "red", "blue", "yellow", "white")
 RICH_COLOURS = ("cyan", "#ff8700", "magenta", "green", "red", "blue", "yellow", "white")
+MAPS_HEIGHT = 0.38  # of the screen: the maps' row (app.tcss, #compare-maps)
+
+
+@dataclass(frozen=True)
+class Compared:
+    runs: list[dict]
+    sessions: list  # engine TrainingSession, reopened
+    grids: list  # engine DecisionGrid, one per run
+
+
+def map_size(screen: tuple[int, int], count: int) -> tuple[int, int]:
+    """The cells of each map in a screen of this size: a row of `count` bordered maps."""
+    width, height = screen
+    return max((width - 2) // count - 2, 4), max(round(height * MAPS_HEIGHT) - 2, 4)
+
+
+def grid_for(session, columns: int, rows: int):
+    from engine.decision_map import MapRequest, data_box
+
+    return session.decision_grid(MapRequest(data_box(session.split), columns, 2 * rows))
+
+
+def prepare(store, run_ids: list[str], screen: tuple[int, int]) -> Compared:
+    """In a worker: the runs, reopened, with a map each of the size it will be shown at."""
+    runs = [store.load(i) for i in run_ids]
+    sessions = [store.reopen(i) for i in run_ids]
+    columns, rows = map_size(screen, len(runs))
+    return Compared(runs, sessions, [grid_for(s, columns, rows) for s in sessions])
 
 
 class CompareScreen(Screen):
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back"), Binding("l", "toggle_log", "Log scale")]
+    BINDINGS = bindings(COMPARE)
     AUTO_FOCUS = "#compare"  # Down, PageDown and End scroll to the table on a small terminal
 
-    def __init__(self, store, run_ids: list[str]):
+    def __init__(self, compared: Compared):
         super().__init__()
-        self.store = store
-        self.runs = [store.load(i) for i in run_ids]
+        self.runs, self.sessions = compared.runs, compared.sessions
+        self.grids = compared.grids
         self.histories = [History.from_dicts(run["history"], run.get("marks")) for run in self.runs]
-        self.labels = run_labels(self.runs)
-        self.sessions: list | None = None  # reopened in a worker, for the maps
         self.log_scale = False
         self._pending: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        width = map_size((self.app.size.width, self.app.size.height), len(self.runs))[0]
+        labels = run_labels(self.runs, width)
         with VerticalScroll(id="compare"):
             yield Static(self._title(), id="compare-title")
             with Horizontal(id="compare-maps"):
-                for i, run in enumerate(self.runs):
+                for i, (session, grid) in enumerate(zip(self.sessions, self.grids)):
                     decision_map = DecisionMap(id=f"compare-map-{i}", classes="compare-map")
-                    decision_map.border_title = f"[{RICH_COLOURS[i % len(COLOURS)]}]{self.labels[i]}[/]"
+                    decision_map.border_title = f"[{RICH_COLOURS[i % len(COLOURS)]}]{labels[i]}[/]"
+                    decision_map.show(map_data_for(session, grid))
                     yield decision_map
             with Horizontal(id="compare-curves"):
                 yield FreshPlot(lambda plt: self._draw(plt, "test_loss", "test loss"), id="compare-loss")
@@ -67,15 +102,8 @@ class CompareScreen(Screen):
             table.add_row(label, *cells)
         return table
 
-    def on_mount(self) -> None:
-        self._draw_curves()
-        self._load_sessions()
-
     def action_toggle_log(self) -> None:
         self.log_scale = not self.log_scale
-        self._draw_curves()
-
-    def _draw_curves(self) -> None:
         for plot in self.query(FreshPlot):
             plot.refresh()
 
@@ -83,12 +111,13 @@ class CompareScreen(Screen):
         plt.title(title + (" (log)" if self.log_scale and key == "test_loss" else ""))
         values, last = [], 1
         width = max(self.query_one("#compare-loss").size.width, 10)
+        labels = run_labels(self.runs, 24)
         for i, history in enumerate(self.histories):
             shown = thin(history.records, 2 * width)
             ys = [getattr(r, key) for r in shown]
             values += ys
             last = max(last, history.epoch)
-            plt.plot([r.epoch for r in shown], ys, label=self.labels[i], color=COLOURS[i % len(COLOURS)],
+            plt.plot([r.epoch for r in shown], ys, label=labels[i], color=COLOURS[i % len(COLOURS)],
                      marker="braille")
             for mark in history.marks:
                 plt.vline(mark.epoch, "gray")
@@ -98,41 +127,24 @@ class CompareScreen(Screen):
         elif self.log_scale and values and min(values) > 0:
             plt.yscale("log")
 
-    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
-    def _load_sessions(self) -> None:
-        sessions = [self.store.reopen(run["id"]) for run in self.runs]
-        self.app.call_from_thread(self._sessions_loaded, sessions)
-
-    def _sessions_loaded(self, sessions: list) -> None:
-        self.sessions = sessions
-        self._draw_maps()
+    def _sizes(self) -> list[tuple[int, int]]:
+        return [(m.size.width, m.size.height) for m in self.query(DecisionMap)]
 
     def on_decision_map_resized(self, event: DecisionMap.Resized) -> None:
-        if self.sessions is None:
-            return
+        if all(g.probabilities.shape[:2] == (2 * h, w) for g, (w, h) in zip(self.grids, self._sizes())):
+            return  # made at this size already
         if self._pending is not None:
             self._pending.stop()
-        self._pending = self.set_timer(0.2, self._draw_maps)  # one redraw after a resize settles
-
-    def _draw_maps(self) -> None:
-        sizes = [(m.size.width, m.size.height) for m in self.query(DecisionMap)]
-        self._grids(sizes)
+        self._pending = self.set_timer(0.2, lambda: self._grids(self._sizes()))  # once a resize settles
 
     @work(thread=True, exclusive=True, group="compare-grids", exit_on_error=False)
-    def _grids(self, sizes: list[tuple[int, int]]) -> None:
-        from engine.decision_map import data_box
-        from engine.training.session import MapRequest
+    def _grids(self, sizes: list[tuple[int, int]]) -> list:
+        return [grid_for(s, w, h) if w and h else None for s, (w, h) in zip(self.sessions, sizes)]
 
-        shown = []
-        for session, (columns, rows) in zip(self.sessions, sizes):
-            if columns and rows:
-                grid = session.decision_grid(MapRequest(data_box(session.split), columns, 2 * rows))
-                shown.append(map_data_for(session, grid))
-            else:
-                shown.append(None)
-        self.app.call_from_thread(self._show_maps, shown)
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
 
-    def _show_maps(self, shown: list) -> None:
-        for decision_map, data in zip(self.query(DecisionMap), shown):
-            if data is not None:
-                decision_map.show(data)
+        if event.worker.group == "compare-grids" and event.state == WorkerState.SUCCESS:
+            self.grids = [new or old for new, old in zip(event.worker.result, self.grids)]
+            for decision_map, session, grid in zip(self.query(DecisionMap), self.sessions, self.grids):
+                decision_map.show(map_data_for(session, grid))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,3 +73,22 @@ class PickColumn(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def pick_csv(app, start: Path, done: Callable[[str, str], None]) -> None:
+    """Ask for a CSV file, then for its label column; `done(path, label)` once both are chosen."""
+
+    def file_chosen(path: str | None) -> None:
+        if path is None:
+            return
+        from engine.datasets.csv_table import columns
+        from engine.errors import AnnclfError
+
+        try:
+            names = columns(path)
+        except AnnclfError as error:
+            app.notify(str(error), title="cannot use this file", severity="error", timeout=10)
+            return
+        app.push_screen(PickColumn(path, names), lambda label: done(path, label) if label is not None else None)
+
+    app.push_screen(PickCsv(start), file_chosen)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
+from textual.widgets import Static
 
 from engine.training.history import EpochRecord, Mark
 
@@ -51,8 +53,35 @@ def epoch_ticks(first: int, last: int, count: int = 4) -> list[int]:
     return ticks
 
 
-class Curves(Horizontal):
+# plotext's colour names and the same colours as Rich reads them, for the legend
+TRAIN, TEST = ("cyan", "cyan"), ("orange", "#ff8700")
+# without colour the two series need marks of their own
+PLAIN_MARKERS = {"train": ("braille", "⢕"), "test": ("dot", "•")}
+
+
+def legend(last: EpochRecord | None, width: int, plain: bool) -> Text:
+    """What the two series are, with their latest values when there is room: never over the plot's data."""
+    train_mark = PLAIN_MARKERS["train"][1] if plain else "━"
+    test_mark = PLAIN_MARKERS["test"][1] if plain else "━"
+    candidates = []
+    if last is not None:
+        r = last
+        candidates += [(f"train loss {r.train_loss:.4f} · acc {r.train_accuracy:.1%}",
+                        f"test loss {r.test_loss:.4f} · acc {r.test_accuracy:.1%}"),
+                       (f"train {r.train_loss:.3f} {r.train_accuracy:.1%}", f"test {r.test_loss:.3f} {r.test_accuracy:.1%}")]
+    candidates.append(("train", "test"))
+    for train, test in candidates:
+        line = Text.assemble((train_mark, TRAIN[1]), " ", train, "   ", (test_mark, TEST[1]), " ", test)
+        if line.cell_len <= width:
+            return line
+    return line
+
+
+class Curves(Vertical):
+    """Loss and accuracy, train and test, side by side, with a one-line legend beneath them."""
+
     log_scale: reactive[bool] = reactive(False)
+    plain: reactive[bool] = reactive(False)  # distinct marks per series (no colour to tell them apart)
 
     # plotext rebuilds a whole figure per draw (~10 ms for two): two draws a second look live and
     # leave the GIL to the training thread
@@ -70,22 +99,36 @@ class Curves(Horizontal):
     def compose(self) -> ComposeResult:
         self.loss_plot = FreshPlot(lambda plt: self._draw(plt, "loss"), id="loss-plot")
         self.accuracy_plot = FreshPlot(lambda plt: self._draw(plt, "accuracy"), id="accuracy-plot")
-        yield self.loss_plot
-        yield self.accuracy_plot
+        with Horizontal(id="plots"):
+            yield self.loss_plot
+            yield self.accuracy_plot
+        self.legend = Static("", id="curves-legend")
+        yield self.legend
 
     def on_mount(self) -> None:
         self.redraw()
 
+    def on_resize(self) -> None:
+        self._show_legend()
+
     def watch_log_scale(self) -> None:
         self.redraw()
 
-    def show(self, records: list[EpochRecord], marks: list[Mark], now: bool = False,
-             best_epoch: int | None = None) -> None:
-        """Show these records (and the best epoch, green, when early stopping watches for it): now if asked
-        or if the last draw is old enough, else once it is."""
-        self.records, self.marks, self.best_epoch = records, marks, best_epoch
+    def watch_plain(self) -> None:
+        self.redraw()
+
+    def reset(self, records: list[EpochRecord], marks: list[Mark], best_epoch: int | None = None) -> None:
+        """Show these records (a reopened run's, or none), at once."""
+        self.records, self.marks, self.best_epoch = list(records), list(marks), best_epoch
+        self.redraw()
+
+    def extend(self, records: list[EpochRecord], marks: list[Mark], best_epoch: int | None = None) -> None:
+        """New epochs (and marks) of the run: drawn now if the last draw is old enough, else once it is."""
+        self.records.extend(records)
+        self.marks.extend(marks)
+        self.best_epoch = best_epoch
         wait = self._drawn_at + self.MIN_INTERVAL - time.monotonic()
-        if now or wait <= 0:
+        if wait <= 0:
             self.redraw()
         elif not self._pending:
             self._pending = True
@@ -98,6 +141,12 @@ class Curves(Horizontal):
         self._drawn_at = time.monotonic()
         self.loss_plot.refresh()
         self.accuracy_plot.refresh()
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        if self.is_mounted:
+            last = self.records[-1] if self.records else None
+            self.legend.update(legend(last, max(self.legend.size.width, 1), self.plain))
 
     def _losses(self) -> tuple[np.ndarray, np.ndarray]:
         """Train and test losses of the records as arrays, extended with new records only: a long run's
@@ -119,27 +168,16 @@ class Curves(Horizontal):
         width = max(plot.size.width, 10)
         shown = thin(self.records, 2 * width, self._losses())
         epochs = [r.epoch for r in shown]
-        last = self.records[-1] if self.records else None
-        room = width - 2
-        # the latest values, exactly, above the curves: the longest title that fits the plot's width
         if which == "loss":
             train, test = [r.train_loss for r in shown], [r.test_loss for r in shown]
-            name = "loss (log)" if self.log_scale else "loss"
-            titles = [name]
-            if last is not None:
-                a, b = last.train_loss, last.test_loss
-                titles = [f"{name}  train {a:.4f} · test {b:.4f}", f"{name} {a:.3f}/{b:.3f}",
-                          f"{'log ' if self.log_scale else ''}{a:.3f}/{b:.3f}", name]
+            plt.title("loss (log)" if self.log_scale else "loss")
         else:
             train, test = [r.train_accuracy for r in shown], [r.test_accuracy for r in shown]
-            titles = ["accuracy"]
-            if last is not None:
-                a, b = last.train_accuracy, last.test_accuracy
-                titles = [f"accuracy  train {a:.1%} · test {b:.1%}", f"acc {a:.1%}/{b:.1%}", f"{a:.0%}/{b:.0%}"]
-        plt.title(next((t for t in titles if len(t) <= room), titles[-1]))
+            plt.title("accuracy")
         if epochs:
-            plt.plot(epochs, train, label="train", marker="braille")
-            plt.plot(epochs, test, label="test", marker="braille")
+            markers = {k: PLAIN_MARKERS[k][0] if self.plain else "braille" for k in PLAIN_MARKERS}
+            plt.plot(epochs, train, marker=markers["train"], color=TRAIN[0])
+            plt.plot(epochs, test, marker=markers["test"], color=TEST[0])
             for mark in self.marks:
                 plt.vline(mark.epoch, "gray")
             if self.best_epoch:

@@ -69,35 +69,42 @@ def _codes(data: MapData, width: int, height: int, show_target: bool) -> np.ndar
         from engine.decision_map import grid_points
 
         target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
-    probs = data.probabilities
-    if probs is not None and probs.shape[:2] != (2 * height, width):
-        probs = None  # a grid of the old size while the new one is on its way: show the points alone
-    return map_cells.pixel_codes(probs, (2 * height, width), target)
+    # a grid of another size (the map was resized since) is stretched until its own arrives
+    return map_cells.pixel_codes(data.probabilities, (2 * height, width), target)
 
 
 class DecisionMap(Widget, can_focus=False):
     ascii_only: reactive[bool] = reactive(False)
     show_target: reactive[bool] = reactive(False)
 
+    @dataclass
     class Resized(Message):
-        def __init__(self, columns: int, rows: int):
-            super().__init__()
-            self.columns, self.rows = columns, rows
+        columns: int
+        rows: int
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.data: MapData | None = None
         self._lines: list = []
-        self._palette = map_cells.Palette(dark=True)
+        self._dark = True
+        self._palettes: dict[tuple, map_cells.Palette] = {}
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda theme: self._use_theme(theme.dark))
         self._use_theme(self.app.current_theme.dark)
 
     def _use_theme(self, dark: bool) -> None:
-        # one palette per theme: its style cache is what keeps a map update cheap
-        self._palette = map_cells.Palette(dark=dark)
+        self._dark = dark
         self._rebuild()
+
+    @property
+    def palette(self) -> map_cells.Palette:
+        """One palette per theme and class colours: its style cache is what keeps a map update cheap."""
+        classes = tuple(map_cells.class_rgb(self.data.class_names)) if self.data is not None else ()
+        key = (self._dark, classes)
+        if key not in self._palettes:
+            self._palettes[key] = map_cells.Palette(dark=self._dark, classes=list(classes) or None)
+        return self._palettes[key]
 
     def on_resize(self) -> None:
         self.post_message(self.Resized(self.size.width, self.size.height))
@@ -119,7 +126,7 @@ class DecisionMap(Widget, can_focus=False):
         if data is None or width == 0 or height == 0:
             self._lines = []
         else:
-            self._lines = build_lines(data, width, height, self._palette, self.ascii_only, self.show_target)
+            self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target)
             b = data.box
             self.border_subtitle = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
         self.refresh()

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import time
 
+from dataclasses import dataclass
+
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
 from engine.runs import RunSummary
+from engine.training.outcome import Reason
 
-# at 80 columns what fits is the name (shortened; compare and rename show it whole) and the accuracies
-COLUMNS = ("", "name", "test acc", "train acc", "epochs", "ended", "test loss", "kept")
-NAME_WIDTH = 22
+from ..keys import RUNS, bindings
+
+# (header, width, priority): every column but the name has the width its content needs, and the name takes
+# the rest; on a narrow terminal the columns of the highest priority numbers are left out, down to NAME_MIN
+COLUMNS = (("", 1, 0), ("name", 0, 0), ("test acc", 8, 0), ("train acc", 9, 1), ("epochs", 9, 1),
+           ("ended", 14, 2), ("test loss", 9, 3), ("kept", 11, 4))
+NAME_MIN = 24
 
 
 def _percent(value: float | None) -> str:
@@ -20,37 +27,48 @@ def _percent(value: float | None) -> str:
 
 
 class RunsTable(DataTable):
-    BINDINGS = [
-        Binding("space", "mark", "Mark"),
-        Binding("c", "compare", "Compare"),
-        Binding("enter", "reopen", "Reopen"),
-        Binding("n", "rename", "Rename"),
-        Binding("d,delete", "delete", "Delete"),
-        Binding("home", "first", "First run", show=False),
-        Binding("end", "last", "Last run", show=False),
-    ]
+    BINDINGS = [*bindings(RUNS), Binding("home", "first", "First run", show=False),
+                Binding("end", "last", "Last run", show=False)]
 
+    @dataclass
     class Chosen(Message):
         """`action` ("reopen", "rename", "delete", "compare") on these runs."""
 
-        def __init__(self, action: str, run_ids: list[str]):
-            super().__init__()
-            self.action, self.run_ids = action, run_ids
+        action: str
+        run_ids: list[str]
 
     def __init__(self, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.runs: list[RunSummary] = []
         self.marked: list[str] = []  # in the order they were marked: the compare view's order
 
-    def on_mount(self) -> None:
-        self.add_columns(*COLUMNS)
+        self._layout: tuple[int, tuple] = (NAME_MIN, COLUMNS)  # the name's width, the columns shown
+
+    def _columns_for(self, width: int) -> tuple[int, tuple]:
+        room = width - 1  # the vertical scrollbar
+        for most in range(4, -1, -1):
+            shown = tuple(c for c in COLUMNS if c[2] <= most)
+            others = sum(w + 2 * self.cell_padding for label, w, _ in shown if label != "name")
+            name = room - others - 2 * self.cell_padding
+            if name >= NAME_MIN or most == 0:
+                return max(name, NAME_MIN), shown
+        raise AssertionError("unreachable")
+
+    def on_resize(self) -> None:
+        layout = self._columns_for(self.size.width)
+        if layout != self._layout or not self.columns:
+            self._layout = layout
+            self.show(self.runs)
 
     def show(self, runs: list[RunSummary]) -> None:
         at = self.cursor_row
         self.runs = list(runs)
         known = {r.id for r in runs}
         self.marked = [i for i in self.marked if i in known]
-        self.clear()
+        self.clear(columns=True)
+        name_width, shown = self._layout
+        for label, width, _ in shown:
+            self.add_column(label, width=width or name_width, key=label or "mark")
         for run in self.runs:
             self.add_row(*self._cells(run), key=run.id)
         if self.runs:
@@ -58,11 +76,15 @@ class RunsTable(DataTable):
 
     def _cells(self, run: RunSummary) -> tuple:
         mark = "✓" if run.id in self.marked else " "
-        ended = run.stopped.replace("_", " ")
-        name = run.name if len(run.name) <= NAME_WIDTH else run.name[:NAME_WIDTH - 1] + "…"
-        return (mark, name, _percent(run.test_accuracy), _percent(run.train_accuracy), str(run.epochs), ended,
-                "—" if run.test_loss is None else f"{run.test_loss:.4f}",
-                time.strftime("%m-%d %H:%M", time.localtime(run.created)))
+        reason = Reason.read(run.stopped)
+        ended = reason.label if reason is not None else run.stopped
+        width, shown = self._layout
+        name = run.name if len(run.name) <= width else run.name[:width - 1] + "…"
+        cells = {"": mark, "name": name, "test acc": _percent(run.test_accuracy),
+                 "train acc": _percent(run.train_accuracy), "epochs": f"{run.epochs:,}", "ended": ended,
+                 "test loss": "—" if run.test_loss is None else f"{run.test_loss:.4f}",
+                 "kept": time.strftime("%m-%d %H:%M", time.localtime(run.created))}
+        return tuple(cells[label] for label, _, _ in shown)
 
     @property
     def current(self) -> RunSummary | None:
@@ -78,7 +100,7 @@ class RunsTable(DataTable):
             self.marked.remove(run.id)
         else:
             self.marked.append(run.id)
-        self.update_cell(run.id, self.ordered_columns[0].key, "✓" if run.id in self.marked else " ")
+        self.update_cell(run.id, "mark", "✓" if run.id in self.marked else " ")
 
     def action_compare(self) -> None:
         chosen = list(self.marked)

@@ -6,32 +6,32 @@ Bool settings checkboxes, everything else an input whose text goes through the s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Collapsible, Input, Label, Select
+from textual.widgets import Input, Label, Select, Static
 
 from engine import kinds
 from engine.datasets.catalog import CATALOG
 from engine.errors import SettingError
-from engine.schema import SCHEMA, SECTIONS, Setting, Settings, find_problems
+from engine.schema import SCHEMA, SECTIONS, Setting, Settings, default_text, find_problems
+
+from .on_off import OnOff
 
 TITLES = {"data": "Data", "model": "Network", "training": "Training"}
-
-
-def _placeholder(setting: Setting) -> str:
-    return "default" if setting.default is None else setting.format(setting.default)
 
 
 class SettingField(Vertical):
     """Label, editor and the reason a value is refused, for one setting."""
 
-    def __init__(self, setting: Setting, value: Any):
+    def __init__(self, setting: Setting, value: Any, dataset: str):
         super().__init__(id=f"field-{setting.name}", classes="setting-field")
         self.setting = setting
         self.initial = value
+        self.dataset = dataset
         self._problem: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -39,25 +39,25 @@ class SettingField(Vertical):
         with Horizontal(classes="field-row"):
             yield Label(s.label, classes="field-label")
             if isinstance(s.kind, kinds.Bool):
-                yield Checkbox("", bool(self.initial), id=f"input-{s.name}", compact=True)
+                yield OnOff("", bool(self.initial), id=f"input-{s.name}", compact=True)
             elif isinstance(s.kind, kinds.Choice):
                 yield Select([(v, v) for v in s.kind.values], value=self.initial, allow_blank=False,
                              id=f"input-{s.name}", compact=True)
             else:
-                yield Input(s.format(self.initial), placeholder=_placeholder(s), id=f"input-{s.name}",
+                yield Input(s.format(self.initial), placeholder=default_text(s, self.dataset), id=f"input-{s.name}",
                             tooltip=f"{s.help}: {s.kind.describe()}", compact=True)
         yield Label("", classes="field-problem")
 
     @property
-    def editor(self) -> Input | Select | Checkbox:
+    def editor(self) -> Input | Select | OnOff:
         return self.query_one(f"#input-{self.setting.name}")
 
     def read(self) -> Any:
         """The typed value (the default for an empty field); SettingError if it is refused."""
+        if not self.query(f"#input-{self.setting.name}"):
+            return self.initial  # still being mounted: it will show the value it was made with
         editor = self.editor
-        if isinstance(editor, Checkbox):
-            return editor.value
-        if isinstance(editor, Select):
+        if isinstance(editor, (OnOff, Select)):
             return editor.value
         text = editor.value.strip()
         if not text:
@@ -70,6 +70,16 @@ class SettingField(Vertical):
             editor.value = self.setting.format(value)
         else:
             editor.value = value
+
+    def for_dataset(self, dataset: str) -> None:
+        """Shown only if the setting applies; its placeholder the value an empty field means for this data."""
+        shown = self.setting.applies_to(dataset)
+        if self.display != shown:
+            self.display = shown
+        for editor in self.query(Input):  # none yet while the field is being mounted: composed right then
+            placeholder = default_text(self.setting, dataset)
+            if editor.placeholder != placeholder:
+                editor.placeholder = placeholder
 
     def show_problem(self, problem: str | None) -> None:
         if problem == self._problem:  # a restyle per field per keystroke is what made typing lag
@@ -86,28 +96,30 @@ class SettingsForm(VerticalScroll):
 
     can_focus = False  # Tab goes straight to the fields; the form scrolls to follow the focus
 
+    @dataclass
     class Changed(Message):
-        def __init__(self, settings: Settings | None, problems: dict[str, str]):
-            super().__init__()
-            self.settings = settings
-            self.problems = problems
+        settings: Settings | None
+        problems: dict[str, str]
 
     def __init__(self, settings: Settings, **kwargs):
         super().__init__(**kwargs)
         self._initial = settings
         self._fields: list[SettingField] = []
         self._check_due = False
+        self._dataset = settings.dataset
 
     def compose(self) -> ComposeResult:
         for section in SECTIONS:
-            with Collapsible(title=TITLES[section], collapsed=False, id=f"section-{section}"):
-                for setting in SCHEMA:
-                    if setting.section == section:
-                        yield SettingField(setting, getattr(self._initial, setting.name))
+            # a plain header, not a Tab stop: Tab moves from field to field
+            yield Static(TITLES[section], classes="form-section")
+            for setting in SCHEMA:
+                if setting.section == section:
+                    yield SettingField(setting, getattr(self._initial, setting.name), self._initial.dataset)
 
     def on_mount(self) -> None:
         self._fields = list(self.query(SettingField))
-        self._show_applicable(self._initial.dataset)
+        self._for_dataset(self._initial.dataset, force=True)
+        self._check_soon()  # the first reading: the app learns the settings it starts from
 
     def fields(self) -> list[SettingField]:
         return self._fields
@@ -115,13 +127,19 @@ class SettingsForm(VerticalScroll):
     def field(self, name: str) -> SettingField:
         return self.query_one(f"#field-{name}", SettingField)
 
-    def _show_applicable(self, dataset: str) -> None:
-        if dataset not in CATALOG:
+    def focus_setting(self, name: str) -> None:
+        """Put the keyboard on a setting's editor; the form scrolls to it."""
+        self.field(name).editor.focus()
+
+    def shown_settings(self) -> list[Setting]:
+        return [f.setting for f in self._fields if f.display]
+
+    def _for_dataset(self, dataset: str, force: bool = False) -> None:
+        if dataset not in CATALOG or (dataset == self._dataset and not force):
             return
-        for f in self.fields():
-            shown = f.setting.applies_to(dataset)
-            if f.display != shown:
-                f.display = shown
+        self._dataset = dataset
+        for f in self._fields:
+            f.for_dataset(dataset)
 
     def load(self, settings: Settings) -> None:
         """Put `settings` into the fields (a config, a preset, a checkpoint)."""
@@ -143,7 +161,7 @@ class SettingsForm(VerticalScroll):
             settings = None if problems else candidate
         for f in self.fields():
             f.show_problem(problems.get(f.setting.name))
-        self._show_applicable(values.get("dataset", ""))
+        self._for_dataset(values.get("dataset", ""))
         self.post_message(self.Changed(settings, problems))
         return settings, problems
 
@@ -165,6 +183,6 @@ class SettingsForm(VerticalScroll):
         event.stop()
         self._check_soon()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    def on_checkbox_changed(self, event: OnOff.Changed) -> None:
         event.stop()
         self._check_soon()

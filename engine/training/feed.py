@@ -1,0 +1,67 @@
+"""A client's line to a session that trains in another thread.
+
+The session puts its events here; the client drains them when it likes (the app, ten times a second).
+The client also says which decision map and whether a report it wants: the session makes them between
+epochs, throttled so that the map may lag but training does not, and at once while it is paused.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from typing import Callable
+
+from ..decision_map import MapRequest
+from .events import Event, GridReady, ReportReady
+
+MAP_EVERY = 0.3  # seconds between decision maps at the least
+REPORT_EVERY = 1.0  # a report a second is current enough to read
+
+
+class Feed:
+    def __init__(self):
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self._map: MapRequest | None = None
+        self._map_due = 0.0
+        self._report = False
+        self._report_due = 0.0
+        self._wake: Callable[[], None] = lambda: None  # the session's: a paused loop serves at once
+
+    # ----- the client's side (any thread)
+    def drain(self) -> list[Event]:
+        """Every event since the last call, oldest first; never blocks."""
+        events = []
+        while True:
+            try:
+                events.append(self._events.get_nowait())
+            except queue.Empty:
+                return events
+
+    def want_map(self, request: MapRequest | None) -> None:
+        self._map, self._map_due = request, 0.0
+        self._wake()
+
+    def want_report(self, wanted: bool) -> None:
+        self._report, self._report_due = wanted, 0.0
+        self._wake()
+
+    # ----- the session's side (the training thread)
+    def attached(self, wake: Callable[[], None]) -> None:
+        self._wake = wake
+
+    def put(self, event: Event) -> None:
+        self._events.put(event)
+
+    def serve(self, session, final: bool = False) -> None:
+        """Make the map and the report if they are due (the map in any case at the end of a run)."""
+        now = time.monotonic()
+        request = self._map
+        if request is not None and (final or now >= self._map_due):
+            self.put(GridReady(session.decision_grid(request), session.history.epoch))
+            cost = time.monotonic() - now
+            # wide nets make the map expensive: it comes less often rather than slowing training
+            self._map_due = time.monotonic() + max(MAP_EVERY, 5 * cost)
+        if self._report and not final and time.monotonic() >= self._report_due:
+            started = time.monotonic()
+            self.put(ReportReady(session.evaluate(), session.history.epoch))
+            self._report_due = time.monotonic() + max(REPORT_EVERY, 10 * (time.monotonic() - started))

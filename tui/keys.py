@@ -1,0 +1,108 @@
+"""Every key of the app in one table: the bindings, the footer, the F1 help, the command palette and the
+README's key table are all made from it (a test holds the README to it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+# where a key works: the sections of the help
+ANYWHERE, OUTSIDE_FIELDS, RUNS, COMPARE = ("anywhere", "outside text fields", "in the runs view (u)",
+                                           "in the compare view")
+PLAIN_NAMES = {"escape": "Escape", "enter": "Enter", "space": "space", "slash": "/", "delete": "Delete"}
+
+
+@dataclass(frozen=True)
+class Key:
+    key: str  # Textual's key names; several separated by commas ("d,delete"); "" for a palette-only action
+    action: str  # the action it runs, e.g. "show_tab('report')"
+    help: str  # what it does, for F1, the palette and the README
+    where: str = ANYWHERE
+    footer: str = ""  # the footer's short label; empty: not in the footer
+    priority: bool = False  # works even while a field has the focus
+
+    @property
+    def name(self) -> str:
+        """As the help writes it: F5, ctrl+s, Escape, /."""
+        first = self.key.split(",")[0]
+        if first.startswith("f") and first[1:].isdigit():
+            return first.upper()
+        return PLAIN_NAMES.get(first, first)
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.footer or self.help, show=bool(self.footer),
+                       priority=self.priority)
+
+
+KEYS: tuple[Key, ...] = (
+    # in the footer's order, the most needed first: what does not fit at 80 columns is in F1's help
+    Key("f1", "help", "help: every key, and how to read the map", footer="Help", priority=True),
+    Key("f5", "start_pause", "start training; pause; resume", footer="Run/Pause", priority=True),
+    Key("f6", "step", "train one epoch (pauses a running run first)", footer="Step", priority=True),
+    Key("f7", "stop", "stop the run (it is kept; change epochs, lr or optimiser and F5 continues it)",
+        footer="Stop", priority=True),
+    Key("f8", "reset", "reset to the initial weights (a running run stops first; its kept run is replaced "
+                       "when this one trains, unless you renamed it)", footer="Reset", priority=True),
+    Key("f9", "new_data", "a new data sample: a new data seed (a running run stops first)", footer="New data",
+        priority=True),
+    Key("ctrl+s", "save", "save a checkpoint and the settings (TOML) in the current directory", footer="Save",
+        priority=True),
+    Key("ctrl+o", "export", "export the run there: per-epoch metrics (CSV), the run (JSON), the dataset (CSV), "
+                            "settings (TOML), a standalone PyTorch script", footer="Export", priority=True),
+    Key("f12", "screenshot_svg", "SVG screenshot in the current directory", footer="Screenshot", priority=True),
+    Key("ctrl+f", "goto_setting", "go to a setting: type a few letters of its name, Enter", priority=True),
+    Key("ctrl+p", "command_palette", "command palette: actions, datasets, presets", priority=True),
+    Key("ctrl+q", "quit", "quit, also while training (the run is kept)", footer="Quit", priority=True),
+    Key("escape", "leave_field", "leave the field being edited, so that the letter keys work"),
+    Key("slash", "goto_setting", "go to a setting (as ctrl+f)", OUTSIDE_FIELDS),
+    Key("l", "toggle_log", "loss curve on a log / linear scale", OUTSIDE_FIELDS),
+    Key("t", "toggle_target", "the exact target boundary (toy sets: easy, hard, xor, cross, ring)", OUTSIDE_FIELDS),
+    Key("a", "toggle_ascii", "ASCII map (automatic when NO_COLOR is set)", OUTSIDE_FIELDS),
+    Key("v", "show_tab('train')", "the training view", OUTSIDE_FIELDS),
+    Key("r", "show_tab('report')", "the report view", OUTSIDE_FIELDS),
+    Key("u", "show_tab('runs')", "the runs view: every training run is kept there", OUTSIDE_FIELDS),
+    Key("o", "pick_csv", "your own data: open a CSV file (type its path or walk the tree), then pick its "
+                         "label column", OUTSIDE_FIELDS),
+    Key("x", "slice(0)", "with 3 or more features: the next feature along the map's x axis (the rest at "
+                         "their median)", OUTSIDE_FIELDS),
+    Key("y", "slice(1)", "with 3 or more features: the next feature along the map's y axis", OUTSIDE_FIELDS),
+    Key("space", "mark", "mark the run under the cursor (again: unmark)", RUNS, footer="Mark"),
+    Key("c", "compare", "compare the marked runs: maps side by side, test curves overlaid, what differs", RUNS,
+        footer="Compare"),
+    Key("enter", "reopen", "reopen the run: its model, curves and settings; F5 continues it", RUNS,
+        footer="Reopen"),
+    Key("n", "rename", "rename the run under the cursor", RUNS, footer="Rename"),
+    Key("d,delete", "delete", "delete the run under the cursor (asks first)", RUNS, footer="Delete"),
+    Key("escape,q", "app.pop_screen", "back to the runs view", COMPARE, footer="Back"),
+    Key("l", "toggle_log", "test loss on a log / linear scale", COMPARE, footer="Log scale"),
+    # the palette's own: a part of the export on its own
+    Key("", "export('metrics')", "export: per-epoch metrics as CSV"),
+    Key("", "export('json')", "export: the run as JSON"),
+    Key("", "export('data')", "export: the dataset as CSV"),
+    Key("", "export('settings')", "export: settings as TOML"),
+    Key("", "export('script')", "export: a standalone PyTorch script of the run"),
+)
+
+
+def bindings(where: str) -> list[Binding]:
+    return [k.binding() for k in KEYS if k.where == where and k.key and k.action != "command_palette"]
+
+
+def app_bindings() -> list[Binding]:
+    return bindings(ANYWHERE) + bindings(OUTSIDE_FIELDS)
+
+
+def keyed(where: str) -> list[Key]:
+    return [k for k in KEYS if k.where == where and k.key]
+
+
+def palette_entries() -> list[tuple[str, str]]:
+    """(text, action) of every app action: its help, and its key when it has one."""
+    entries: dict[str, str] = {}  # action → text: an action with two keys is listed once, with the first
+    for k in KEYS:
+        if k.where in (ANYWHERE, OUTSIDE_FIELDS) and k.action not in ("command_palette", "leave_field"):
+            text = k.help[0].upper() + k.help[1:]
+            entries.setdefault(k.action, f"{text} ({k.name})" if k.key else text)
+    return [(text, action) for action, text in entries.items()]

@@ -1,0 +1,123 @@
+"""Every message the app's parts pass, one small dataclass each.
+
+Views post the first kind upward, to the App. The App posts the second kind down to the views (they do
+not bubble): what the engine reported, turned into messages ten times a second, and what the runner did.
+A newer message of a kind marked `can_replace` makes a queued older one useless, and Textual drops it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:  # torch loads after the first frame: these are for the reader only
+    from engine.decision_map import DecisionGrid, MapRequest
+    from engine.schema import Settings
+
+
+class RunState(StrEnum):
+    LOADING = "loading PyTorch"
+    PREPARING = "preparing the data"
+    READY = "ready"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPING = "stopping"
+
+
+class _Replaced(Message):
+    def can_replace(self, message: Message) -> bool:
+        return type(message) is type(self)
+
+
+# ----- upward, from the views
+@dataclass
+class SettingsChanged(Message):
+    """The form was edited: valid settings, or None and what is wrong (setting name → reason)."""
+
+    settings: Settings | None
+    problems: dict[str, str]
+
+
+@dataclass
+class StartRequested(Message):
+    settings: Settings
+    paused: bool = False  # F6: one epoch, then paused
+
+
+@dataclass
+class ResetRequested(Message):
+    settings: Settings
+
+
+@dataclass
+class MapWanted(_Replaced):
+    """A decision grid for the map as it is now (its size and the features it spans), for this session."""
+
+    request: MapRequest
+    session: object
+
+
+@dataclass
+class ReopenRequested(Message):
+    run_id: str
+    name: str
+
+
+@dataclass
+class RunDeleted(Message):
+    run_id: str
+
+
+# ----- downward, from the App
+@dataclass
+class SessionChanged(Message, bubble=False):
+    """A new session to show: built from the settings, reset, or reopened from a kept run (`reopened` its name)."""
+
+    session: object
+    reopened: str | None = None
+
+
+@dataclass
+class EpochsArrived(Message, bubble=False):
+    records: list = field(default_factory=list)  # EpochRecord, in order
+    marks: list = field(default_factory=list)  # Mark
+    seconds: float = 0.0  # the session's training time after the last of them
+
+
+@dataclass
+class GridArrived(_Replaced, bubble=False):
+    grid: DecisionGrid
+    session: object
+
+
+@dataclass
+class ReportArrived(_Replaced, bubble=False):
+    report: dict
+    epoch: int
+    session: object
+
+
+@dataclass
+class RunFinished(Message, bubble=False):
+    outcome: object  # engine Outcome
+    best_epoch: int
+    seconds: float
+
+
+@dataclass
+class RunStateChanged(_Replaced, bubble=False):
+    state: RunState
+    then: str = ""  # what a key asked for, to be done when the runner is free ("start", "reset", ...)
+
+
+@dataclass
+class RunKept(Message, bubble=False):
+    summary: object  # engine RunSummary
+
+
+@dataclass
+class NewDataWanted(Message, bubble=False):
+    """Draw a new data sample: the training view gives the form a new data seed."""

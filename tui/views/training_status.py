@@ -1,0 +1,53 @@
+"""What the training view's status line says, from what the view knows: pure, so that it is tested alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from ..formats import duration
+from ..messages import RunState
+
+
+WHEN_LOADED = {"start": "starting", "step": "one epoch"}
+
+
+@dataclass
+class Progress:
+    """The figures of the status line, kept by the training view from the messages it gets."""
+
+    epoch: int = 0
+    epochs: int = 0
+    seconds: float = 0.0  # training time of the session
+    rate_from: tuple[int, float] | None = None  # (epoch, seconds) when the current run started
+    lr: float | None = None  # shown when a schedule changes it
+    best: int | None = None  # with early stopping on
+    device: str = ""
+
+
+def status_parts(state: RunState, then: str, progress: Progress, ended: str | None,
+                 problem: str | None) -> list[tuple[str | Text, int]]:
+    """The parts of the line in order, each with its rank: the lowest are kept longest as the terminal narrows."""
+    if problem is not None:
+        return [(Text.from_markup("[b red]settings:[/] ") + Text(problem), 0)]
+    waiting = f" · then {then}" if then else ""
+    if state == RunState.LOADING:
+        if then in WHEN_LOADED:
+            return [(f"{WHEN_LOADED[then]} when PyTorch has loaded…", 0)]
+        return [(f"loading PyTorch and scikit-learn…{waiting}", 0)]
+    if state == RunState.PREPARING and not progress.epochs:
+        return [(f"preparing the data…{waiting}", 0)]
+    p = progress
+    parts: list[tuple[str | Text, int]] = [(f"epoch {p.epoch:,}/{p.epochs:,}", 0)]
+    if state == RunState.RUNNING and p.rate_from is not None and p.seconds > p.rate_from[1]:
+        rate = (p.epoch - p.rate_from[0]) / (p.seconds - p.rate_from[1])
+        parts.append((f"{rate:,.0f} epochs/s", 2))
+    if p.lr is not None:
+        parts.append((f"lr {p.lr:.3g}", 4))
+    if p.best:
+        parts.append((f"best {p.best:,}", 3))
+    parts += [(duration(p.seconds), 5), (p.device, 6)]
+    label = ended if state == RunState.READY and ended else state.value
+    parts.append((label + waiting, 1))
+    return parts
