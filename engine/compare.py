@@ -24,18 +24,18 @@ def differing_settings(runs: list[dict]) -> list[str]:
 
 def run_labels(runs: list[dict], width: int = 40) -> list[str]:
     """Short labels that tell the runs apart, numbered: the name a person gave a run, else what differs
-    between the runs, each value with its setting's label ("hidden layers 32,32 · lr 0.1"); their names
-    when nothing differs."""
+    between the runs, each value with its setting's label ("hidden layers 32,32 · activation relu"), or the
+    values alone for every run when one would not fit ("32,32 · relu"); their names when nothing differs."""
     from .runs import named_by_user
 
     rows = comparison_rows(runs)[:len(differing_settings(runs))]
+    given = [named_by_user(run["name"], run["settings"]) for run in runs]
+    labelled = [" · ".join(f"{label} {cells[i]}" for label, cells in rows) for i in range(len(runs))]
+    if any(len(text) + 2 > width for text, named in zip(labelled, given) if not named):
+        labelled = [" · ".join(cells[i] for _, cells in rows) for i in range(len(runs))]
     labels = []
     for i, run in enumerate(runs):
-        if named_by_user(run["name"], run["settings"]):
-            text = run["name"]
-        else:
-            text = " · ".join(f"{label} {cells[i]}" for label, cells in rows) or run["name"]
-        text = f"{i + 1} {text}"
+        text = f"{i + 1} {run['name'] if given[i] or not labelled[i] else labelled[i]}"
         labels.append(text if len(text) <= width else text[:width - 1] + "…")
     return labels
 

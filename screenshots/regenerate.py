@@ -34,9 +34,10 @@ async def ready(pilot) -> None:
 
 async def finish(pilot) -> None:
     app = pilot.app
+    session = app.runner.session
     await pilot.press("f5")
-    await until(pilot, lambda: app.runner.state == RunState.RUNNING)
-    await until(pilot, lambda: app.runner.training is None)
+    await until(pilot, lambda: app.runner.training is None and session.outcome is not None
+                and app.runner.run_id is not None)  # trained and kept
     await pilot.pause(0.5)
 
 

@@ -268,3 +268,30 @@ async def test_the_nesterov_box_shows_no_mark_when_off(tmp_path):
         box.value = True
         await pilot.pause()
         assert "✓" in shown_text(box)
+
+
+@pytest.mark.asyncio
+async def test_at_80x24_legends_sit_beside_the_plots_the_status_keeps_one_line_and_notices_avoid_the_map(tmp_path):
+    app = AnnclfApp(QUICK.replace(epochs=1_000_000, schedule="cosine", patience=100_000), output_dir=tmp_path,
+                    runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "epochs/s" in status(app) or app.runner.session.history.epoch > 2000)
+        curves = app.training.curves
+        legend = shown_text(curves.legend)
+        assert "train" in legend and "test" in legend  # the series are named...
+        for plot in (curves.loss_plot, curves.accuracy_plot):
+            assert not plot.region.overlaps(curves.legend.region)  # ...outside the plots' area
+        assert shown_text(curves.loss_plot).splitlines()[0].strip() == "loss"
+        line = app.training.status
+        assert line.size.height == 1 and len(status(app).strip()) <= line.size.width
+        assert "running" in status(app) and "epoch " in status(app)
+        await pilot.press("ctrl+s", "f12")
+        await wait_until(pilot, lambda: len(app.screen.query("Toast")) == 2)
+        for toast in app.screen.query("Toast"):
+            assert not toast.region.overlaps(app.training.map.region)
+            assert not toast.region.overlaps(curves.region)
+        assert any("annclf-circles-" in n and ".pt, .toml in" in n for n in notices(app))
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: app.runner.training is None)

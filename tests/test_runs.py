@@ -107,8 +107,23 @@ def test_the_comparison_names_only_the_settings_that_differ_then_the_metrics(sma
     assert run_labels([store.load(i) for i in ids], width=60) == ["1 hidden layers 2 · activation relu",
                                                                   "2 hidden layers 32,32 · activation relu",
                                                                   "3 hidden layers 32,32 · activation identity"]
-    assert run_labels([store.load(i) for i in ids], width=20)[2] == "3 hidden layers 32,…"
+    assert run_labels([store.load(i) for i in ids], width=20)[2] == "3 32,32 · identity"  # values alone
+    assert run_labels([store.load(i) for i in ids], width=10)[2] == "3 32,32 ·…"
     store.rename(ids[2], "no non-linearity")
     assert run_labels([store.load(i) for i in ids])[2] == "3 no non-linearity"
     same = dict(comparison_rows([store.load(ids[0]), store.load(ids[0])]))
     assert same["settings"] == ["the same", "the same"]
+
+
+def test_keep_continues_a_run_replaces_the_one_it_was_reset_from_unless_a_person_named_it(small, tmp_path):
+    store = RunStore(tmp_path)
+    first, _ = trained(small)
+    kept = store.keep(first)
+    again, _ = trained(small)  # the same settings, from the initial weights again: a reset
+    assert store.keep(again, replaces=kept.id).id == kept.id
+    assert [r.id for r in store.summaries()[0]] == [kept.id]
+    store.rename(kept.id, "mine")
+    third, _ = trained(small)
+    other = store.keep(third, replaces=kept.id)
+    assert other.id != kept.id and len(store.summaries()[0]) == 2
+    assert store.summary(kept.id).name == "mine"

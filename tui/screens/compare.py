@@ -74,7 +74,7 @@ class CompareScreen(Screen):
 
     def compose(self) -> ComposeResult:
         width = map_size((self.app.size.width, self.app.size.height), len(self.runs))[0]
-        labels = run_labels(self.runs, width)
+        labels = run_labels(self.runs, width - 4)  # the border's corners and padding
         with VerticalScroll(id="compare"):
             yield Static(self._title(), id="compare-title")
             with Horizontal(id="compare-maps"):
@@ -86,8 +86,14 @@ class CompareScreen(Screen):
             with Horizontal(id="compare-curves"):
                 yield FreshPlot(lambda plt: self._draw(plt, "test_loss", "test loss"), id="compare-loss")
                 yield FreshPlot(lambda plt: self._draw(plt, "test_accuracy", "test accuracy"), id="compare-accuracy")
+            yield Static(self._legend(), id="compare-legend")  # beneath the curves, never over them
             yield Static(self._table(), id="compare-table")
         yield Footer()
+
+    def _legend(self) -> Text:
+        labels = run_labels(self.runs, 40)
+        return Text("   ").join(Text.assemble(("━ ", RICH_COLOURS[i % len(COLOURS)]), label)
+                                for i, label in enumerate(labels))
 
     def _title(self) -> Text:
         return Text.from_markup(f"[b]Comparing {len(self.runs)} runs[/b] — their maps, their test curves "
@@ -111,14 +117,12 @@ class CompareScreen(Screen):
         plt.title(title + (" (log)" if self.log_scale and key == "test_loss" else ""))
         values, last = [], 1
         width = max(self.query_one("#compare-loss").size.width, 10)
-        labels = run_labels(self.runs, 24)
         for i, history in enumerate(self.histories):
             shown = thin(history.records, 2 * width)
             ys = [getattr(r, key) for r in shown]
             values += ys
             last = max(last, history.epoch)
-            plt.plot([r.epoch for r in shown], ys, label=labels[i], color=COLOURS[i % len(COLOURS)],
-                     marker="braille")
+            plt.plot([r.epoch for r in shown], ys, color=COLOURS[i % len(COLOURS)], marker="braille")
             for mark in history.marks:
                 plt.vline(mark.epoch, "gray")
         plt.xticks(epoch_ticks(1, last))

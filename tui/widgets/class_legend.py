@@ -45,5 +45,5 @@ class ClassLegend(Static):
         self._draw()
 
     def _draw(self) -> None:
-        self.update(legend_line(self.class_names, self.ascii_only, max(self.size.width, 1), self.target)
-                    if self.class_names else "")
+        line = legend_line(self.class_names, self.ascii_only, max(self.size.width, 1), self.target)
+        self.update(line if self.class_names else "", layout=False)  # always one line

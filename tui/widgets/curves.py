@@ -146,7 +146,7 @@ class Curves(Vertical):
     def _show_legend(self) -> None:
         if self.is_mounted:
             last = self.records[-1] if self.records else None
-            self.legend.update(legend(last, max(self.legend.size.width, 1), self.plain))
+            self.legend.update(legend(last, max(self.legend.size.width, 1), self.plain), layout=False)
 
     def _losses(self) -> tuple[np.ndarray, np.ndarray]:
         """Train and test losses of the records as arrays, extended with new records only: a long run's

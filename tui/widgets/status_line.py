@@ -26,4 +26,4 @@ class StatusLine(Static):
         line = fit(self.parts, max(self.size.width - 2, 1))  # 2: the padding
         if self._shown is None or line.markup != self._shown.markup:
             self._shown = line
-            self.update(line)  # one line always: no relayout, which would cost the trainer
+            self.update(line, layout=False)  # one line always: a relayout would cost the trainer
