@@ -30,6 +30,12 @@ def test_no_class_of_the_app_mixes_in_another():
                 assert len(node.bases) <= 1, f"{path.name}: {node.name} has {len(node.bases)} bases"
 
 
+def test_the_headless_command_and_the_app_share_the_arguments_module_not_each_other():
+    imported = {node.module for node in ast.walk(ast.parse((ROOT / "tui" / "headless.py").read_text()))
+                if isinstance(node, ast.ImportFrom)}
+    assert "arguments" in imported and "cli" not in imported and "app" not in imported
+
+
 def readme_keys() -> set[str]:
     """The keys in the first column of README's key tables (rows that start with a `key`)."""
     keys = set()

@@ -70,8 +70,8 @@ class Runner:
     def load_engine(self) -> None:
         self._worker(lambda: runner_work.import_engine(), "load")
 
-    def _worker(self, work, name: str, *args, exclusive: bool = False) -> Worker:
-        return self.app.run_worker(lambda: work(*args), name=name, group=name, thread=True,
+    def _worker(self, work, name: str, *args, exclusive: bool = False, group: str | None = None) -> Worker:
+        return self.app.run_worker(lambda: work(*args), name=name, group=group or name, thread=True,
                                    exit_on_error=False, exclusive=exclusive)
 
     # ----- the keys
@@ -88,7 +88,10 @@ class Runner:
 
     def pause_or_resume(self) -> None:
         controls = self.session.controls
-        controls.resume() if controls.paused else controls.pause()
+        if controls.paused:
+            controls.resume()
+        else:
+            controls.pause()
         self._state_changed()
 
     def step(self) -> None:
@@ -167,7 +170,8 @@ class Runner:
 
     def reopen(self, run_id: str, name: str) -> None:
         self.building = True
-        self._worker(lambda: (self.store.reopen(run_id), run_id, name), "reopen", exclusive=True)
+        # one group with building: the newer of a build and a reopen is the one adopted
+        self._worker(lambda: (self.store.reopen(run_id), run_id, name), "reopen", exclusive=True, group="build")
         self._state_changed()
 
     def _adopt(self, session, run_id: str | None = None, reopened: str | None = None) -> None:
@@ -241,10 +245,10 @@ class Runner:
                 self._adopt(result, reopened=None)
         elif name == "reopen":
             self.building = False
-            session, run_id, name = result
+            session, run_id, run_name = result
             if self.training is None:
                 self.replaces = None
-                self._adopt(session, run_id, reopened=name)
+                self._adopt(session, run_id, reopened=run_name)
         elif name == "train":
             self.training = None
             self._kept(result)

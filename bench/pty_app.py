@@ -1,0 +1,49 @@
+"""`annclf-tui` in a pseudo-terminal of a given size, for the benches that time it as a person meets it."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import sys
+import time
+from pathlib import Path
+
+APP = str(Path(sys.executable).with_name("annclf-tui"))
+
+
+def spawn(command: list[str], columns: int, rows: int, **env: str) -> tuple[int, int]:
+    """(pid, the terminal's fd) of `command` running in a terminal of columns × rows."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        os.environ.update(COLUMNS=str(columns), LINES=str(rows), TERM="xterm-256color", **env)
+        os.execv(command[0], command)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    return pid, fd
+
+
+def read(fd: int, seconds: float) -> bytes:
+    """What the app writes within `seconds` (answering its cursor query as a terminal would); b"" at its end."""
+    ready, _, _ = select.select([fd], [], [], seconds)
+    if not ready:
+        return b""
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        return b""
+    if b"\x1b[6n" in chunk:
+        os.write(fd, b"\x1b[1;1R")
+    return chunk
+
+
+def read_until(fd: int, sign: bytes, limit: float) -> None:
+    seen, started = b"", time.perf_counter()
+    while time.perf_counter() - started < limit:
+        seen += read(fd, 0.05)
+        if sign in seen:
+            return
+    raise RuntimeError(f"{sign!r} not seen within {limit} s; the app wrote {seen[-300:]!r}")
