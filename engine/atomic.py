@@ -1,14 +1,28 @@
-"""Writes that never leave a half-written file: a temporary file beside the target, then a rename."""
+"""Writes that never leave a half-written file and never replace what they should not.
+
+A file is written to a temporary file beside its target, then renamed over it. A target that is a
+symlink is written through, in its target's folder (the link stays a link); one that is a directory, a
+device or a FIFO is refused. Temporary files carry the writing process's id, so that those a killed
+process left behind are removed the next time their folder is written.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import secrets
+import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
 from .errors import FileProblem
+
+# .<name>.<pid>.<random>.tmp (a file being written) or .old (a folder on its way out)
+_LEFTOVER = re.compile(r"^\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.(tmp|old)$")
 
 
 def _umask() -> int:
@@ -21,24 +35,102 @@ def _umask() -> int:
 _MODE = 0o666 & ~_umask()
 
 
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def why_not_writable(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "no space left on the device"
+    return error.strerror or str(error)
+
+
+def writable_target(path: str | os.PathLike) -> Path:
+    """The file a write to `path` lands in (a symlink's target); FileProblem if it cannot be written there:
+    a directory, device or FIFO in its place, or a folder that does not exist and cannot be made."""
+    target = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise FileProblem(str(path), f"cannot be written: {why_not_writable(error)}") from None
+    if mode is not None and _kind(mode):
+        raise FileProblem(str(path), f"is {_kind(mode)}; give the name of a file to write")
+    folder = target.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise FileProblem(str(path), f"cannot be written: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise FileProblem(str(path), f"cannot be written: the folder {folder} is read-only")
+    return target
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's: it exists
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files and folders that processes no longer running left in `folder`."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if match is None or alive(int(match["pid"])):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass  # another process got there first, or it is not ours to remove
+
+
+def temporary_name(name: str) -> str:
+    """`.<name>.<pid>.<random>`: a leftover of a killed process is known by its id."""
+    return f".{name}.{os.getpid()}.{secrets.token_hex(3)}"
+
+
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside `path`; on success it replaces `path`, on error it is removed."""
-    target = Path(path)
-    if target.is_dir():
-        raise FileProblem(str(target), "is a directory; give a file name")
+    """Open a temporary file beside `path`'s target; on success it replaces the target, on error it is
+    removed and the target is as it was. FileProblem names `path` and says why it could not be written."""
+    target = writable_target(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        remove_leftovers(target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
         os.chmod(tmp, _MODE)
     except OSError as error:
-        raise FileProblem(str(target), f"cannot be written: {error.strerror or error}") from None
+        raise FileProblem(str(path), f"cannot be written: {why_not_writable(error)}") from None
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise FileProblem(str(path), f"cannot be written: {why_not_writable(error)}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

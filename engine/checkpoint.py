@@ -26,6 +26,7 @@ def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
         "settings": session.settings.to_flat(),
         "class_names": list(session.class_names),
         "feature_names": list(session.dataset.feature_names),
+        "data_fingerprint": session.fingerprint,
         "input_shift": session.split.shift.tolist(),
         "input_scale": session.split.scale.tolist(),
         **session.saved_state(),
@@ -41,8 +42,10 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
         raise FileProblem(str(path), "no such file") from None
     except IsADirectoryError:
         raise FileProblem(str(path), "is a directory, not a checkpoint") from None
-    except Exception as error:  # torch raises many kinds for a file that is not its own
-        raise FileProblem(str(path), f"is not a checkpoint of this program ({type(error).__name__})") from None
+    except PermissionError as error:
+        raise FileProblem(str(path), f"cannot be read: {error.strerror}") from None
+    except Exception:  # torch raises many kinds for a file that is not its own
+        raise FileProblem(str(path), "is not a checkpoint of this program (or it is damaged)") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise FileProblem(str(path), "is not a checkpoint of this program")
     if payload.get("version") != VERSION:
@@ -50,8 +53,11 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
     return payload
 
 
-def load_checkpoint(path: str | os.PathLike, changes: dict | None = None) -> TrainingSession:
-    """A session restored from `path`; `changes` may alter training settings only (epochs, lr, ...)."""
+def load_checkpoint(path: str | os.PathLike, changes: dict | None = None,
+                    allow_data_change: bool = False) -> TrainingSession:
+    """A session restored from `path`; `changes` may alter training settings only (epochs, lr, ...). The
+    data is made again from the settings: if it is not what the checkpoint trained on (a CSV file edited
+    since), FileProblem, unless `allow_data_change`."""
     payload = read_checkpoint(path)
     known = {s.name for s in SCHEMA}
     try:
@@ -66,6 +72,11 @@ def load_checkpoint(path: str | os.PathLike, changes: dict | None = None) -> Tra
     session = TrainingSession(settings)
     if session.class_names != payload["class_names"] or session.dataset.feature_names != payload["feature_names"]:
         raise FileProblem(str(path), "its data can no longer be rebuilt the same way (classes or features differ)")
+    kept = payload.get("data_fingerprint")  # checkpoints written before 0.2 have none
+    if kept is not None and kept != session.fingerprint and not allow_data_change:
+        where = f" ({settings.csv})" if settings.dataset == "csv" else ""
+        raise FileProblem(str(path), f"the data changed since this checkpoint was written{where}: its rows, labels "
+                                     "or split differ; --allow-data-change continues on the new data anyway")
     try:
         session.restore_saved_state(payload)
     except (RuntimeError, ValueError, KeyError, TypeError) as error:

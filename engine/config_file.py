@@ -17,13 +17,19 @@ def settings_to_toml(settings: Settings) -> str:
 
 
 def settings_from_toml(text: str, source: str = "<text>", base: Settings | None = None) -> Settings:
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write one
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FileProblem(source, f"is not valid TOML: {error}") from None
+    except RecursionError:
+        raise FileProblem(source, "is not a settings file: its tables are nested too deeply") from None
     values = {}
     for section, table in document.items():
-        if section not in SECTIONS or not isinstance(table, dict):
+        if section in SECTIONS and not isinstance(table, dict):
+            raise FileProblem(source, f"{section} must be a table of settings ([{section}] and a line per "
+                                      f"setting), not {table!r}"[:200])
+        if section not in SECTIONS:
             raise FileProblem(source, f"unknown table [{section}]; expected " + ", ".join(f"[{s}]" for s in SECTIONS))
         for name, value in table.items():
             if name in BY_NAME and BY_NAME[name].section != section:

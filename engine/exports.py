@@ -39,6 +39,8 @@ def results(session: TrainingSession, outcome: Outcome, final: dict | None = Non
     return {
         "settings": session.settings.to_flat(),
         "device": session.device.type,
+        "data_fingerprint": session.fingerprint,
+        "watched": session.watches,  # what early stopping, plateau and the best epoch watched
         "stopped": outcome.reason,
         "message": outcome.message,
         "epochs": session.history.epoch,

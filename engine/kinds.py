@@ -166,6 +166,8 @@ class IntList:
         return self.check(widths)
 
     def check(self, value: Any) -> list[int]:
+        if isinstance(value, str):  # hidden = "16,16" in a TOML file means what --hidden 16,16 means
+            return self.parse(value)
         if not isinstance(value, (list, tuple)) or any(
             isinstance(v, bool) or not isinstance(v, int) for v in value
         ):
@@ -190,6 +192,8 @@ class NameList:
         return self.check([n for n in names if n])
 
     def check(self, value: Any) -> list[str]:
+        if isinstance(value, str):  # features = "a,b" in a TOML file means what --features a,b means
+            return self.parse(value)
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
             raise Refused(f"{value!r} is not {self.describe()}")
         if not value:

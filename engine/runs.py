@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import remove_leftovers, temporary_name, why_not_writable
 from .errors import FileProblem
 
 FORMAT = "annclf-tui run"
@@ -73,8 +74,51 @@ class RunSummary:
         return {"format": FORMAT, "version": VERSION, **dataclasses.asdict(self)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RunSummary":
-        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)})
+    def from_dict(cls, data: dict, folder: str) -> "RunSummary":
+        """The summary kept in `folder` (whose name is the run's id, whatever the file says: a copied folder
+        is a run of its own); ValueError saying what is wrong if a field is missing or of the wrong type."""
+        values = {}
+        for f in dataclasses.fields(cls):
+            if f.name == "id":
+                continue
+            if f.name not in data:
+                raise ValueError(f"{SUMMARY_FILE} has no {f.name!r}")
+            value = data[f.name]
+            kinds = _FIELD_KINDS[f.name]
+            if isinstance(value, bool) or not isinstance(value, kinds):
+                raise ValueError(f"{SUMMARY_FILE}: {f.name!r} is {_what(value)}, not {_KIND_WORDS[f.name]}")
+            values[f.name] = value
+        return cls(id=folder, **values)
+
+
+_NUMBER = (int, float)
+_FIELD_KINDS = {"name": str, "created": _NUMBER, "epochs": int, "stopped": str, "train_accuracy": (*_NUMBER, type(None)),
+                "test_accuracy": (*_NUMBER, type(None)), "test_loss": (*_NUMBER, type(None)), "settings": dict}
+_KIND_WORDS = {"name": "text", "created": "a time in seconds", "epochs": "a whole number", "stopped": "text",
+               "train_accuracy": "a number", "test_accuracy": "a number", "test_loss": "a number",
+               "settings": "a table of settings"}
+
+
+def _what(value) -> str:
+    """A value as a person reads it in a message: its kind, never a Python repr of an object."""
+    if isinstance(value, str):
+        return f"the text {value[:30]!r}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return {list: "a list", dict: "a table", type(None): "empty"}.get(type(value), "of an unknown kind")
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A folder of the runs directory that cannot be read as a run: listed, never in the way."""
+
+    folder: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.folder}: {self.problem}"
 
 
 class RunStore:
@@ -91,7 +135,7 @@ class RunStore:
         from .checkpoint import save_checkpoint
         from .exports import json_safe, results
 
-        old = self.summary(run_id) if run_id is not None and (self.root / run_id).exists() else None
+        old = self._readable(run_id) if run_id is not None else None
         run_id = run_id or self.new_id(session.settings.dataset)
         if not name:
             name = old.name if old else self._unused_name(default_name(session.settings))
@@ -99,10 +143,11 @@ class RunStore:
                "created": old.created if old else time.time(), **(data or results(session, outcome))}
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            building = Path(self.root / f".{run_id}.{secrets.token_hex(3)}.tmp")
+            remove_leftovers(self.root)
+            building = self.root / (temporary_name(run_id) + ".tmp")
             building.mkdir()
         except OSError as error:
-            raise FileProblem(str(self.root), f"cannot hold runs: {error.strerror or error}") from None
+            raise FileProblem(str(self.root), f"cannot hold runs: {why_not_writable(error)}") from None
         try:
             run = json_safe(run)
             summary = RunSummary.from_run(run)
@@ -114,6 +159,9 @@ class RunStore:
                 json.dump(summary.as_dict(), handle, indent=1, allow_nan=False)
             save_checkpoint(session, building / CHECKPOINT_FILE)
             self._put(building, self.root / run_id)
+        except OSError as error:
+            shutil.rmtree(building, ignore_errors=True)
+            raise FileProblem(str(self.root / run_id), f"the run cannot be kept: {why_not_writable(error)}") from None
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
@@ -125,10 +173,17 @@ class RunStore:
         run it was reset from) unless a person named that one, else as a new run."""
         from .exports import results
 
-        if run_id is None and replaces is not None and (self.root / replaces).exists():
-            old = self.summary(replaces)
-            run_id = None if named_by_user(old.name, old.settings) else replaces
+        old = self._readable(replaces) if run_id is None and replaces is not None else None
+        if old is not None and not named_by_user(old.name, old.settings):
+            run_id = replaces
         return self.save(session, session.outcome, run_id=run_id, data=results(session, session.outcome, final))
+
+    def _readable(self, run_id: str) -> RunSummary | None:
+        """The run's summary, or None when it is gone or damaged (a new run is kept all the same)."""
+        try:
+            return self.summary(run_id)
+        except FileProblem:
+            return None
 
     def _unused_name(self, name: str) -> str:
         """`name`, or `name #2`, `#3`... when runs of the same settings are kept already."""
@@ -143,28 +198,33 @@ class RunStore:
     @staticmethod
     def _put(building: Path, place: Path) -> None:
         if place.exists():  # the old folder leaves by a rename too: there is always one whole run
-            retired = place.with_name(f".{place.name}.{secrets.token_hex(3)}.old")
+            retired = place.with_name(temporary_name(place.name) + ".old")
             os.replace(place, retired)
             os.replace(building, place)
             shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(building, place)
 
-    def summaries(self) -> tuple[list[RunSummary], list[str]]:
-        """The runs, oldest first, and a line for each folder that could not be read."""
-        runs, problems = [], []
-        if not self.root.is_dir():
-            return runs, problems
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    def summaries(self) -> tuple[list[RunSummary], list[Damaged]]:
+        """The runs, oldest first, and each folder that cannot be read as one (what is wrong with it)."""
+        runs, damaged = [], []
+        try:
+            folders = sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        except OSError:  # no runs directory yet, or one that cannot be read: no runs
+            return runs, damaged
+        for folder in folders:
             try:
                 runs.append(self.summary(folder.name))
-            except (FileProblem, KeyError, TypeError) as error:
-                problems.append(f"{folder}: {error}")
+            except FileProblem as error:
+                damaged.append(Damaged(folder.name, error.problem))
         runs.sort(key=lambda r: (r.created, r.id))
-        return runs, problems
+        return runs, damaged
 
     def summary(self, run_id: str) -> RunSummary:
-        return RunSummary.from_dict(self._read(self.root / run_id / SUMMARY_FILE))
+        try:
+            return RunSummary.from_dict(self._read(self.root / run_id / SUMMARY_FILE), run_id)
+        except ValueError as error:
+            raise FileProblem(str(self.root / run_id), str(error)) from None
 
     def load(self, run_id: str) -> dict:
         """Everything kept of a run: settings, history, marks, final metrics."""
@@ -176,9 +236,11 @@ class RunStore:
             with open(path, encoding="utf-8") as handle:
                 run = json.load(handle)
         except FileNotFoundError:
-            raise FileProblem(str(path), "no such run") from None
-        except (OSError, ValueError) as error:
-            raise FileProblem(str(path), f"cannot be read as a run ({error})") from None
+            raise FileProblem(str(path), f"no {path.name}: not a whole run") from None
+        except OSError as error:
+            raise FileProblem(str(path), f"cannot be read: {error.strerror or error}") from None
+        except ValueError as error:
+            raise FileProblem(str(path), f"is not valid JSON ({error})") from None
         if not isinstance(run, dict) or run.get("format") != FORMAT or run.get("version") != VERSION:
             raise FileProblem(str(path), "is not a run of this program's version")
         return run
@@ -197,10 +259,11 @@ class RunStore:
         return summary
 
     def delete(self, run_id: str) -> None:
+        """Remove a run's folder (a damaged one too)."""
         place = self.root / run_id
-        if not (place / RUN_FILE).exists():
+        if not run_id or run_id.startswith(".") or "/" in run_id or not place.is_dir():
             raise FileProblem(str(place), "no such run")
-        retired = place.with_name(f".{place.name}.{secrets.token_hex(3)}.old")
+        retired = place.with_name(temporary_name(place.name) + ".old")
         os.replace(place, retired)  # gone from the list at once, even if removing the files is slow
         shutil.rmtree(retired, ignore_errors=True)
 

@@ -25,7 +25,7 @@ SCALINGS = ("none", "standard", "minmax")
 DEVICES = ("auto", "cpu", "cuda")
 
 # Settings that every dataset reads; the rest are read only by datasets whose catalog entry names them.
-_COMMON_DATA = {"dataset", "label_noise", "scale", "seed", "data_seed", "test_size"}
+_COMMON_DATA = {"dataset", "label_noise", "scale", "seed", "data_seed", "test_size", "val_size"}
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,12 @@ class Settings:
     features: list[str] | None = _setting("data", None, kinds.NameList(), "features", "iris: the two features; csv: the feature columns (default all but the label)")
     csv: str | None = _setting("data", None, kinds.Text("a path to a CSV file"), "CSV file", "csv: the file to read")
     label: str | None = _setting("data", None, kinds.Text("a column name"), "label column", "csv: the label column (default the last)")
-    label_noise: float = _setting("data", 0.0, kinds.Float(0.0, 0.5), "label noise", "fraction of labels flipped to another class at random")
+    label_noise: float = _setting("data", 0.0, kinds.Float(0.0, 0.5), "label noise", "fraction of the training labels flipped to another class at random (validation and test keep the true labels)")
     scale: str = _setting("data", "none", kinds.Choice(SCALINGS), "scaling", "feature scaling, fitted on the training split")
     seed: int | None = _setting("data", None, kinds.Int(0, 2**31 - 1), "seed", "one seed for data, initial weights and batch order (default: the dataset's, else 0)")
     data_seed: int | None = _setting("data", None, kinds.Int(0, 2**31 - 1), "data seed", "seed of the data sample and split (default: seed)")
     test_size: float = _setting("data", 0.2, kinds.Float(0.0, 0.9, True), "test fraction", "fraction held out for testing (stratified)")
+    val_size: float = _setting("data", 0.0, kinds.Float(0.0, 0.8), "val fraction", "fraction held out for validation: early stopping, the plateau schedule and the best epoch watch it, so the test set stays unseen (0 = none)")
     # --- model
     hidden: list[int] = _setting("model", [10, 10], kinds.IntList(), "hidden layers", 'widths of the hidden layers, e.g. 16,16, or "none" for logistic regression')
     activation: str = _setting("model", "relu", kinds.Choice(ACTIVATIONS), "activation", "activation between layers")
@@ -214,6 +215,9 @@ def find_problems(settings: Settings) -> list[SettingError]:
             if unknown or len(s.features) != 2:
                 refuse("features", "iris takes two of " + ", ".join(IRIS_FEATURES)
                        + f"; got {','.join(s.features)}")
+    if s.test_size + s.val_size > 0.9:
+        refuse("val_size", f"test {s.test_size:g} and validation {s.val_size:g} leave less than a tenth of the "
+                           "data for training; make them smaller")
     if s.dataset == "csv" and not s.csv:
         refuse("csv", "the csv dataset needs a file: give its path")
     if s.nesterov and (s.optimizer != "sgd" or s.momentum <= 0):

@@ -8,6 +8,8 @@ initial weights and the same batches, and stop a run by the same rules. Keep it 
 
 import csv
 import math
+import os
+import stat
 
 import numpy as np
 import torch
@@ -137,6 +139,9 @@ class CsvProblem(ValueError):
 
 
 MISSING = {"", "na", "nan", "null", "none", "?"}
+FLOAT32_MAX = float(np.finfo(np.float32).max)  # the model computes in float32: larger values become inf
+SPLIT = "split"  # a column of "train" / "val" / "test", as --data-csv writes it: the split itself
+PARTS = ("train", "val", "test")
 
 
 def class_order(labels):
@@ -147,15 +152,24 @@ def class_order(labels):
         return sorted(labels)
 
 
+def _delimiter(header_line):
+    """A comma, unless the header holds none and another common separator (; tab |) instead."""
+    counts = {d: header_line.count(d) for d in ",;\t|"}
+    best = max(counts, key=counts.get)
+    return "," if counts[","] or not counts[best] else best
+
+
 def csv_rows(path):
     """The file's non-blank rows, header first."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would be read forever, a device too
+            raise CsvProblem("is not a regular file (a directory, FIFO or device); give a CSV file")
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
+            text = handle.read()
+        lines = text.splitlines()
+        rows = list(csv.reader(lines, delimiter=_delimiter(lines[0] if lines else "")))
     except FileNotFoundError:
         raise CsvProblem("no such file") from None
-    except IsADirectoryError:
-        raise CsvProblem("is a directory, not a CSV file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise CsvProblem(f"cannot be read as CSV: {error}") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
@@ -164,11 +178,22 @@ def csv_rows(path):
     return rows
 
 
-def _csv_features(header, label, features):
-    label = label or header[-1]
+def _split_column(header, body, label, features):
+    """The index of a column to split the rows by, or None: a column named `split` of the words train, val
+    and test (train and test at least), neither the label nor a chosen feature."""
+    if SPLIT not in header or label == SPLIT or (features and SPLIT in features):
+        return None
+    j = header.index(SPLIT)
+    words = {row[j].strip().lower() for row in body}
+    return j if words <= set(PARTS) and {"train", "test"} <= words else None
+
+
+def _csv_features(header, label, features, split):
+    others = [h for h in header if h != SPLIT or split is None]
+    label = label or others[-1]
     if label not in header:
         raise CsvProblem(f"no column {label!r} for the label; the columns are " + ", ".join(header))
-    features = features or [h for h in header if h != label]
+    features = features or [h for h in others if h != label]
     missing = [f for f in features if f not in header]
     if missing:
         raise CsvProblem(f"no column {missing[0]!r}; the columns are " + ", ".join(header))
@@ -179,32 +204,40 @@ def _csv_features(header, label, features):
     return label, features
 
 
+def _number(cell, row, name):
+    if cell.lower() in MISSING:
+        raise CsvProblem(f"row {row}, column {name!r}: missing value")
+    try:
+        value = float(cell)
+    except ValueError:
+        raise CsvProblem(f"column {name!r} is not numeric (row {row}: {cell!r}); leave it out of the "
+                         "features setting (--features), or fix the file") from None
+    if not math.isfinite(value):
+        raise CsvProblem(f"row {row}, column {name!r}: {cell!r} is not a finite number")
+    if abs(value) > FLOAT32_MAX:
+        raise CsvProblem(f"row {row}, column {name!r}: {cell} is beyond what the model's 32-bit numbers hold "
+                         f"(±{FLOAT32_MAX:.3g}); rescale the column")
+    return value
+
+
 def read_csv(path, label, features):
-    """(X, y, class names, feature names): numeric feature columns, one label column of any values."""
+    """(X, y, class names, feature names, parts): numeric feature columns, one label column of any values;
+    parts, each row's "train", "val" or "test", when the file has a `split` column, else None."""
     rows = csv_rows(path)
     header = [h.strip() for h in rows[0]]
     if len(set(header)) != len(header):
         raise CsvProblem("the header names a column twice")
-    label, features = _csv_features(header, label, features)
     body = rows[1:]
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):
             raise CsvProblem(f"row {number} has {len(row)} fields; the header has {len(header)}")
+    split = _split_column(header, body, label, features)
+    label, features = _csv_features(header, label, features, split)
     X = np.empty((len(body), len(features)), dtype=np.float64)
     for j, name in enumerate(features):
         column = header.index(name)
         for i, row in enumerate(body):
-            cell = row[column].strip()
-            if cell.lower() in MISSING:
-                raise CsvProblem(f"row {i + 2}, column {name!r}: missing value")
-            try:
-                value = float(cell)
-            except ValueError:
-                raise CsvProblem(f"column {name!r} is not numeric (row {i + 2}: {cell!r}); leave it out of the "
-                                 "features setting (--features), or fix the file") from None
-            if not math.isfinite(value):
-                raise CsvProblem(f"row {i + 2}, column {name!r}: {cell!r} is not a finite number")
-            X[i, j] = value
+            X[i, j] = _number(row[column].strip(), i + 2, name)
     raw = [row[header.index(label)].strip() for row in body]
     for i, value in enumerate(raw):
         if value.lower() in MISSING:
@@ -213,7 +246,8 @@ def read_csv(path, label, features):
     if len(classes) < 2:
         raise CsvProblem(f"column {label!r} holds a single class ({classes[0]!r}); a classifier needs two or more")
     index = {name: k for k, name in enumerate(classes)}
-    return X, np.array([index[v] for v in raw], dtype=np.int64), classes, features
+    parts = None if split is None else np.array([row[split].strip().lower() for row in body])
+    return X, np.array([index[v] for v in raw], dtype=np.int64), classes, features, parts
 
 
 # ----- data: one entry point, the labels' noise, the split and the scaling
@@ -223,25 +257,25 @@ NAMES = {"circles": ["outer", "inner"], "moons": ["upper moon", "lower moon"], "
 
 
 def generate(S):
-    """(X, y, class names, feature names) of the dataset the settings `S` (a dict) describe, before
-    label noise; every default filled in."""
+    """(X, y, class names, feature names, parts) of the dataset the settings `S` (a dict) describe, every
+    default filled in; parts is None but for a CSV file with a split column (see read_csv)."""
     name, xy = S["dataset"], ["x", "y"]
     if name in TARGETS:
-        return (*unit_square(name, S["samples"], S["data_seed"]), ["outside", "inside"], xy)
+        return (*unit_square(name, S["samples"], S["data_seed"]), ["outside", "inside"], xy, None)
     if name == "iris":
-        return iris(S["classes"], S["features"])
+        return (*iris(S["classes"], S["features"]), None)
     if name == "csv":
         return read_csv(S["csv"], S["label"], S["features"])
     if name == "blobs":
         X, y = blobs(S["samples"], S["classes"], S["cluster_std"], S["data_seed"])
-        return X, y, [f"blob {k}" for k in range(S["classes"])], xy
+        return X, y, [f"blob {k}" for k in range(S["classes"])], xy, None
     if name == "circles":
         X, y = circles(S["samples"], S["noise"], S["factor"], S["data_seed"])
     elif name == "linear":
         X, y = linear(S["samples"], S["data_seed"])
     else:
         X, y = {"moons": moons, "spiral": spiral, "gauss": gauss}[name](S["samples"], S["noise"], S["data_seed"])
-    return X, y, NAMES[name], xy
+    return X, y, NAMES[name], xy, None
 
 
 def flip_labels(y, fraction, classes, seed):
@@ -256,12 +290,30 @@ def flip_labels(y, fraction, classes, seed):
     return flipped
 
 
-def split_rows(y, test_size, seed):
-    """Sorted row indices of a stratified train / test split (ValueError if a class cannot be split)."""
+def split_rows(y, test_size, val_size, seed, parts=None):
+    """Sorted row indices (train, val, test). The test rows are a stratified `test_size` of all (or the
+    file's own split); the validation rows, a stratified `val_size` of all, come from the rest (none when
+    val_size is 0). ValueError if a class cannot be split so."""
     from sklearn.model_selection import train_test_split
 
-    train, test = train_test_split(np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed)
-    return np.sort(train), np.sort(test)
+    rows = np.arange(len(y))
+    if parts is not None:
+        train, val, test = (rows[parts == part] for part in PARTS)
+        if len(val) or not val_size:
+            return train, val, test
+        rest = train  # the file has no validation rows: they come from its training rows
+    else:
+        rest, test = train_test_split(rows, test_size=test_size, stratify=y, random_state=seed)
+    if not val_size:
+        return np.sort(rest), rows[:0], np.sort(test)
+    train, val = train_test_split(rest, test_size=val_size * len(y) / len(rest), stratify=y[rest], random_state=seed)
+    return np.sort(train), np.sort(val), np.sort(test)
+
+
+def training_labels(y, train, fraction, classes, seed):
+    """The labels training sees: the training rows' own, a `fraction` of them flipped (label noise is what
+    a model must learn to ignore; validation and test keep the true labels)."""
+    return flip_labels(y[train], fraction, classes, seed)
 
 
 def scaling(X, how):
@@ -373,7 +425,7 @@ def epoch_seed(seed, epoch, stream):
 
 
 class LearningRate:
-    """The rate of each epoch: none, step, cosine, or plateau (which watches the test loss)."""
+    """The rate of each epoch: none, step, cosine, or plateau (which watches a loss: see observe)."""
 
     def __init__(self, base, kind, epochs, step_size, gamma, patience):
         self.base, self.kind, self.epochs = base, kind, epochs
@@ -394,11 +446,12 @@ class LearningRate:
             return self.current
         return self.base
 
-    def observe(self, test_loss):
+    def observe(self, watched_loss):
+        """After each epoch, with the loss it watches: validation, when there is a validation split, else test."""
         if self.kind != "plateau":
             return
-        if test_loss < self.best * (1 - 1e-4):
-            self.best, self.bad_epochs = test_loss, 0
+        if watched_loss < self.best * (1 - 1e-4):
+            self.best, self.bad_epochs = watched_loss, 0
         else:
             self.bad_epochs += 1
             if self.bad_epochs > self.patience:
@@ -412,15 +465,16 @@ class LearningRate:
         self.current, self.best, self.bad_epochs = state["current"], state["best"], state["bad_epochs"]
 
 
-def finite_epoch(train_loss, test_loss):
-    """An epoch whose train or test loss is NaN or infinite has diverged: the run stops and keeps the
-    weights of the epoch before."""
-    return math.isfinite(train_loss) and math.isfinite(test_loss)
+def finite_epoch(*losses):
+    """An epoch whose train, validation or test loss is NaN or infinite has diverged: the run stops and
+    keeps the weights of the epoch before (None: a loss not measured)."""
+    return all(math.isfinite(loss) for loss in losses if loss is not None)
 
 
 class BestEpoch:
-    """The epoch of the lowest test loss so far; with a patience, early stopping once that many epochs
-    have passed without a lower one (the best epoch's weights are then restored)."""
+    """The epoch of the lowest watched loss so far (validation, when there is a validation split, else
+    test); with a patience, early stopping once that many epochs have passed without a lower one (the best
+    epoch's weights are then restored)."""
 
     def __init__(self, patience, epoch=0, loss=math.inf):
         self.patience, self.epoch, self.loss = patience, epoch, loss

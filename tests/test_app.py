@@ -272,7 +272,7 @@ async def test_the_nesterov_box_shows_no_mark_when_off(tmp_path):
 
 @pytest.mark.asyncio
 async def test_at_80x24_legends_sit_beside_the_plots_the_status_keeps_one_line_and_notices_avoid_the_map(tmp_path):
-    app = AnnclfApp(QUICK.replace(epochs=1_000_000, schedule="cosine", patience=100_000), output_dir=tmp_path,
+    app = AnnclfApp(QUICK.replace(epochs=1_000_000, schedule="cosine", patience=100_000, val_size=0.2), output_dir=tmp_path,
                     runs_dir=tmp_path / "runs")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)

@@ -53,11 +53,16 @@ def test_exact_functions_at_known_points(name, inside, outside):
     assert f(np.array([outside])).tolist() == [0]
 
 
-def test_label_noise_flips_the_asked_fraction():
-    clean, _ = build(dataset="xor")
-    noisy, _ = build(dataset="xor", label_noise=0.1)
-    assert np.array_equal(clean.X, noisy.X)
-    assert (clean.y != noisy.y).mean() == pytest.approx(0.1, abs=1e-9)
+def test_label_noise_flips_the_asked_fraction_of_the_training_labels_only():
+    from engine import TrainingSession
+
+    clean = TrainingSession(Settings(dataset="xor", val_size=0.2, device="cpu")).split
+    noisy = TrainingSession(Settings(dataset="xor", val_size=0.2, label_noise=0.1, device="cpu")).split
+    assert np.array_equal(clean.dataset.X, noisy.dataset.X) and np.array_equal(clean.dataset.y, noisy.dataset.y)
+    assert np.array_equal(clean.test, noisy.test) and np.array_equal(clean.val, noisy.val)
+    assert (clean.y_train != noisy.y_train).mean() == pytest.approx(0.1, abs=1e-3)
+    # what the model is scored on stays true: the validation and test labels are the data's own
+    assert np.array_equal(noisy.y_test, noisy.dataset.y[noisy.test]) and np.array_equal(noisy.y_val, clean.y_val)
 
 
 def test_blobs_classes_and_iris_choices():
@@ -80,20 +85,20 @@ def test_spiral_follows_its_definition_without_noise():
 
 def test_split_is_stratified_and_scaling_is_fitted_on_training_rows():
     d, s = build(dataset="blobs", samples=1000, scale="standard")
-    sp = split(d, 0.25, "standard", 0)
+    sp = split(d, 0.25, 0.0, "standard", 0)
     assert len(sp.test) == 250 and not set(sp.train) & set(sp.test)
     assert np.bincount(d.y[sp.test]).tolist() == [62, 62, 63, 63] or np.ptp(np.bincount(d.y[sp.test])) <= 1
     scaled = sp.to_model_input(sp.X_train)
     assert scaled.mean(axis=0) == pytest.approx([0, 0], abs=1e-5)
     assert scaled.std(axis=0) == pytest.approx([1, 1], abs=1e-4)
-    minmax = split(d, 0.25, "minmax", 0).to_model_input(sp.X_train)
+    minmax = split(d, 0.25, 0.0, "minmax", 0).to_model_input(sp.X_train)
     assert minmax.min() == pytest.approx(0) and minmax.max() == pytest.approx(1)
 
 
 def test_a_test_fraction_too_small_for_the_classes_names_test_size():
     d, _ = build(dataset="blobs", samples=20, classes=10)
     with pytest.raises(SettingError, match="test_size"):
-        split(d, 0.1, "none", 0)
+        split(d, 0.1, 0.0, "none", 0)
 
 
 def write(tmp_path, text):

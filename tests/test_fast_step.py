@@ -48,7 +48,7 @@ def test_gradients_equal_autograd(activation, classes, dropout, l1):
     X, y = data(classes)
     # a learning rate of 0 leaves the weights as they were and the gradient in the buffer
     fast = step_of(FastStep, activation, classes, dropout, l1, optimizer="sgd", lr=0.0)
-    loss, correct, _, _ = fast.epoch(X, y, None, 0, lambda: False, X[:5], y[:5])
+    loss, correct, _, _ = fast.epoch(X, y, None, 0, lambda: False, [(X[:5], y[:5])])
 
     model = fast.model
     model.generator is None or model.generator.manual_seed(11)  # the same dropout masks again
@@ -75,7 +75,7 @@ def test_mini_batch_training_follows_the_autograd_step(optimiser, activation, cl
             if step.model.generator is not None:
                 step.model.generator.manual_seed(100 + epoch)
             order = torch.randperm(len(y), generator=torch.Generator().manual_seed(epoch))
-            totals.append(step.epoch(X[:30], y[:30], order[order < 30], 16, lambda: False, X[30:], y[30:]))
+            totals.append(step.epoch(X[:30], y[:30], order[order < 30], 16, lambda: False, [(X[30:], y[30:])]))
         runs.append((step.params.theta.clone(), torch.stack(totals), step.logits(X)))
     (fast_theta, fast_totals, fast_logits), (auto_theta, auto_totals, auto_logits) = runs
     torch.testing.assert_close(fast_theta, auto_theta, rtol=1e-9, atol=1e-11)

@@ -75,7 +75,7 @@ def test_an_unreadable_run_folder_is_reported_not_fatal(small, tmp_path):
     (tmp_path / "broken" / "summary.json").write_text("{not json")
     runs, problems = store.summaries()
     assert [r.id for r in runs] == [good.id]
-    assert len(problems) == 1 and "broken" in problems[0] and "cannot be read" in problems[0]
+    assert len(problems) == 1 and problems[0].folder == "broken" and "not valid JSON" in problems[0].problem
 
 
 def test_a_diverged_run_is_kept_with_json_that_has_no_nan(tmp_path):

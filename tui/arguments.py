@@ -41,6 +41,18 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
                                                           "$XDG_DATA_HOME or ~/.local/share, /annclf-tui/runs)")
 
 
+TRAIN_ONLY = ("--save-config", "--json", "--metrics", "--checkpoint", "--data-csv", "--export-script", "--resume",
+              "--allow-data-change")
+
+
+def train_only_flag(argv: list[str]) -> str | None:
+    """A flag of `train` given to the app (`annclf-tui --resume x.pt`), which argparse would report as an
+    invalid command 'x.pt'; None when there is none or the command is train."""
+    if "train" in argv:
+        return None
+    return next((a.split("=")[0] for a in argv if a.split("=")[0] in TRAIN_ONLY), None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Build, train and understand small neural-network classifiers "
                                             "on 2-D data. With no command, opens the terminal app.")
@@ -51,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                                             "invalid settings or files, 1 on a failure during the run.")
     _add_setting_flags(train)
     out = train.add_argument_group("files")
+    # the files of train: TRAIN_ONLY above names them for a clear error when they come without it
     out.add_argument("--save-config", metavar="FILE.toml", help="write the resolved settings as TOML")
     out.add_argument("--json", metavar="FILE.json", help="write settings, history and final metrics as JSON")
     out.add_argument("--metrics", metavar="FILE.csv", help="write the per-epoch metrics as CSV")
@@ -60,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write a standalone PyTorch script that rebuilds and reruns this training")
     out.add_argument("--resume", metavar="FILE.pt",
                      help="continue from a checkpoint up to --epochs in all (or evaluate it, if it has them)")
+    out.add_argument("--allow-data-change", action="store_true",
+                     help="with --resume: go on although the data differs from the checkpoint's (an edited CSV)")
     return parser
 
 

@@ -8,11 +8,24 @@ from typing import NoReturn
 
 from engine.errors import AnnclfError
 
-from .arguments import build_parser, describe_error, fail, settings_from_args
+from .arguments import PROG, build_parser, describe_error, fail, settings_from_args, train_only_flag
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before training started (imports, data loading): nothing was written
+        return fail("stopped before training started; nothing was written", 130)
+
+
+def _main(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    misplaced = train_only_flag(argv)
+    if misplaced:
+        return fail(f"{misplaced} belongs to `{PROG} train` (write: {PROG} train {misplaced} …)", 2)
     args = build_parser().parse_args(argv)
+    if args.runs_dir is not None and not args.runs_dir.strip():
+        return fail("--runs-dir: an empty path; give a folder, or leave the flag out for the default", 2)
     if args.command == "train":
         from .headless import train
 

@@ -15,8 +15,12 @@ def _named(name: str, k: int, colours: list[str] | None) -> Text:
     return Text(name, style=colours[k]) if colours else Text(name)
 
 
+PART_NAMES = {"train": "train", "val": "validation", "test": "test"}
+
+
 def report_table(title: str, evaluation: dict, colours: list[str] | None = None) -> Table:
     """`colours`: a Rich colour per class, the map's (the app passes them; the command line does not)."""
+    title = PART_NAMES.get(title, title)
     table = Table(title=f"{title}: accuracy {evaluation['accuracy']:.1%}, loss {evaluation['loss']:.4f}",
                   **STYLE)
     table.add_column("class")
@@ -33,7 +37,7 @@ def report_table(title: str, evaluation: dict, colours: list[str] | None = None)
 
 def confusion_table(title: str, class_names: list[str], matrix: list[list[int]],
                     colours: list[str] | None = None) -> Table:
-    table = Table(title=f"{title} confusion matrix", **STYLE)
+    table = Table(title=f"{PART_NAMES.get(title, title)} confusion matrix", **STYLE)
     table.add_column("true \\ predicted")
     for k, name in enumerate(class_names):
         table.add_column(_named(name, k, colours), justify="right")

@@ -21,6 +21,7 @@ class Dataset:
     class_names: list[str]
     feature_names: list[str]
     target: Callable[[np.ndarray], np.ndarray] | None = None  # exact labels of any points
+    parts: np.ndarray | None = None  # each row's "train", "val" or "test", when the file says (a CSV's split)
 
     @property
     def num_classes(self) -> int:
@@ -31,15 +32,14 @@ def make_dataset(settings: Settings) -> Dataset:
     """The full dataset for resolved settings: the same settings always give the same arrays."""
     s = settings
     if s.dataset == "csv":  # read here, so that a bad file is a DataError naming it
-        X, y, class_names, feature_names = csv_table.load(s.csv, s.label, s.features)
+        X, y, class_names, feature_names, parts = csv_table.load(s.csv, s.label, s.features)
     else:
-        X, y, class_names, feature_names = standalone.generate(s.to_flat())
-    y = np.asarray(y, dtype=np.int64)
-    y = standalone.flip_labels(y, s.label_noise, len(class_names), s.data_seed)
+        X, y, class_names, feature_names, parts = standalone.generate(s.to_flat())
+    y = np.asarray(y, dtype=np.int64)  # the true labels: label noise touches the training rows only (split)
     counts = np.bincount(y, minlength=len(class_names))
     if counts.min() < 2:
         rare = class_names[int(counts.argmin())]
         raise DataError(s.csv or s.dataset, f"class {rare!r} has {counts.min()} row(s); each class needs at least 2 "
                                             "to be split into training and test")
     return Dataset(s.dataset, np.ascontiguousarray(X, dtype=np.float32), y, list(class_names),
-                   list(feature_names), standalone.TARGETS.get(s.dataset))
+                   list(feature_names), standalone.TARGETS.get(s.dataset), parts)

@@ -32,7 +32,7 @@ class AutogradStep:
         return self.model(X)
 
     def epoch(self, X: torch.Tensor, y: torch.Tensor, order: torch.Tensor | None, batch_size: int,
-              should_stop: Callable[[], bool], X_test: torch.Tensor, y_test: torch.Tensor) -> torch.Tensor | None:
+              should_stop: Callable[[], bool], held_out: list[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor | None:
         """As FastStep.epoch."""
         if order is not None:
             X, y = X[order], y[order]
@@ -56,5 +56,8 @@ class AutogradStep:
             self.optimizer.step()
             loss_total += loss_sum.detach()
             correct_total += correct
-        test_loss, test_correct = loss_sum_and_correct(self.logits(X_test), y_test)
-        return torch.stack([loss_total, correct_total.to(X.dtype), test_loss, test_correct.to(X.dtype)])
+        sums = [loss_total, correct_total.to(X.dtype)]
+        for part_X, part_y in held_out:
+            loss, right = loss_sum_and_correct(self.logits(part_X), part_y)
+            sums += [loss, right.to(X.dtype)]
+        return torch.stack(sums)

@@ -1,6 +1,7 @@
-"""An epoch's train and test loss and right answers, from one buffer of logits, in a handful of operations.
+"""An epoch's loss and right answers on the training rows and on each held-out part (validation, test),
+from one buffer of logits, in a handful of operations.
 
-The fast step writes each batch's logits and then the test set's into one feature-major buffer; the four
+The fast step writes each batch's logits, then each held-out part's, into one feature-major buffer; the
 numbers of the epoch's history then cost five tensor operations and one read, where computing each loss
 and count on its own costs four times as many (a third of a small network's epoch).
 """
@@ -12,22 +13,27 @@ from torch.nn import functional as F
 
 
 class EpochMetrics:
-    def __init__(self, y_train: torch.Tensor, y_test: torch.Tensor, outputs: int, dtype: torch.dtype):
-        self.n_train, n = y_train.shape[0], y_train.shape[0] + y_test.shape[0]
+    def __init__(self, y_train: torch.Tensor, held_out: list[torch.Tensor], outputs: int, dtype: torch.dtype):
+        self.y_train, self.held_out = y_train, held_out
+        self.n_train = y_train.shape[0]
+        sizes = [self.n_train, *(y.shape[0] for y in held_out)]
+        n = sum(sizes)
         device = y_train.device
-        self.y_train, self.y_test = y_train, y_test
         self.logits = torch.empty((outputs, n), dtype=dtype, device=device)
-        self.labels = torch.cat([y_train, y_test])  # the training part follows the epoch's order
+        self.labels = torch.cat([y_train, *held_out])  # the training part follows the epoch's order
         if outputs == 1:  # with one logit, a right answer is a logit of the label's sign
             self._floats = self.labels.to(dtype).unsqueeze(0)
             self._signs = self._floats.mul(2).sub_(1)
-        # sums over the training columns and over the test columns, as one product
-        self._split = torch.zeros((2, n), dtype=dtype, device=device)
-        self._split[0, :self.n_train] = 1
-        self._split[1, self.n_train:] = 1
+        # sums over each part's columns, as one product
+        self._split = torch.zeros((len(sizes), n), dtype=dtype, device=device)
+        self.parts: list[torch.Tensor] = []
+        start = 0
+        for k, size in enumerate(sizes):
+            self._split[k, start:start + size] = 1
+            self.parts.append(self.logits[:, start:start + size])
+            start += size
         self._in_order = True
-        self.train_logits = self.logits[:, :self.n_train]
-        self.test_logits = self.logits[:, self.n_train:]
+        self.train_logits = self.parts[0]
 
     def follow_order(self, order: torch.Tensor | None) -> None:
         """The training rows come in `order` this epoch (None: as they are)."""
@@ -42,7 +48,7 @@ class EpochMetrics:
             torch.mul(floats, 2, out=self._signs[:, :self.n_train]).sub_(1)
 
     def sums(self) -> torch.Tensor:
-        """[train loss sum, train right answers, test loss sum, test right answers], on the device."""
+        """[loss sum, right answers] of the training rows, then of each held-out part, on the device."""
         L = self.logits
         if L.shape[0] == 1:
             losses = torch.binary_cross_entropy_with_logits(L, self._floats, None, None, 0)  # 0: no reduction
@@ -50,4 +56,4 @@ class EpochMetrics:
         else:
             losses = F.cross_entropy(L.t(), self.labels, reduction="none").unsqueeze(0)
             right = torch.eq(L.argmax(dim=0), self.labels).to(L.dtype).unsqueeze(0)
-        return torch.mm(self._split, torch.cat([losses, right]).t()).view(4)
+        return torch.mm(self._split, torch.cat([losses, right]).t()).view(-1)

@@ -48,12 +48,12 @@ class FastStep:
         return self._output(self._feature_major(X)).t()
 
     def epoch(self, X: torch.Tensor, y: torch.Tensor, order: torch.Tensor | None, batch_size: int,
-              should_stop: Callable[[], bool], X_test: torch.Tensor, y_test: torch.Tensor) -> torch.Tensor | None:
+              should_stop: Callable[[], bool], held_out: list[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor | None:
         """Train one epoch over the rows in `order` (all, in place, if None) in batches of `batch_size`
-        (0: one batch), then pass the test set. [train loss sum, train right answers, test loss sum,
-        test right answers] on the device, or None if stopped midway."""
+        (0: one batch), then pass each held-out part (validation, test). [loss sum, right answers] of the
+        training rows, then of each part, on the device; None if stopped midway."""
         columns, targets = self._feature_major(X), self._targets_for(y)
-        metrics = self._metrics_for(y, y_test)
+        metrics = self._metrics_for(y, [part_y for _, part_y in held_out])
         if order is not None:
             columns, targets = columns[:, order], targets[:, order]
         metrics.follow_order(order)
@@ -68,7 +68,8 @@ class FastStep:
                     return None
                 stop = start + batch_size
                 self._train_batch(columns[:, start:stop], targets[:, start:stop], logits[:, start:stop])
-        self._output(self._feature_major(X_test), out=metrics.test_logits)
+        for (part_X, _), logits in zip(held_out, metrics.parts[1:]):
+            self._output(self._feature_major(part_X), out=logits)
         return metrics.sums()
 
     def _output(self, a: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
@@ -77,10 +78,11 @@ class FastStep:
             a = self._forward(torch.addmm(b, W, a))
         return torch.addmm(biases[-1], weights[-1], a, out=out)
 
-    def _metrics_for(self, y: torch.Tensor, y_test: torch.Tensor) -> EpochMetrics:
+    def _metrics_for(self, y: torch.Tensor, held_out: list[torch.Tensor]) -> EpochMetrics:
         m = self._metrics
-        if m is None or m.y_train is not y or m.y_test is not y_test:
-            m = self._metrics = EpochMetrics(y, y_test, self.params.biases[-1].shape[0], self.params.theta.dtype)
+        if m is None or m.y_train is not y or len(m.held_out) != len(held_out) or any(
+                a is not b for a, b in zip(m.held_out, held_out)):
+            m = self._metrics = EpochMetrics(y, held_out, self.params.biases[-1].shape[0], self.params.theta.dtype)
         return m
 
     def _feature_major(self, X: torch.Tensor) -> torch.Tensor:

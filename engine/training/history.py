@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr")
+COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "lr", "val_loss", "val_accuracy")
 
 
 @dataclass(frozen=True)
@@ -15,16 +15,26 @@ class EpochRecord:
     train_accuracy: float
     test_accuracy: float
     lr: float
+    val_loss: float | None = None  # None without a validation split (and in runs kept before there was one)
+    val_accuracy: float | None = None
 
     def is_finite(self) -> bool:
         from ..standalone import finite_epoch  # the exported script's rule too
 
-        return finite_epoch(self.train_loss, self.test_loss)
+        return finite_epoch(self.train_loss, self.val_loss, self.test_loss)
+
+    @property
+    def watched_loss(self) -> float:
+        """What early stopping, the plateau schedule and the best epoch watch: validation when there is one."""
+        return self.test_loss if self.val_loss is None else self.val_loss
 
     def as_dict(self) -> dict:
         # by hand: dataclasses.asdict deep-copies each field, and a long run has a million of these
-        return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
-                "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy, "lr": self.lr}
+        record = {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
+                  "train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy, "lr": self.lr}
+        if self.val_loss is not None:
+            record.update(val_loss=self.val_loss, val_accuracy=self.val_accuracy)
+        return record
 
 
 @dataclass(frozen=True)

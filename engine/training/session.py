@@ -57,7 +57,7 @@ class TrainingSession:
         if s.samples is not None and s.dataset not in ("csv", "iris"):
             check_run_memory(s, s.samples, 2, s.classes or 2)
         self.dataset = make_dataset(s)
-        self.split = split_dataset(self.dataset, s.test_size, s.scale, s.data_seed)
+        self.split = split_dataset(self.dataset, s.test_size, s.val_size, s.scale, s.data_seed, s.label_noise)
         if s.dataset in ("csv", "iris"):
             s = s.replace(features=list(self.dataset.feature_names))
             check_run_memory(s, len(self.dataset.y), self.dataset.X.shape[1], self.dataset.num_classes)
@@ -69,8 +69,12 @@ class TrainingSession:
         as_tensor = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
         self.X_train = as_tensor(self.split.to_model_input(self.split.X_train))
         self.y_train = as_tensor(self.split.y_train)
+        self.X_val = as_tensor(self.split.to_model_input(self.split.X_val))
+        self.y_val = as_tensor(self.split.y_val)
         self.X_test = as_tensor(self.split.to_model_input(self.split.X_test))
         self.y_test = as_tensor(self.split.y_test)
+        # measured each epoch after training: validation (when there is a split for it), then test
+        self.held_out = ([(self.X_val, self.y_val)] if self.split.has_val else []) + [(self.X_test, self.y_test)]
 
         self.model = build_model(self.X_train.shape[1], self.dataset.num_classes, s.hidden, s.activation,
                                  s.dropout, s.init, s.init_seed).to(self.device)
@@ -98,6 +102,18 @@ class TrainingSession:
     def best_epoch(self) -> int:
         return self.best.epoch
 
+    @property
+    def watches(self) -> str:
+        """The part early stopping, the plateau schedule and the best epoch watch."""
+        return "validation" if self.split.has_val else "test"
+
+    @property
+    def steered_by_test(self) -> bool:
+        """Early stopping or the plateau schedule on, with no validation split: the test set chooses the
+        weights, so the test accuracy is optimistic."""
+        s = self.settings
+        return not self.split.has_val and bool(s.patience or s.schedule == "plateau")
+
     def attach(self, feed: Feed) -> None:
         """Report to `feed` from now on (call before `run()`)."""
         self.feed = feed
@@ -119,6 +135,10 @@ class TrainingSession:
             right = [(self._predict(X) == y).cpu().numpy() for X, y in
                      ((self.X_train, self.y_train), (self.X_test, self.y_test))]
         return dataclasses.replace(grid, train_correct=right[0], test_correct=right[1])
+
+    @property
+    def fingerprint(self) -> str:
+        return self.split.fingerprint()
 
     def _predict(self, X: torch.Tensor) -> torch.Tensor:
         self.model.eval()
@@ -166,7 +186,7 @@ class TrainingSession:
         """Train until `settings.epochs` (in all), early stopping, divergence or a stop."""
         _use_threads(self.flops_per_epoch)
         s = self.settings
-        n_train, n_test = len(self.y_train), len(self.y_test)
+        sizes = [len(self.y_train), *(len(part_y) for _, part_y in self.held_out)]
         should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
         stopped = lambda: Outcome(Reason.STOPPED, self.history.epoch,  # noqa: E731
                                   f"stopped after epoch {self.history.epoch}")
@@ -182,19 +202,18 @@ class TrainingSession:
             if self.model.generator is not None:
                 self.model.generator.manual_seed(standalone.epoch_seed(s.init_seed, epoch, standalone.DROPOUT))
             sums = self.step.epoch(self.X_train, self.y_train, self._order(epoch), s.batch_size, should_stop,
-                                   self.X_test, self.y_test)
+                                   self.held_out)
             if sums is None:  # stopped mid-epoch: go back to where the last whole epoch left off
                 self.params.theta.copy_(self._good)
                 outcome = stopped()
                 break
-            loss, right, test_loss, test_right = sums.tolist()  # the epoch's one read from the device
-            record = EpochRecord(epoch, loss / n_train, test_loss / n_test, right / n_train, test_right / n_test, lr)
+            record = self._record(epoch, lr, sums.tolist(), sizes)  # the epoch's one read from the device
             if not record.is_finite():
                 outcome = self._diverged(epoch, lr)
                 break
             self.history.records.append(record)
             self._good.copy_(self.params.theta)
-            self.schedule.observe(record.test_loss)
+            self.schedule.observe(record.watched_loss)
             outcome = self._early_stopping(record)
             self.seconds += time.perf_counter() - started
             self._emit(EpochDone(record, self.seconds))
@@ -207,6 +226,13 @@ class TrainingSession:
         self._emit(RunEnded(outcome, self.best.epoch, self.seconds))
         return outcome
 
+    def _record(self, epoch: int, lr: float, sums: list[float], sizes: list[int]) -> EpochRecord:
+        """[loss, right] sums of train, (validation,) test: the epoch's means."""
+        means = [sums[i] / sizes[i // 2] for i in range(len(sums))]
+        train_loss, train_right, *held, test_loss, test_right = means
+        val = held if held else [None, None]
+        return EpochRecord(epoch, train_loss, test_loss, train_right, test_right, lr, val[0], val[1])
+
     def _diverged(self, epoch: int, lr: float) -> Outcome:
         self.params.theta.copy_(self._good)
         self.optimizer.reset()  # its moments hold the non-finite values too
@@ -217,7 +243,7 @@ class TrainingSession:
 
     def _early_stopping(self, record: EpochRecord) -> Outcome | None:
         best = self.best
-        if best.observe(record.epoch, record.test_loss):
+        if best.observe(record.epoch, record.watched_loss):
             if best.patience:
                 self._best = self._good.clone() if self._best is None else self._best.copy_(self._good)
             return None
@@ -225,8 +251,8 @@ class TrainingSession:
             self.params.theta.copy_(self._best)
             self._mark(Mark(record.epoch, f"early stop: weights of epoch {best.epoch} restored"))
             return Outcome(Reason.EARLY_STOPPING, record.epoch,
-                           f"early stopping at epoch {record.epoch}: no better test loss for {best.patience} "
-                           f"epochs; restored the weights of epoch {best.epoch}")
+                           f"early stopping at epoch {record.epoch}: no better {self.watches} loss for "
+                           f"{best.patience} epochs; restored the weights of epoch {best.epoch}")
         return None
 
     # ----- checkpoints
@@ -258,5 +284,9 @@ class TrainingSession:
 
     # ----- results
     def evaluate(self) -> dict[str, Evaluation]:
-        return {"train": evaluate(self.model, self.X_train, self.y_train, self.class_names),
-                "test": evaluate(self.model, self.X_test, self.y_test, self.class_names)}
+        """The report of each part: train, validation (when there is a split for it), test."""
+        parts = {"train": (self.X_train, self.y_train)}
+        if self.split.has_val:
+            parts["val"] = (self.X_val, self.y_val)
+        parts["test"] = (self.X_test, self.y_test)
+        return {name: evaluate(self.model, X, y, self.class_names) for name, (X, y) in parts.items()}

@@ -40,7 +40,7 @@ class ReportView(VerticalScroll):
         names = self.session.class_names
         colours = [f"rgb({r},{g},{b})" for r, g, b in class_rgb(names)]  # the map's, class by class
         parts: list = [Text(f"The model at epoch {message.epoch:,}", style="bold"), Text("")]
-        for part in ("train", "test"):
+        for part in message.report:  # train, validation (when the run has one), test
             evaluation = message.report[part].as_dict()
             parts += [report_table(part, evaluation, colours), Text(""),
                       confusion_table(part, names, evaluation["confusion_matrix"], colours), Text("")]

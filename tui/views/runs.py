@@ -31,7 +31,7 @@ HINT = "space mark · c compare the marked · Enter reopen · n rename · d dele
 @dataclass(frozen=True)
 class Listed:
     runs: list
-    problems: list[str]
+    damaged: list  # engine Damaged: listed as such, with what is wrong
 
 
 class RunsView(Vertical):
@@ -71,9 +71,7 @@ class RunsView(Vertical):
             self._hint(HINT)
             notify_failure(self, worker.error)
         elif event.state == WorkerState.SUCCESS and worker.name == "list":
-            self.table.show(worker.result.runs)
-            for problem in worker.result.problems:
-                self.notify(f"A run could not be read: {problem}", severity="warning")
+            self.table.show(worker.result.runs, worker.result.damaged)
         elif event.state == WorkerState.SUCCESS and worker.name == "compare":
             self._compare_ready(worker.result)
 
@@ -90,6 +88,10 @@ class RunsView(Vertical):
                             group="runs-compare", thread=True, exclusive=True, exit_on_error=False)
             self._hint(f"opening the comparison of {len(ids)} runs…")
             return
+        broken = next((d for d in self.table.damaged if d.folder == ids[0]), None)
+        if broken is not None:
+            self._damaged(broken, event.action)
+            return
         run = next(r for r in self.table.runs if r.id == ids[0])
         if event.action == "rename":
             self.app.push_screen(AskName(f"A new name for {run.name!r}:", run.name), lambda name: self._rename(run, name))
@@ -98,6 +100,20 @@ class RunsView(Vertical):
                                  lambda yes: self._delete(run) if yes else None)
         else:
             self.post_message(ReopenRequested(run.id, run.name))
+
+    def _damaged(self, broken, action: str) -> None:
+        if action == "delete":
+            self.app.push_screen(Confirm(f"Delete the damaged folder {broken.folder!r} and all it holds?"),
+                                 lambda yes: self._delete_folder(broken.folder) if yes else None)
+        else:
+            self.notify(f"{broken.folder} is damaged ({broken.problem}); d deletes it", severity="warning")
+
+    def _delete_folder(self, folder: str) -> None:
+        try:
+            self.store.delete(folder)
+        except AnnclfError as error:
+            notify_failure(self, error)
+        self.relist()
 
     def _compare_ready(self, compared: Compared) -> None:
         self._hint(HINT)

@@ -42,6 +42,7 @@ class TrainingView(Horizontal):
         self.progress = Progress()
         self.ended: str | None = None  # how the session's last run ended, for the status line
         self._asked = None  # the last map request posted
+        self._told = None  # the session last warned that the test set steers it
 
     def compose(self) -> ComposeResult:
         # the form is a few hundred widgets: it is mounted just after the first frame, in a column
@@ -195,6 +196,11 @@ class TrainingView(Horizontal):
     def on_run_state_changed(self, message: RunStateChanged) -> None:
         if message.state == RunState.RUNNING and self.state != RunState.RUNNING:
             self.progress.rate_from = (self.progress.epoch, self.progress.seconds)
+            if self.session is not None and self.session.steered_by_test and self._told is not self.session:
+                self._told = self.session  # once a session: it is a note, not an alarm
+                self.notify("Early stopping (or the plateau schedule) watches the test set, so the test accuracy "
+                            "is optimistic: set a val fraction to hold out a validation set for it",
+                            title="test set in use", severity="warning", timeout=8)
         if message.state in (RunState.RUNNING, RunState.PAUSED):
             self.ended = None
         self.state, self.then = message.state, message.then

@@ -53,28 +53,35 @@ def epoch_ticks(first: int, last: int, count: int = 4) -> list[int]:
     return ticks
 
 
-# plotext's colour names and the same colours as Rich reads them, for the legend
-TRAIN, TEST = ("cyan", "cyan"), ("orange", "#ff8700")
-# without colour the two series need marks of their own
-PLAIN_MARKERS = {"train": ("braille", "⢕"), "test": ("dot", "•")}
+# each series: plotext's colour, the same colour as Rich reads it (the legend), and its marks without
+# colour (plotext's marker, the legend's character)
+SERIES = {"train": ("cyan", "cyan", "braille", "⢕"), "val": ("magenta", "magenta", "x", "x"),
+          "test": ("orange", "#ff8700", "dot", "•")}
 
 
-def legend(last: EpochRecord | None, width: int, plain: bool) -> Text:
-    """What the two series are, with their latest values when there is room: never over the plot's data."""
-    train_mark = PLAIN_MARKERS["train"][1] if plain else "━"
-    test_mark = PLAIN_MARKERS["test"][1] if plain else "━"
-    candidates = []
+def _values(record: EpochRecord, part: str) -> tuple[float | None, float | None]:
+    return getattr(record, f"{part}_loss"), getattr(record, f"{part}_accuracy")
+
+
+def legend(last: EpochRecord | None, width: int, plain: bool, parts: tuple[str, ...] = ("train", "test")) -> Text:
+    """What the series are, with their latest values when there is room: never over the plot's data."""
+    def line(describe) -> Text:
+        pieces = []
+        for part in parts:
+            colour, mark = SERIES[part][1], SERIES[part][3] if plain else "━"
+            pieces.append(Text.assemble((mark, colour), " ", describe(part)))
+        return Text("   ").join(pieces)
+
+    forms = []
     if last is not None:
-        r = last
-        candidates += [(f"train loss {r.train_loss:.4f} · acc {r.train_accuracy:.1%}",
-                        f"test loss {r.test_loss:.4f} · acc {r.test_accuracy:.1%}"),
-                       (f"train {r.train_loss:.3f} {r.train_accuracy:.1%}", f"test {r.test_loss:.3f} {r.test_accuracy:.1%}")]
-    candidates.append(("train", "test"))
-    for train, test in candidates:
-        line = Text.assemble((train_mark, TRAIN[1]), " ", train, "   ", (test_mark, TEST[1]), " ", test)
-        if line.cell_len <= width:
-            return line
-    return line
+        forms += [lambda p: f"{p} loss {_values(last, p)[0]:.4f} · acc {_values(last, p)[1]:.1%}",
+                  lambda p: f"{p} {_values(last, p)[0]:.3f} {_values(last, p)[1]:.1%}"]
+    forms.append(lambda p: p)
+    for describe in forms:
+        text = line(describe)
+        if text.cell_len <= width:
+            return text
+    return text
 
 
 class Curves(Vertical):
@@ -143,10 +150,16 @@ class Curves(Vertical):
         self.accuracy_plot.refresh()
         self._show_legend()
 
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The series drawn: validation too when the run has a validation split."""
+        has_val = bool(self.records) and self.records[-1].val_loss is not None
+        return ("train", "val", "test") if has_val else ("train", "test")
+
     def _show_legend(self) -> None:
         if self.is_mounted:
             last = self.records[-1] if self.records else None
-            self.legend.update(legend(last, max(self.legend.size.width, 1), self.plain), layout=False)
+            self.legend.update(legend(last, max(self.legend.size.width, 1), self.plain, self.parts), layout=False)
 
     def _losses(self) -> tuple[np.ndarray, np.ndarray]:
         """Train and test losses of the records as arrays, extended with new records only: a long run's
@@ -168,22 +181,20 @@ class Curves(Vertical):
         width = max(plot.size.width, 10)
         shown = thin(self.records, 2 * width, self._losses())
         epochs = [r.epoch for r in shown]
-        if which == "loss":
-            train, test = [r.train_loss for r in shown], [r.test_loss for r in shown]
-            plt.title("loss (log)" if self.log_scale else "loss")
-        else:
-            train, test = [r.train_accuracy for r in shown], [r.test_accuracy for r in shown]
-            plt.title("accuracy")
+        plt.title(("loss (log)" if self.log_scale else "loss") if which == "loss" else "accuracy")
+        values = []
         if epochs:
-            markers = {k: PLAIN_MARKERS[k][0] if self.plain else "braille" for k in PLAIN_MARKERS}
-            plt.plot(epochs, train, marker=markers["train"], color=TRAIN[0])
-            plt.plot(epochs, test, marker=markers["test"], color=TEST[0])
+            for part in self.parts:
+                ys = [getattr(r, f"{part}_{which}") for r in shown]
+                colour, _, plain_marker, _ = SERIES[part]
+                plt.plot(epochs, ys, marker=plain_marker if self.plain else "braille", color=colour)
+                values += ys
             for mark in self.marks:
                 plt.vline(mark.epoch, "gray")
             if self.best_epoch:
                 plt.vline(self.best_epoch, "green")
             plt.xticks(epoch_ticks(epochs[0], epochs[-1]))
-        if which == "loss" and self.log_scale and epochs and min(train + test) > 0:
+        if which == "loss" and self.log_scale and values and min(values) > 0:
             plt.yscale("log")
         if which == "accuracy":
             plt.ylim(0, 1)

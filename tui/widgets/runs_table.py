@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from engine.runs import RunSummary
+from engine.runs import Damaged, RunSummary
 from engine.training.outcome import Reason
 
 from ..keys import RUNS, bindings
@@ -40,6 +40,7 @@ class RunsTable(DataTable):
     def __init__(self, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.runs: list[RunSummary] = []
+        self.damaged: list[Damaged] = []
         self.marked: list[str] = []  # in the order they were marked: the compare view's order
 
         self._layout: tuple[int, tuple] = (NAME_MIN, COLUMNS)  # the name's width, the columns shown
@@ -58,11 +59,12 @@ class RunsTable(DataTable):
         layout = self._columns_for(self.size.width)
         if layout != self._layout or not self.columns:
             self._layout = layout
-            self.show(self.runs)
+            self.show(self.runs, self.damaged)
 
-    def show(self, runs: list[RunSummary]) -> None:
+    def show(self, runs: list[RunSummary], damaged: list[Damaged] = ()) -> None:
+        """The runs, then the folders that cannot be read as runs (each keyed by its folder: never twice)."""
         at = self.cursor_row
-        self.runs = list(runs)
+        self.runs, self.damaged = list(runs), list(damaged)
         known = {r.id for r in runs}
         self.marked = [i for i in self.marked if i in known]
         self.clear(columns=True)
@@ -71,8 +73,17 @@ class RunsTable(DataTable):
             self.add_column(label, width=width or name_width, key=label or "mark")
         for run in self.runs:
             self.add_row(*self._cells(run), key=run.id)
-        if self.runs:
-            self.move_cursor(row=min(max(at, 0), len(self.runs) - 1))
+        for broken in self.damaged:
+            self.add_row(*self._damaged_cells(broken), key=broken.folder)
+        rows = len(self.runs) + len(self.damaged)
+        if rows:
+            self.move_cursor(row=min(max(at, 0), rows - 1))
+
+    def _damaged_cells(self, broken: Damaged) -> tuple:
+        width, shown = self._layout
+        name = f"{broken.folder}: {broken.problem}"
+        cells = {"name": name if len(name) <= width else name[:width - 1] + "…", "ended": "damaged"}
+        return tuple(cells.get(label, "" if not label else "—") for label, _, _ in shown)
 
     def _cells(self, run: RunSummary) -> tuple:
         mark = "✓" if run.id in self.marked else " "
@@ -87,14 +98,15 @@ class RunsTable(DataTable):
         return tuple(cells[label] for label, _, _ in shown)
 
     @property
-    def current(self) -> RunSummary | None:
-        if not self.runs or not 0 <= self.cursor_row < len(self.runs):
+    def current(self) -> RunSummary | Damaged | None:
+        rows = self.runs + self.damaged
+        if not 0 <= self.cursor_row < len(rows):
             return None
-        return self.runs[self.cursor_row]
+        return rows[self.cursor_row]
 
     def action_mark(self) -> None:
         run = self.current
-        if run is None:
+        if not isinstance(run, RunSummary):
             return
         if run.id in self.marked:
             self.marked.remove(run.id)
@@ -103,20 +115,21 @@ class RunsTable(DataTable):
         self.update_cell(run.id, "mark", "✓" if run.id in self.marked else " ")
 
     def action_compare(self) -> None:
-        chosen = list(self.marked)
-        if len(chosen) < 2 and self.current is not None and self.current.id not in chosen:
-            chosen.append(self.current.id)
+        chosen, current = list(self.marked), self.current
+        if len(chosen) < 2 and isinstance(current, RunSummary) and current.id not in chosen:
+            chosen.append(current.id)
         self.post_message(self.Chosen("compare", chosen))
 
     def _on_current(self, action: str) -> None:
-        if self.current is not None:
-            self.post_message(self.Chosen(action, [self.current.id]))
+        current = self.current
+        if current is not None:
+            self.post_message(self.Chosen(action, [current.id if isinstance(current, RunSummary) else current.folder]))
 
     def action_first(self) -> None:
         self.move_cursor(row=0)
 
     def action_last(self) -> None:
-        self.move_cursor(row=max(len(self.runs) - 1, 0))
+        self.move_cursor(row=max(len(self.runs) + len(self.damaged) - 1, 0))
 
     def action_reopen(self) -> None:
         self._on_current("reopen")
