@@ -60,7 +60,7 @@ def writable_target(path: str | os.PathLike) -> Path:
     target = Path(os.path.realpath(path))
     try:
         mode = os.stat(target).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there yet (the folder is looked at below)
         mode = None
     except OSError as error:
         raise FileProblem(str(path), f"cannot be written: {why_not_writable(error)}") from None

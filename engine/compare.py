@@ -24,15 +24,13 @@ def differing_settings(runs: list[dict]) -> list[str]:
 
 def run_labels(runs: list[dict], width: int = 40) -> list[str]:
     """Short labels that tell the runs apart, numbered: the name a person gave a run, else what differs
-    between the runs, each value with its setting's label ("hidden layers 32,32 · activation relu"), or the
-    values alone for every run when one would not fit ("32,32 · relu"); their names when nothing differs."""
+    between the runs, each value with its setting's label ("hidden layers 32,32 · activation relu"), cut
+    to `width` (the compare table says the rest); their names when nothing differs."""
     from .runs import named_by_user
 
     rows = comparison_rows(runs)[:len(differing_settings(runs))]
     given = [named_by_user(run["name"], run["settings"]) for run in runs]
     labelled = [" · ".join(f"{label} {cells[i]}" for label, cells in rows) for i in range(len(runs))]
-    if any(len(text) + 2 > width for text, named in zip(labelled, given) if not named):
-        labelled = [" · ".join(cells[i] for _, cells in rows) for i in range(len(runs))]
     labels = []
     for i, run in enumerate(runs):
         text = f"{i + 1} {run['name'] if given[i] or not labelled[i] else labelled[i]}"

@@ -42,15 +42,24 @@ def settings_from_toml(text: str, source: str = "<text>", base: Settings | None 
 
 
 def load_settings(path: str | os.PathLike, base: Settings | None = None) -> Settings:
+    """A relative CSV path in the file is relative to the file's folder (as save_settings writes it)."""
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except FileNotFoundError:
         raise FileProblem(str(path), "no such file") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise FileProblem(str(path), f"cannot be read: {error}") from None
-    return settings_from_toml(text, str(path), base)
+        raise FileProblem(str(path), f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
+    settings = settings_from_toml(text, str(path), base)
+    if settings.csv and not os.path.isabs(settings.csv):
+        folder = os.path.dirname(os.path.abspath(path))
+        settings = settings.replace(csv=os.path.normpath(os.path.join(folder, settings.csv)))
+    return settings
 
 
 def save_settings(settings: Settings, path: str | os.PathLike) -> None:
+    """A CSV path is written relative to the file's folder, so that the file is read the same from anywhere."""
+    if settings.csv:
+        folder = os.path.dirname(os.path.abspath(path))
+        settings = settings.replace(csv=os.path.relpath(os.path.abspath(settings.csv), folder))
     write_text(path, settings_to_toml(settings))

@@ -12,7 +12,9 @@ class AnnclfError(Exception):
     title = "something went wrong"
 
     def __init__(self, subject: str, problem: str):
-        super().__init__(f"{subject}: {problem}")
+        # one line whatever the user's text holds: a name or a cell with a line break in it is shown quoted
+        shown = subject if subject.isprintable() else repr(subject)
+        super().__init__(f"{shown}: {' '.join(problem.splitlines())}")
         self.subject = subject
         self.problem = problem
 

@@ -34,7 +34,8 @@ def default_runs_dir() -> Path:
 
 def default_name(settings) -> str:
     hidden = ",".join(map(str, settings.hidden)) or "none"
-    return f"{settings.dataset} {hidden} {settings.activation} {settings.optimizer} lr {settings.lr:g}"
+    data = Path(settings.csv).name if settings.dataset == "csv" and settings.csv else settings.dataset
+    return f"{data} {hidden} {settings.activation} {settings.optimizer} lr {settings.lr:g}"
 
 
 def named_by_user(name: str, settings: dict) -> bool:
@@ -63,12 +64,18 @@ class RunSummary:
     test_accuracy: float | None
     test_loss: float | None
     settings: dict  # flat, as in TOML
+    updated: float | None = None  # when it was last kept (continued, say); runs kept before 0.2 have none
+
+    @property
+    def kept(self) -> float:
+        return self.updated if self.updated is not None else self.created
 
     @classmethod
     def from_run(cls, run: dict) -> "RunSummary":
         test = run["final"]["test"]
         return cls(run["id"], run["name"], run["created"], run["epochs"], run["stopped"],
-                   run["final"]["train"]["accuracy"], test["accuracy"], test["loss"], run["settings"])
+                   run["final"]["train"]["accuracy"], test["accuracy"], test["loss"], run["settings"],
+                   run.get("updated"))
 
     def as_dict(self) -> dict:
         return {"format": FORMAT, "version": VERSION, **dataclasses.asdict(self)}
@@ -81,6 +88,8 @@ class RunSummary:
         for f in dataclasses.fields(cls):
             if f.name == "id":
                 continue
+            if f.name not in data and f.name in _OPTIONAL:
+                continue
             if f.name not in data:
                 raise ValueError(f"{SUMMARY_FILE} has no {f.name!r}")
             value = data[f.name]
@@ -92,11 +101,13 @@ class RunSummary:
 
 
 _NUMBER = (int, float)
+_OPTIONAL = {"updated"}
 _FIELD_KINDS = {"name": str, "created": _NUMBER, "epochs": int, "stopped": str, "train_accuracy": (*_NUMBER, type(None)),
-                "test_accuracy": (*_NUMBER, type(None)), "test_loss": (*_NUMBER, type(None)), "settings": dict}
+                "test_accuracy": (*_NUMBER, type(None)), "test_loss": (*_NUMBER, type(None)), "settings": dict,
+                "updated": (*_NUMBER, type(None))}
 _KIND_WORDS = {"name": "text", "created": "a time in seconds", "epochs": "a whole number", "stopped": "text",
                "train_accuracy": "a number", "test_accuracy": "a number", "test_loss": "a number",
-               "settings": "a table of settings"}
+               "settings": "a table of settings", "updated": "a time in seconds"}
 
 
 def _what(value) -> str:
@@ -140,7 +151,8 @@ class RunStore:
         if not name:
             name = old.name if old else self._unused_name(default_name(session.settings))
         run = {"format": FORMAT, "version": VERSION, "id": run_id, "name": name,
-               "created": old.created if old else time.time(), **(data or results(session, outcome))}
+               "created": old.created if old else time.time(), "updated": time.time(),
+               **(data or results(session, outcome))}
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             remove_leftovers(self.root)
@@ -169,14 +181,17 @@ class RunStore:
 
     def keep(self, session, final: dict | None = None, run_id: str | None = None,
              replaces: str | None = None) -> RunSummary:
-        """Keep the session's last run: as `run_id` (the run it continues), else in place of `replaces` (the
-        run it was reset from) unless a person named that one, else as a new run."""
+        """Keep the session's last run: as `run_id` (the run it continues), else in place of `replaces` (the run
+        it was reset from: the same settings trained again) when that one has no name a person gave it and
+        is no further trained than this one, else as a new run."""
         from .exports import results
 
+        name = None
         old = self._readable(replaces) if run_id is None and replaces is not None else None
-        if old is not None and not named_by_user(old.name, old.settings):
-            run_id = replaces
-        return self.save(session, session.outcome, run_id=run_id, data=results(session, session.outcome, final))
+        if old is not None and not named_by_user(old.name, old.settings) and old.epochs <= session.history.epoch:
+            run_id, name = replaces, self._unused_name(default_name(session.settings), but=replaces)
+        return self.save(session, session.outcome, run_id=run_id, name=name,
+                         data=results(session, session.outcome, final))
 
     def _readable(self, run_id: str) -> RunSummary | None:
         """The run's summary, or None when it is gone or damaged (a new run is kept all the same)."""
@@ -185,9 +200,9 @@ class RunStore:
         except FileProblem:
             return None
 
-    def _unused_name(self, name: str) -> str:
-        """`name`, or `name #2`, `#3`... when runs of the same settings are kept already."""
-        taken = {r.name for r in self.summaries()[0]}
+    def _unused_name(self, name: str, but: str | None = None) -> str:
+        """`name`, or `name #2`, `#3`... when runs of the same settings are kept already (but the run `but`)."""
+        taken = {r.name for r in self.summaries()[0] if r.id != but}
         n = 1
         candidate = name
         while candidate in taken:
@@ -215,8 +230,9 @@ class RunStore:
         for folder in folders:
             try:
                 runs.append(self.summary(folder.name))
-            except FileProblem as error:
-                damaged.append(Damaged(folder.name, error.problem))
+            except FileProblem as error:  # "is not valid JSON": of which file
+                sentence = error.problem.startswith(("is ", "cannot "))
+                damaged.append(Damaged(folder.name, f"{SUMMARY_FILE} {error.problem}" if sentence else error.problem))
         runs.sort(key=lambda r: (r.created, r.id))
         return runs, damaged
 

@@ -174,10 +174,21 @@ def default_text(setting: Setting, dataset: str) -> str:
     return "a path (or the o key)" if setting.name == "csv" else ""
 
 
+def implied(values: dict[str, Any]) -> dict[str, Any]:
+    """A CSV file given without a dataset means the csv dataset (a flag or a TOML file alike)."""
+    if values.get("csv") and "dataset" not in values:
+        return {**values, "dataset": "csv"}
+    return values
+
+
+def datasets_using(name: str) -> list[str]:
+    return [d for d, info in CATALOG.items() if name in info.uses]
+
+
 def from_values(values: dict[str, Any], base: Settings | None = None) -> Settings:
     """Settings from typed values (as TOML gives them); unknown names and bad values raise."""
     changes = {}
-    for name, value in values.items():
+    for name, value in implied(values).items():
         if name not in BY_NAME:
             raise SettingError(name, "is not a setting; known settings: " + ", ".join(BY_NAME))
         changes[name] = BY_NAME[name].check(value)
@@ -220,6 +231,9 @@ def find_problems(settings: Settings) -> list[SettingError]:
                            "data for training; make them smaller")
     if s.dataset == "csv" and not s.csv:
         refuse("csv", "the csv dataset needs a file: give its path")
+    for setting in SCHEMA:  # a value given to a dataset that does not read it would be silently ignored
+        if not setting.applies_to(s.dataset) and getattr(s, setting.name) != setting.default:
+            refuse(setting.name, f"does not apply to {s.dataset}; it applies to " + ", ".join(datasets_using(setting.name)))
     if s.nesterov and (s.optimizer != "sgd" or s.momentum <= 0):
         refuse("nesterov", "Nesterov momentum needs optimizer sgd and a momentum above 0")
     if s.momentum > 0 and s.optimizer not in ("sgd", "rmsprop"):

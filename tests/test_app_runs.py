@@ -100,6 +100,7 @@ async def test_f8_and_f9_while_running_both_stop_keep_the_run_then_act(tmp_path)
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await ready(pilot)
+        trained = []
         for key in ("f8", "f9"):
             await pilot.press("f5")
             session = app.runner.session
@@ -107,30 +108,52 @@ async def test_f8_and_f9_while_running_both_stop_keep_the_run_then_act(tmp_path)
             seed = app.query_one("#input-data_seed", Input).value
             await pilot.press(key)
             await wait_until(pilot, lambda: app.runner.session is not session and app.runner.state == RunState.READY)
-            assert app.runner.session.history.epoch == 0
+            trained.append(session.history.epoch)
+            assert session.outcome.reason == "stopped" and app.runner.session.history.epoch == 0
             assert (app.query_one("#input-data_seed", Input).value != seed) == (key == "f9")
             assert not notices(app)  # nothing to read: the status line says what happens
-        [run] = kept(tmp_path)  # the reset model's run took the place of the one it was reset from
-        assert run.stopped == "stopped" and run.epochs > 5
+        runs = kept(tmp_path)
+        assert {r.stopped for r in runs} == {"stopped"}
+        # the reset model's run takes the place of the first only if it trained as far
+        assert sorted(r.epochs for r in runs) == ([trained[1]] if trained[1] >= trained[0] else sorted(trained))
 
 
 @pytest.mark.asyncio
-async def test_rapid_keys_stack_no_notices_and_the_last_key_wins(tmp_path):
+async def test_rapid_keys_act_in_the_order_pressed_and_stack_no_notices(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await ready(pilot)
-        first = app.runner.session
+        first, seed = app.runner.session, app.query_one("#input-data_seed", Input).value
         await pilot.press("f5", "f5", "f5", "f8", "f9", "f5")
-        # the run stops and is kept; the keys that came while it stopped act in turn, the last of them
-        # (F5) last: a model trains at the end, whichever one the keys had time to make
-        await wait_until(pilot, lambda: app.runner.state == RunState.RUNNING and len(kept(tmp_path)) == 1)
-        session = app.runner.session
-        at = session.history.epoch
-        await wait_until(pilot, lambda: session.history.epoch > at + 5)
-        assert first.outcome.reason == "stopped" and kept(tmp_path)[0].stopped == "stopped"
+        # start, pause, resume; F8 stops the run (kept) and the keys after it wait their turn: reset, new
+        # data, then the last F5 trains the new model
+        await wait_until(pilot, lambda: app.runner.state == RunState.RUNNING and app.runner.session is not first
+                         and app.runner.session.history.epoch > 5)
+        assert app.runner.session.settings.data_seed != first.settings.data_seed
+        assert app.query_one("#input-data_seed", Input).value not in (seed, "")
+        assert first.outcome.reason == "stopped" and [r.stopped for r in kept(tmp_path)] == ["stopped"]
         assert not notices(app) and "cancelled" not in shown_text(app.training.status)
         await pilot.press("f7")
         await wait_until(pilot, lambda: app.runner.training is None)
+
+
+@pytest.mark.asyncio
+async def test_f5_twice_before_the_first_took_effect_pauses_one_run_never_starts_two(tmp_path):
+    app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        session = app.runner.session
+        await pilot.press("f5", "f5")
+        await wait_until(pilot, lambda: app.runner.state == RunState.PAUSED)
+        at = session.history.epoch
+        await pilot.pause(0.3)
+        assert session.history.epoch == at  # paused, and no second thread trains the same model
+        assert [r.epoch for r in session.history.records] == list(range(1, at + 1))
+        await pilot.press("f6", "f6", "f6", "f6", "f6")  # five single epochs, pressed at once
+        await wait_until(pilot, lambda: session.history.epoch == at + 5)
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: app.runner.training is None)
+        assert [r.epoch for r in session.history.records] == list(range(1, at + 6))
 
 
 @pytest.mark.asyncio
@@ -350,3 +373,31 @@ async def test_the_compare_table_is_a_page_down_away_at_80x24(tmp_path):
         await wait_until(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y > 0)
         assert table.region.bottom <= app.screen.region.bottom
         assert "test accuracy" in shown_text(table)
+
+
+@pytest.mark.asyncio
+async def test_a_damaged_run_folder_is_listed_as_damaged_and_can_be_deleted(tmp_path):
+    import shutil
+
+    store = RunStore(tmp_path / "runs")
+    session = TrainingSession(QUICK.replace(epochs=5))
+    session.run()
+    good = store.keep(session)
+    shutil.copytree(tmp_path / "runs" / good.id, tmp_path / "runs" / "a-copy")  # the same id inside
+    (tmp_path / "runs" / "zz-broken").mkdir()
+    (tmp_path / "runs" / "zz-broken" / "summary.json").write_text("{not json")
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await pilot.press("u")
+        table = app.runs_view.table
+        await wait_until(pilot, lambda: len(table.runs) == 2 and len(table.damaged) == 1)
+        text = shown_text(table)
+        assert "zz-broken: summary.json is not valid JSON" in text and "damaged" in text
+        assert "DuplicateKey" not in " ".join(notices(app))
+        await pilot.press("end", "enter")
+        await wait_until(pilot, lambda: any("zz-broken is damaged" in n and "d deletes it" in n for n in notices(app)))
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not table.damaged)
+        assert not (tmp_path / "runs" / "zz-broken").exists() and len(table.runs) == 2

@@ -162,8 +162,15 @@ def test_the_dataset_csv_reads_back_as_the_csv_dataset(capsys, tmp_path):
     assert code == 0 and len(rows) == 200 and set(rows[0]) == {"x", "y", "label", "split"}
     assert {r["label"] for r in rows} == {"upper moon", "lower moon"}
     assert sum(r["split"] == "test" for r in rows) == 40
-    code, out, _ = run(capsys, "--dataset", "csv", "--csv", str(path), "--label", "label", "--features", "x,y")
-    assert code == 0 and "upper moon" in out
+    # read back as it is, with no other flag: its split column is the split, the label the column before it
+    code = main(["train", "--csv", str(path), "--epochs", "5", "--device", "cpu"])
+    assert code == 0 and "upper moon" in capsys.readouterr().out
+    from engine import Settings, TrainingSession
+
+    original = TrainingSession(Settings(dataset="moons", samples=200, device="cpu")).split
+    again = TrainingSession(Settings(dataset="csv", csv=str(path), device="cpu")).split
+    assert again.dataset.feature_names == ["x", "y"] and again.dataset.class_names == ["lower moon", "upper moon"]
+    assert sorted(map(tuple, again.X_test.round(5).tolist())) == sorted(map(tuple, original.X_test.round(5).tolist()))
 
 
 def test_export_script_flag_writes_a_runnable_script(capsys, tmp_path):

@@ -107,8 +107,7 @@ def test_the_comparison_names_only_the_settings_that_differ_then_the_metrics(sma
     assert run_labels([store.load(i) for i in ids], width=60) == ["1 hidden layers 2 · activation relu",
                                                                   "2 hidden layers 32,32 · activation relu",
                                                                   "3 hidden layers 32,32 · activation identity"]
-    assert run_labels([store.load(i) for i in ids], width=20)[2] == "3 32,32 · identity"  # values alone
-    assert run_labels([store.load(i) for i in ids], width=10)[2] == "3 32,32 ·…"
+    assert run_labels([store.load(i) for i in ids], width=20)[2] == "3 hidden layers 32,…"  # the table says the rest
     store.rename(ids[2], "no non-linearity")
     assert run_labels([store.load(i) for i in ids])[2] == "3 no non-linearity"
     same = dict(comparison_rows([store.load(ids[0]), store.load(ids[0])]))
@@ -127,3 +126,20 @@ def test_keep_continues_a_run_replaces_the_one_it_was_reset_from_unless_a_person
     other = store.keep(third, replaces=kept.id)
     assert other.id != kept.id and len(store.summaries()[0]) == 2
     assert store.summary(kept.id).name == "mine"
+
+
+def test_a_reset_run_takes_the_name_of_its_settings_and_replaces_only_a_run_it_trained_as_far_as(small, tmp_path):
+    store = RunStore(tmp_path)
+    first, _ = trained(small)
+    kept = store.keep(first)
+    fresh = TrainingSession(small)
+    fresh.change(lr=0.02)  # changed before its first epoch: nothing to mark
+    assert fresh.history.marks == []
+    fresh.run()
+    again = store.keep(fresh, replaces=kept.id)
+    assert again.id == kept.id and again.name == "circles 8 relu adam lr 0.02"
+    short = TrainingSession(small)
+    short.run(on_epoch=lambda r: short.controls.stop() if r.epoch == 3 else None)
+    other = store.keep(short, replaces=kept.id)  # 3 epochs do not replace 20
+    assert other.id != kept.id and store.summary(kept.id).epochs == small.epochs
+    assert store.summary(kept.id).kept >= store.summary(kept.id).created

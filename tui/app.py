@@ -7,7 +7,9 @@ engine's news, drained ten times a second, goes to the views as messages. It kee
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import signal
 from pathlib import Path
 
 from textual import events
@@ -24,8 +26,7 @@ from . import engine_news
 from .commands import AppCommands
 from .failures import notify_failure
 from .keys import app_bindings
-from .messages import (MapWanted, ReopenRequested, ResetRequested, RunDeleted, RunState, SettingsChanged,
-                       StartRequested)
+from .messages import MapWanted, ReopenRequested, RunDeleted, SettingsChanged
 from .runner import Runner
 from .screens.goto_setting import GotoSetting
 from .screens.help import HelpScreen
@@ -35,6 +36,7 @@ from .views.runs import RunsView
 from .views.training import TrainingView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 ALL_OF_A_RUN = "metrics,json,data,settings,script"
 
 
@@ -53,6 +55,7 @@ class AnnclfApp(App):
         self.output_dir = Path(output_dir)
         self.store = RunStore(runs_dir)
         self.runner = Runner(self, self.store, self._tell)
+        self.ended_by: int | None = None  # the signal that ended the app, if one did
 
     def compose(self) -> ComposeResult:
         with TabbedContent(initial="train", id="views"):
@@ -75,6 +78,10 @@ class AnnclfApp(App):
         self.set_interval(0.1, self._tick)
         # torch's import holds the GIL for a second: start it once the first frame is on the screen
         self.call_after_refresh(self.runner.load_engine)
+        # a dropped SSH connection (SIGHUP) or a kill (SIGTERM) ends the app as ctrl+q does: the run is kept
+        loop = asyncio.get_running_loop()
+        for number in ENDING_SIGNALS:
+            loop.add_signal_handler(number, self._ended_by, number)
 
     def on_resize(self, event: events.Resize) -> None:
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
@@ -95,12 +102,6 @@ class AnnclfApp(App):
     # ----- from the views
     def on_settings_changed(self, message: SettingsChanged) -> None:
         self.runner.settings_changed(message.settings)
-
-    def on_start_requested(self, message: StartRequested) -> None:
-        self.runner.start(message.settings, message.paused)
-
-    def on_reset_requested(self, message: ResetRequested) -> None:
-        self.runner.reset(message.settings)
 
     def on_map_wanted(self, message: MapWanted) -> None:
         self.runner.want_map(message.request, message.session)
@@ -133,28 +134,23 @@ class AnnclfApp(App):
             self.runner.finished(worker)
 
     # ----- the keys (the key table in keys.py says which runs which)
+    # F5, F6, F8, F9 go to the runner at once, with the form's settings as they are now: in the order pressed
     def action_start_pause(self) -> None:
-        if self.runner.state in (RunState.RUNNING, RunState.PAUSED):
-            self.runner.pause_or_resume()
-            return
         if self.tabs.active == "runs":
             self.tabs.active = "train"  # to see it train
-        self.training.request_start()
+        self.runner.press("start", self.training.settings_now())
 
     def action_step(self) -> None:
-        if self.runner.state in (RunState.RUNNING, RunState.PAUSED):
-            self.runner.step()
-        else:
-            self.training.request_start(paused=True)
+        self.runner.press("step", self.training.settings_now())
 
     def action_stop(self) -> None:
         self.runner.stop()
 
     def action_reset(self) -> None:
-        self.training.request_reset()
+        self.runner.press("reset", self.training.settings_now())
 
     def action_new_data(self) -> None:
-        self.runner.new_data()
+        self.runner.press("new data", self.training.settings_now())
 
     def action_save(self) -> None:
         self._export("checkpoint,settings", "saved")
@@ -218,6 +214,10 @@ class AnnclfApp(App):
     def action_show_tab(self, tab: str) -> None:
         self.tabs.active = tab
 
+    def _ended_by(self, number: int) -> None:
+        self.ended_by = number
+        self.action_quit()
+
     def action_quit(self) -> None:
         # a run in training stops now and its thread keeps it while the screen is torn down (launch.py
         # waits for it): the two together take less than one after the other
@@ -228,6 +228,9 @@ class AnnclfApp(App):
         # however the app ends (quit, an error, a test), the training thread must stop with it
         if self.runner.training is not None:
             self.runner.session.controls.stop()
+        loop = asyncio.get_running_loop()
+        for number in ENDING_SIGNALS:
+            loop.remove_signal_handler(number)
 
     # ----- the palette's datasets and presets
     def choose_dataset(self, name: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from engine.config_file import load_settings
 from engine.errors import AnnclfError, SettingError
-from engine.schema import BY_NAME, SCHEMA, SECTIONS, Settings, validate
+from engine.schema import BY_NAME, SCHEMA, SECTIONS, Settings, implied, validate
 
 PROG = "annclf-tui"
 
@@ -91,14 +91,14 @@ def given_settings(args: argparse.Namespace) -> dict[str, Any]:
 def settings_from_args(args: argparse.Namespace, resolve: bool = True) -> Settings:
     """Defaults, then the --config file, then the flags; unresolved, dataset defaults stay open."""
     base = load_settings(args.config) if args.config else Settings()
-    settings = validate(base.replace(**given_settings(args)))
+    settings = validate(base.replace(**implied(given_settings(args))))
     return settings.resolve() if resolve else settings
 
 
 def describe_error(error: AnnclfError) -> str:
     """One line; a setting is named by its flag, as the user typed it."""
     if isinstance(error, SettingError) and error.subject in BY_NAME:
-        return f"{BY_NAME[error.subject].flag}: {error.problem}"
+        return f"{BY_NAME[error.subject].flag}: {' '.join(error.problem.splitlines())}"
     return str(error)
 
 

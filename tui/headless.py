@@ -127,9 +127,10 @@ def train(args: argparse.Namespace) -> int:
         print(f"{PROG}: note: {STEERED_BY_TEST}", file=sys.stderr)
     s = session.settings
     hidden = ",".join(map(str, s.hidden)) or "none"
-    console.print(f"{s.dataset}: {len(session.split.train):,} train / {len(session.split.test):,} test rows, "
+    val = f"{len(session.split.val):,} validation / " if session.split.has_val else ""
+    console.print(f"{s.dataset}: {len(session.split.train):,} train / {val}{len(session.split.test):,} test rows, "
                   f"{session.dataset.num_classes} classes · hidden {hidden} {s.activation} · {s.optimizer} "
-                  f"lr {s.lr:g} · {session.device.type}", highlight=False)
+                  f"lr {s.lr:g} · {session.device.type}", highlight=False, soft_wrap=True)
 
     signals = StopSignals(PROG)
     signals.while_training(session.controls.stop)  # Ctrl-C, SIGTERM, SIGHUP: the run ends, files written
@@ -143,9 +144,9 @@ def train(args: argparse.Namespace) -> int:
             return fail(f"training failed: {error}", EXIT_FAILED)
         signals.while_writing()
         try:
-            for part in data["final"]:  # train, validation (with a validation split), test
-                console.print(report_table(part, data["final"][part]))
-            console.print(confusion_table("test", session.class_names, data["final"]["test"]["confusion_matrix"]))
+            for part, evaluation in data["final"].items():  # train, validation (with a validation split), test
+                console.print(report_table(part, evaluation))
+                console.print(confusion_table(part, session.class_names, evaluation["confusion_matrix"]))
             console.print(f"{outcome.message} in {duration(session.seconds)}", highlight=False)
             failed = _write_outputs(args, session, data, console) + _keep_run(args, session, outcome, data, console)
         except Aborted as which:

@@ -42,17 +42,6 @@ class SettingsChanged(Message):
 
 
 @dataclass
-class StartRequested(Message):
-    settings: Settings
-    paused: bool = False  # F6: one epoch, then paused
-
-
-@dataclass
-class ResetRequested(Message):
-    settings: Settings
-
-
-@dataclass
 class MapWanted(_Replaced):
     """A decision grid for the map as it is now (its size and the features it spans), for this session."""
 
@@ -119,5 +108,14 @@ class RunKept(Message, bubble=False):
 
 
 @dataclass
-class NewDataWanted(Message, bubble=False):
-    """Draw a new data sample: the training view gives the form a new data seed."""
+class DataSeedChosen(Message, bubble=False):
+    """A new data sample (F9) is being drawn from this seed: the form shows it."""
+
+    seed: int
+
+
+@dataclass
+class DataFailed(Message, bubble=False):
+    """The data or network of the form's settings could not be made (a CSV with a bad row): why."""
+
+    problem: str

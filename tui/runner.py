@@ -9,6 +9,7 @@ free: the last such key wins.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from typing import Callable
@@ -21,7 +22,9 @@ from engine.runs import RunStore
 from engine.schema import Settings
 
 from . import runner_work
-from .messages import GridArrived, NewDataWanted, ReportArrived, RunKept, RunState, RunStateChanged, SessionChanged
+from .failures import describe
+from .messages import (DataFailed, DataSeedChosen, GridArrived, ReportArrived, RunKept, RunState, RunStateChanged,
+                       SessionChanged)
 from .runner_work import Trained
 
 DEBOUNCE = 0.25  # seconds of quiet typing before the data and network are rebuilt
@@ -38,7 +41,7 @@ class Runner:
         self.replaces: str | None = None  # the kept run a reset session takes the place of
         self.building = False
         self.training: Worker | None = None
-        self.then: tuple[str, bool] | None = None  # a key's wish for when the runner is free
+        self.waiting: list[str] = []  # keys pressed while the runner was busy, to act in turn
         self.map_request = None
         self.report_wanted = False
         self._rebuild_at: float | None = None
@@ -59,7 +62,7 @@ class Runner:
         return RunState.READY
 
     def _state_changed(self) -> None:
-        self.tell(RunStateChanged(self.state, self.then[0] if self.then else ""))
+        self.tell(RunStateChanged(self.state, ", ".join(self.waiting)))
 
     @property
     def busy(self) -> bool:
@@ -74,69 +77,61 @@ class Runner:
         return self.app.run_worker(lambda: work(*args), name=name, group=group or name, thread=True,
                                    exit_on_error=False, exclusive=exclusive)
 
-    # ----- the keys
-    def start(self, settings: Settings, paused: bool = False) -> None:
-        """F5 (paused False) and F6 (True) when no run is training."""
+    # ----- the keys: each acts now if it can, else waits its turn behind the keys before it
+    def press(self, key: str, settings: Settings | None = None) -> None:
+        """F5 "start", F6 "step", F8 "reset", F9 "new data": called in the order the keys were pressed, with
+        the form's settings as they are at the press (None: invalid, and the view has said why)."""
         self.settings = settings
-        if self.busy:
-            self._then("step" if paused else "start", paused)
-        elif self._needs_new_session(settings):
-            self._then("step" if paused else "start", paused)
-            self._build_now(settings)
+        if key in ("reset", "new data") and self.training is not None:
+            self.session.controls.stop()  # both stop the run (it is kept), then act: the runner is busy now
+        if self.waiting or self.busy:
+            self.waiting.append(key)
+            self._state_changed()
         else:
-            self._train_now(paused)
+            self._act(key)
 
-    def pause_or_resume(self) -> None:
+    def stop(self) -> None:
+        """F7: stop the run (it is kept) and forget the keys that were waiting."""
+        self.waiting.clear()
+        if self.training is not None:
+            self.session.controls.stop()
+        self._state_changed()
+
+    def _act(self, key: str) -> None:
+        if self.training is not None and key == "start":
+            self._pause_or_resume()
+        elif self.training is not None and key == "step":
+            self.session.controls.step()
+        elif self.settings is None:
+            pass  # the form is invalid: the status line says why
+        elif key == "new data":
+            self._build_now(self.settings.replace(data_seed=random.randrange(2**31 - 1)), new_data=True)
+        elif key == "reset":
+            self.replaces = self.run_id or self.replaces
+            self._build_now(self.settings)
+        elif self._needs_new_session(self.settings):
+            self.waiting.insert(0, key)  # again once the data and network are made
+            self._build_now(self.settings)
+        else:
+            self._train_now(paused=key == "step")
+        self._state_changed()
+
+    def _pause_or_resume(self) -> None:
         controls = self.session.controls
         if controls.paused:
             controls.resume()
         else:
             controls.pause()
-        self._state_changed()
-
-    def step(self) -> None:
-        self.session.controls.step()
-        self._state_changed()
-
-    def stop(self) -> None:
-        self.then = None
-        if self.training is not None:
-            self.session.controls.stop()
-        self._state_changed()
-
-    def reset(self, settings: Settings) -> None:
-        self.settings = settings
-        if self.training is not None:
-            self.session.controls.stop()
-        if self.busy or self.training is not None:
-            self._then("reset")
-        else:
-            self.replaces = self.run_id or self.replaces
-            self._build_now(settings)
-
-    def new_data(self) -> None:
-        if self.training is not None:
-            self.session.controls.stop()
-        if self.busy or self.training is not None:
-            self._then("new data")
-        else:
-            self.tell(NewDataWanted())
-
-    def _then(self, what: str, paused: bool = False) -> None:
-        self.then = (what, paused)
-        self._state_changed()
 
     def _free(self) -> None:
-        """Do what a key asked for while the runner was busy."""
-        wish, self.then = self.then, None
-        if wish is None or self.busy:
-            self.then = wish
-        elif wish[0] in ("start", "step") and self.settings is not None:
-            self.start(self.settings, wish[1])
-        elif wish[0] == "reset" and self.settings is not None:
-            self.reset(self.settings)
-        elif wish[0] == "new data":
-            self.new_data()
+        """The keys that waited, in turn, until one of them makes the runner busy again."""
+        while self.waiting and not self.busy:
+            key = self.waiting.pop(0)
+            if key in ("reset", "new data") and self.training is not None:
+                self.session.controls.stop()
+                self.waiting.insert(0, key)
+                break
+            self._act(key)
         self._state_changed()
 
     # ----- the settings
@@ -163,8 +158,10 @@ class Runner:
             return True
         return bool(set(settings.resolve().differences(self.session.requested)) - CONTINUABLE)
 
-    def _build_now(self, settings: Settings) -> None:
+    def _build_now(self, settings: Settings, new_data: bool = False) -> None:
         self.building = True
+        if new_data:  # the form shows the seed it was made from
+            self.tell(DataSeedChosen(settings.data_seed))
         self._worker(runner_work.build, "build", settings, exclusive=True)
         self._state_changed()
 
@@ -265,7 +262,8 @@ class Runner:
     def failed(self, worker: Worker) -> None:
         if worker.name in ("build", "reopen"):
             self.building = False
-            self.then = None  # a start waiting for data that cannot be made
+            self.waiting.clear()  # a start waiting for data that cannot be made
+            self.tell(DataFailed(describe(worker.error)[1] if worker.error is not None else "the data cannot be made"))
         elif worker.name == "train":
             self.training = None
         self._state_changed()
@@ -277,7 +275,7 @@ class Runner:
             if session is self.session:
                 self.run_id, self.replaces = trained.summary.id, None
             self.tell(RunKept(trained.summary))
-        else:
+        elif trained.problem is not None:
             self.app.notify(f"The run was not kept: {trained.problem}", severity="warning", timeout=8)
 
     def forget(self, run_id: str) -> bool:

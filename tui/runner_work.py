@@ -16,8 +16,8 @@ class Trained:
 
     session: object
     report: dict
-    summary: object | None  # engine RunSummary
-    problem: str | None  # why it could not be kept
+    summary: object | None  # engine RunSummary; None when not kept
+    problem: str | None  # why it could not be kept; None when there was nothing new to keep
 
 
 def import_engine() -> None:
@@ -32,8 +32,11 @@ def train(session, store: RunStore, run_id: str | None, replaces: str | None, ke
     from engine.errors import AnnclfError
 
     try:
+        before = session.history.epoch
         session.run()
         report = session.evaluate()
+        if session.history.epoch == before:  # stopped before its first epoch: nothing new to keep
+            return Trained(session, report, None, None)
         try:
             return Trained(session, report, store.keep(session, report, run_id, replaces), None)
         except (AnnclfError, OSError) as error:

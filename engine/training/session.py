@@ -165,8 +165,9 @@ class TrainingSession:
         plateau = self.schedule.state_dict()
         self.schedule = self._make_schedule()
         self.schedule.load_state_dict(plateau)
-        note = ", ".join(f"{name} {getattr(old, name)} → {getattr(new, name)}" for name in changed)
-        self._mark(Mark(self.history.epoch, note))
+        if self.history.epoch:  # before the first epoch nothing was trained with the old values: no mark
+            note = ", ".join(f"{name} {getattr(old, name)} → {getattr(new, name)}" for name in changed)
+            self._mark(Mark(self.history.epoch, note))
 
     def _mark(self, mark: Mark) -> None:
         self.history.marks.append(mark)

@@ -34,12 +34,19 @@ class PickCsv(ModalScreen[str | None]):
         with Vertical(classes="ask-box pick-box"):
             yield Static("Your own data: a CSV file with a header row")
             yield Input(placeholder="type a path and Enter, or Tab to the files below", id="csv-path")
+            yield Static("", id="csv-problem")
             yield CsvTree(self.start, id="csv-tree")
             yield Static("Enter: choose · Tab: path / files · Escape: cancel", classes="ask-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(str(Path(event.value.strip()).expanduser()))
+        if not event.value.strip():
+            return
+        path = Path(event.value.strip()).expanduser()
+        problem = None if path.is_file() else ("is a folder: choose a file in it" if path.is_dir() else "no such file")
+        if problem is None:
+            self.dismiss(str(path))
+        else:  # said here, the typed path kept to be mended: the dialog stays open
+            self.query_one("#csv-problem", Static).update(f"{path}: {problem}")
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         self.dismiss(str(event.path))

@@ -7,18 +7,17 @@ it needs (a map of its size, a start with valid settings) by posting messages up
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 
-from engine.schema import Settings
+from engine.schema import BY_NAME, Settings
 from engine.training.outcome import Reason
 
-from ..messages import (EpochsArrived, GridArrived, MapWanted, NewDataWanted, ResetRequested, RunFinished,
-                        RunState, RunStateChanged, SessionChanged, SettingsChanged, StartRequested)
+from ..messages import (DataFailed, DataSeedChosen, EpochsArrived, GridArrived, MapWanted, RunFinished, RunState,
+                        RunStateChanged, SessionChanged, SettingsChanged)
 from ..screens.pick_csv import pick_csv
 from ..widgets.class_legend import ClassLegend
 from ..widgets.curves import Curves
@@ -43,6 +42,7 @@ class TrainingView(Horizontal):
         self.ended: str | None = None  # how the session's last run ended, for the status line
         self._asked = None  # the last map request posted
         self._told = None  # the session last warned that the test set steers it
+        self.data_problem: str | None = None  # why the form's data could not be made, until it can
 
     def compose(self) -> ComposeResult:
         # the form is a few hundred widgets: it is mounted just after the first frame, in a column
@@ -67,24 +67,17 @@ class TrainingView(Horizontal):
         return self.query_one(SettingsForm)
 
     # ----- what the keys ask of it
-    def request_start(self, paused: bool = False) -> None:
-        if self._settings_or_say("train"):
-            self.post_message(StartRequested(self.settings, paused))
-
-    def request_reset(self) -> None:
-        if self._settings_or_say("reset"):
-            self.post_message(ResetRequested(self.settings))
-
-    def _settings_or_say(self, what: str) -> bool:
-        if self.settings is not None:
-            return True
-        if not self.problems:  # the form has not been read yet: it arrives just after the first frame
-            self.notify("The settings are still loading; try again in a moment", severity="warning")
-            return False
-        name = next(iter(self.problems))
-        self.notify(f"Cannot {what}: {name}: {self.problems[name]}", severity="error")
-        self.form.focus_setting(name)
-        return False
+    def settings_now(self) -> Settings | None:
+        """The form's settings as they are at this key press (read now: a value typed a moment ago counts);
+        None when one is refused, and then the keyboard is put on it (the status line and the field say why)."""
+        forms = self.query(SettingsForm)
+        if not forms:  # the form arrives just after the first frame: the settings it starts from
+            return self.settings
+        self.settings, self.problems = forms.first().check()
+        self.show_status()
+        if self.settings is None:
+            self.form.focus_setting(next(iter(self.problems)))
+        return self.settings
 
     def toggle_ascii(self) -> None:
         self.map.ascii_only = not self.map.ascii_only
@@ -137,12 +130,17 @@ class TrainingView(Horizontal):
         self.post_message(SettingsChanged(event.settings, event.problems))
         self.show_status()
 
-    def on_new_data_wanted(self, _: NewDataWanted) -> None:
-        self.form.field("data_seed").write(random.randrange(2**31 - 1))
+    def on_data_seed_chosen(self, message: DataSeedChosen) -> None:
+        self.form.field("data_seed").write(message.seed)
+
+    def on_data_failed(self, message: DataFailed) -> None:
+        self.data_problem = message.problem
+        self.show_status()
 
     # ----- the session and its news
     def on_session_changed(self, message: SessionChanged) -> None:
         session = self.session = message.session
+        self.data_problem = None
         if max(self.features) >= len(session.dataset.feature_names):
             self.features = (0, 1)  # the old data had more features than this one
         self.ended = None
@@ -248,5 +246,8 @@ class TrainingView(Horizontal):
         problem = None
         if self.settings is None and self.problems:
             name = next(iter(self.problems))
-            problem = f"{name}: {self.problems[name]}"
+            label = BY_NAME[name].label if name in BY_NAME else name  # as the form names it
+            problem = ("settings", f"{label}: {self.problems[name]}")
+        elif self.data_problem is not None:
+            problem = ("data", self.data_problem)
         self.status.show(status_parts(self.state, self.then, self.progress, self.ended, problem))

@@ -27,14 +27,16 @@ class Progress:
 
 
 def status_parts(state: RunState, then: str, progress: Progress, ended: str | None,
-                 problem: str | None) -> list[tuple[str | Text, int]]:
-    """The parts of the line in order, each with its rank: the lowest are kept longest as the terminal narrows."""
+                 problem: tuple[str, str] | None) -> list[tuple[str | Text, int]]:
+    """The parts of the line in order, each with its rank: the lowest are kept longest as the terminal narrows.
+    `problem`: (what, why) when the settings are refused or their data cannot be made."""
     if problem is not None:
-        return [(Text.from_markup("[b red]settings:[/] ") + Text(problem), 0)]
+        return [(Text.assemble((f"{problem[0]}: ", "bold red"), problem[1]), 0)]
     waiting = f" · then {then}" if then else ""
     if state == RunState.LOADING:
-        if then in WHEN_LOADED:
-            return [(f"{WHEN_LOADED[then]} when PyTorch has loaded…", 0)]
+        first = then.split(", ")[0]
+        if first in WHEN_LOADED:
+            return [(f"{WHEN_LOADED[first]} when PyTorch has loaded…{waiting if ', ' in then else ''}", 0)]
         return [(f"loading PyTorch and scikit-learn…{waiting}", 0)]
     if state == RunState.PREPARING and not progress.epochs:
         return [(f"preparing the data…{waiting}", 0)]

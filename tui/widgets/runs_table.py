@@ -94,7 +94,7 @@ class RunsTable(DataTable):
         cells = {"": mark, "name": name, "test acc": _percent(run.test_accuracy),
                  "train acc": _percent(run.train_accuracy), "epochs": f"{run.epochs:,}", "ended": ended,
                  "test loss": "—" if run.test_loss is None else f"{run.test_loss:.4f}",
-                 "kept": time.strftime("%m-%d %H:%M", time.localtime(run.created))}
+                 "kept": time.strftime("%m-%d %H:%M", time.localtime(run.kept))}
         return tuple(cells[label] for label, _, _ in shown)
 
     @property

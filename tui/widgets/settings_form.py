@@ -149,7 +149,11 @@ class SettingsForm(VerticalScroll):
     def check(self) -> tuple[Settings | None, dict[str, str]]:
         """Read every field; show each refusal next to its field; post and return the result."""
         values, problems = {}, {}
-        for f in self.fields():
+        for f in self.fields():  # the dataset first: a field hidden for it stands for its default
+            dataset = values.get("dataset", self._dataset)
+            if f.setting.name != "dataset" and dataset in CATALOG and not f.setting.applies_to(dataset):
+                values[f.setting.name] = f.setting.default
+                continue
             try:
                 values[f.setting.name] = f.read()
             except SettingError as error:

@@ -1,0 +1,44 @@
+"""The app on a real (pseudo-)terminal, ended by a signal: a dropped SSH connection sends SIGHUP, a kill
+SIGTERM. Either ends it as ctrl+q does: the run in training is kept, as stopped, and the exit code says which."""
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))  # the terminal helper the benches use
+
+from pty_app import APP, read, read_until, spawn  # noqa: E402
+
+from engine.runs import RunStore  # noqa: E402
+
+
+@pytest.mark.parametrize("number,code", [(signal.SIGHUP, 129), (signal.SIGTERM, 143)])
+def test_a_hangup_or_a_kill_keeps_the_run_in_training(tmp_path, number, code):
+    pid, fd = spawn([APP, "--dataset", "moons", "--hidden", "8", "--epochs", "10000000", "--device", "cpu"],
+                    100, 30, XDG_DATA_HOME=str(tmp_path))
+    try:
+        read_until(fd, b"ready", 120)  # the status line: PyTorch loaded, the data prepared
+        os.write(fd, b"\x1b[15~")  # F5
+        read_until(fd, b"running", 30)
+        read_until(fd, b"epochs/s", 30)  # a rate: epochs have been trained
+        os.kill(pid, number)
+        if number == signal.SIGHUP:
+            os.close(fd)  # the connection is gone: nothing more can be written to the terminal
+            fd = None
+        deadline = time.monotonic() + 60
+        while not (done := os.waitpid(pid, os.WNOHANG))[0]:
+            assert time.monotonic() < deadline, "the app did not end"
+            if fd is not None:
+                read(fd, 0.01)
+            else:
+                time.sleep(0.01)  # polling a process that cannot be waited on otherwise without blocking
+        assert os.waitstatus_to_exitcode(done[1]) == code
+    finally:
+        if fd is not None:
+            os.close(fd)
+    [run], damaged = RunStore(tmp_path / "annclf-tui" / "runs").summaries()
+    assert not damaged and run.stopped == "stopped" and run.epochs > 0
