@@ -281,7 +281,7 @@ async def test_at_80x24_legends_sit_beside_the_plots_the_status_keeps_one_line_a
         await wait_until(pilot, lambda: "epochs/s" in status(app) or app.runner.session.history.epoch > 2000)
         curves = app.training.curves
         legend = shown_text(curves.legend)
-        assert "train" in legend and "test" in legend  # the series are named...
+        assert "train" in legend and "val" in legend and "test" in legend  # the series are named...
         for plot in (curves.loss_plot, curves.accuracy_plot):
             assert not plot.region.overlaps(curves.legend.region)  # ...outside the plots' area
         assert shown_text(curves.loss_plot).splitlines()[0].strip() == "loss"

@@ -266,11 +266,12 @@ def test_a_csv_file_given_without_a_dataset_is_the_csv_dataset(capsys, tmp_path)
     ("data = 5\n", "data must be a table of settings"),
     ("\ufeff[training]\nepochs = 3\n", None),  # a byte-order mark is fine
     ("[model]\nhidden = '4,4'\n[training]\nepochs = 3\n", None),  # a list as text is read as the flag is
+    ("[data]\ndataset = 'iris'\nfeatures = 'sepal_length,sepal_width'\n[training]\nepochs = 3\n", None),
 ])
 def test_toml_files_a_person_might_write(capsys, tmp_path, text, words):
     path = tmp_path / "run.toml"
     path.write_text(text, encoding="utf-8")
-    code = main(["train", "--config", str(path), "--samples", "200", "--device", "cpu"])
+    code = main(["train", "--config", str(path), "--device", "cpu"])
     err = capsys.readouterr().err
     if words is None:
         assert code == 0, err
