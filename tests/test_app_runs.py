@@ -131,6 +131,8 @@ async def test_rapid_keys_act_in_the_order_pressed_and_stack_no_notices(tmp_path
                          and app.runner.session.history.epoch > 5)
         assert app.runner.session.settings.data_seed != first.settings.data_seed
         assert app.query_one("#input-data_seed", Input).value not in (seed, "")
+        # the model training is the one on the new sample, the seed the form shows
+        assert app.runner.session.settings.data_seed == int(app.query_one("#input-data_seed", Input).value)
         assert first.outcome.reason == "stopped" and [r.stopped for r in kept(tmp_path)] == ["stopped"]
         assert not notices(app) and "cancelled" not in shown_text(app.training.status)
         await pilot.press("f7")
@@ -350,7 +352,23 @@ async def test_a_csv_with_a_text_column_says_which_column(tmp_path):
         await open_csv_by_keys(pilot, path)
         await wait_until(pilot, lambda: any("'b' is not numeric" in n for n in notices(app)))
         assert any(n.startswith("cannot use this data") for n in notices(app))
-        assert app.runner.session.settings.dataset == "circles"  # the last good data stays
+        assert app.runner.session.settings.dataset == "circles"  # the last good data stays...
+        assert "data: bad.csv: column 'b' is not numeric" in shown_text(app.training.status)
+        # ...and the status line says, until the form's data can be made, why the map shows the old one
+
+
+@pytest.mark.asyncio
+async def test_a_wrong_path_in_the_file_dialog_is_said_there_and_kept_to_mend(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+        field = app.screen.query_one("#csv-path", Input)
+        field.value = str(tmp_path / "nope.csv")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "no such file" in " ".join(shown_text(app.screen.query_one("#csv-problem")).split()))
+        assert field.value == str(tmp_path / "nope.csv") and app.screen.query("#csv-tree")  # still open
 
 
 @pytest.mark.asyncio

@@ -150,6 +150,7 @@ class AnnclfApp(App):
         self.runner.press("reset", self.training.settings_now())
 
     def action_new_data(self) -> None:
+        self.training.draw_seed()
         self.runner.press("new data", self.training.settings_now())
 
     def action_save(self) -> None:

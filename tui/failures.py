@@ -3,6 +3,8 @@ sentence; anything else is a bug, said plainly, never as a class name or a trace
 
 from __future__ import annotations
 
+import os
+
 from engine.errors import AnnclfError
 
 
@@ -16,3 +18,11 @@ def describe(error: BaseException) -> tuple[str, str]:
 def notify_failure(node, error: BaseException | None) -> None:
     title, message = describe(error) if error is not None else ("something went wrong", "no reason given")
     node.notify(message, title=title, severity="error", timeout=10)
+
+
+def data_problem(error: BaseException | None) -> str:
+    """Why the data could not be made, short enough for the status line: a file by its name, not its path."""
+    if isinstance(error, AnnclfError):
+        subject = os.path.basename(error.subject) if os.sep in error.subject else error.subject
+        return f"{subject}: {error.problem}"
+    return describe(error)[1] if error is not None else "the data cannot be made"

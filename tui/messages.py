@@ -108,13 +108,6 @@ class RunKept(Message, bubble=False):
 
 
 @dataclass
-class DataSeedChosen(Message, bubble=False):
-    """A new data sample (F9) is being drawn from this seed: the form shows it."""
-
-    seed: int
-
-
-@dataclass
 class DataFailed(Message, bubble=False):
     """The data or network of the form's settings could not be made (a CSV with a bad row): why."""
 

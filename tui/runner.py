@@ -9,7 +9,6 @@ free: the last such key wins.
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from typing import Callable
@@ -22,9 +21,8 @@ from engine.runs import RunStore
 from engine.schema import Settings
 
 from . import runner_work
-from .failures import describe
-from .messages import (DataFailed, DataSeedChosen, GridArrived, ReportArrived, RunKept, RunState, RunStateChanged,
-                       SessionChanged)
+from .failures import data_problem
+from .messages import DataFailed, GridArrived, ReportArrived, RunKept, RunState, RunStateChanged, SessionChanged
 from .runner_work import Trained
 
 DEBOUNCE = 0.25  # seconds of quiet typing before the data and network are rebuilt
@@ -104,8 +102,8 @@ class Runner:
             self.session.controls.step()
         elif self.settings is None:
             pass  # the form is invalid: the status line says why
-        elif key == "new data":
-            self._build_now(self.settings.replace(data_seed=random.randrange(2**31 - 1)), new_data=True)
+        elif key == "new data":  # the form holds its new seed already (see the App's action)
+            self._build_now(self.settings)
         elif key == "reset":
             self.replaces = self.run_id or self.replaces
             self._build_now(self.settings)
@@ -158,10 +156,8 @@ class Runner:
             return True
         return bool(set(settings.resolve().differences(self.session.requested)) - CONTINUABLE)
 
-    def _build_now(self, settings: Settings, new_data: bool = False) -> None:
+    def _build_now(self, settings: Settings) -> None:
         self.building = True
-        if new_data:  # the form shows the seed it was made from
-            self.tell(DataSeedChosen(settings.data_seed))
         self._worker(runner_work.build, "build", settings, exclusive=True)
         self._state_changed()
 
@@ -263,7 +259,7 @@ class Runner:
         if worker.name in ("build", "reopen"):
             self.building = False
             self.waiting.clear()  # a start waiting for data that cannot be made
-            self.tell(DataFailed(describe(worker.error)[1] if worker.error is not None else "the data cannot be made"))
+            self.tell(DataFailed(data_problem(worker.error)))
         elif worker.name == "train":
             self.training = None
         self._state_changed()

@@ -35,6 +35,7 @@ class FastStep:
         self._columns: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # id(X) -> (X, X transposed)
         self._targets: tuple[torch.Tensor, torch.Tensor] | None = None  # (labels, what the loss compares with)
         self._metrics: EpochMetrics | None = None
+        self._held_out: list | None = None  # the held-out parts the metrics buffer was made for
 
     @staticmethod
     def supports(model: MLP) -> bool:
@@ -53,7 +54,7 @@ class FastStep:
         (0: one batch), then pass each held-out part (validation, test). [loss sum, right answers] of the
         training rows, then of each part, on the device; None if stopped midway."""
         columns, targets = self._feature_major(X), self._targets_for(y)
-        metrics = self._metrics_for(y, [part_y for _, part_y in held_out])
+        metrics = self._metrics_for(y, held_out)
         if order is not None:
             columns, targets = columns[:, order], targets[:, order]
         metrics.follow_order(order)
@@ -78,11 +79,13 @@ class FastStep:
             a = self._forward(torch.addmm(b, W, a))
         return torch.addmm(biases[-1], weights[-1], a, out=out)
 
-    def _metrics_for(self, y: torch.Tensor, held_out: list[torch.Tensor]) -> EpochMetrics:
+    def _metrics_for(self, y: torch.Tensor, held_out: list[tuple[torch.Tensor, torch.Tensor]]) -> EpochMetrics:
         m = self._metrics
-        if m is None or m.y_train is not y or len(m.held_out) != len(held_out) or any(
-                a is not b for a, b in zip(m.held_out, held_out)):
-            m = self._metrics = EpochMetrics(y, held_out, self.params.biases[-1].shape[0], self.params.theta.dtype)
+        # the session passes the same list each epoch: one identity check in the hot path
+        if m is None or m.y_train is not y or self._held_out is not held_out:
+            labels = [part_y for _, part_y in held_out]
+            m = self._metrics = EpochMetrics(y, labels, self.params.biases[-1].shape[0], self.params.theta.dtype)
+            self._held_out = held_out
         return m
 
     def _feature_major(self, X: torch.Tensor) -> torch.Tensor:

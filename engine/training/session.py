@@ -209,7 +209,7 @@ class TrainingSession:
                 outcome = stopped()
                 break
             record = self._record(epoch, lr, sums.tolist(), sizes)  # the epoch's one read from the device
-            if not record.is_finite():
+            if not standalone.finite_epoch(record.train_loss, record.val_loss, record.test_loss):
                 outcome = self._diverged(epoch, lr)
                 break
             self.history.records.append(record)
@@ -229,10 +229,14 @@ class TrainingSession:
 
     def _record(self, epoch: int, lr: float, sums: list[float], sizes: list[int]) -> EpochRecord:
         """[loss, right] sums of train, (validation,) test: the epoch's means."""
-        means = [sums[i] / sizes[i // 2] for i in range(len(sums))]
-        train_loss, train_right, *held, test_loss, test_right = means
-        val = held if held else [None, None]
-        return EpochRecord(epoch, train_loss, test_loss, train_right, test_right, lr, val[0], val[1])
+        if len(sums) == 6:
+            loss, right, val_loss, val_right, test_loss, test_right = sums
+            n, n_val, n_test = sizes
+            return EpochRecord(epoch, loss / n, test_loss / n_test, right / n, test_right / n_test, lr,
+                               val_loss / n_val, val_right / n_val)
+        loss, right, test_loss, test_right = sums
+        n, n_test = sizes
+        return EpochRecord(epoch, loss / n, test_loss / n_test, right / n, test_right / n_test, lr)
 
     def _diverged(self, epoch: int, lr: float) -> Outcome:
         self.params.theta.copy_(self._good)

@@ -7,6 +7,7 @@ it needs (a map of its size, a start with valid settings) by posting messages up
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -16,8 +17,8 @@ from textual.lazy import Lazy
 from engine.schema import BY_NAME, Settings
 from engine.training.outcome import Reason
 
-from ..messages import (DataFailed, DataSeedChosen, EpochsArrived, GridArrived, MapWanted, RunFinished, RunState,
-                        RunStateChanged, SessionChanged, SettingsChanged)
+from ..messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, RunFinished, RunState, RunStateChanged,
+                        SessionChanged, SettingsChanged)
 from ..screens.pick_csv import pick_csv
 from ..widgets.class_legend import ClassLegend
 from ..widgets.curves import Curves
@@ -130,8 +131,10 @@ class TrainingView(Horizontal):
         self.post_message(SettingsChanged(event.settings, event.problems))
         self.show_status()
 
-    def on_data_seed_chosen(self, message: DataSeedChosen) -> None:
-        self.form.field("data_seed").write(message.seed)
+    def draw_seed(self) -> None:
+        """F9: a new data seed in the form, at once (the settings read after this key hold it)."""
+        if self.query(SettingsForm):
+            self.form.field("data_seed").write(random.randrange(2**31 - 1))
 
     def on_data_failed(self, message: DataFailed) -> None:
         self.data_problem = message.problem
