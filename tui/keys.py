@@ -44,7 +44,7 @@ KEYS: tuple[Key, ...] = (
     Key("f7", "stop", "stop the run (it is kept; change epochs, lr or optimiser and F5 continues it)",
         footer="Stop", priority=True),
     Key("f8", "reset", "reset to the initial weights (a running run stops first; its kept run is replaced "
-                       "when this one trains, unless you renamed it)", footer="Reset", priority=True),
+                       "once this one has trained as far, unless you renamed it)", footer="Reset", priority=True),
     Key("f9", "new_data", "a new data sample: a new data seed (a running run stops first)", footer="New data",
         priority=True),
     Key("ctrl+s", "save", "save a checkpoint and the settings (TOML) in the current directory", footer="Save",
