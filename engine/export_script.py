@@ -1,7 +1,7 @@
 """A standalone plain-PyTorch script that rebuilds a run's data, network and training.
 
-The script is `run_script.template` filled in with the run's settings and, verbatim, the text of
-`standalone.py`: the module the engine itself takes its data, network, seeds, schedule and stopping rules
+The script is `run_script.template` filled in with the run's settings and, verbatim, the text of the
+`standalone` modules: those the engine itself takes its data, network, seeds, schedule and stopping rules
 from. So the script draws what the run drew and stops where it stopped; its training is the textbook
 autograd and torch.optim loop, which the engine's fast step is tested to equal.
 """
@@ -20,11 +20,19 @@ from .training.outcome import Reason
 TEMPLATE = Path(__file__).with_name("run_script.template")
 
 
-def library_text() -> str:
-    """standalone.py without its module docstring (the script has its own)."""
-    text = Path(standalone.__file__).read_text(encoding="utf-8")
+def module_text(name: str) -> str:
+    """One standalone module as the script holds it: its docstring a comment, its imports of the others
+    left out (in the script they are one namespace)."""
+    text = (Path(standalone.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
     first = ast.parse(text).body[0]
-    return "\n".join(text.splitlines()[first.end_lineno:]).strip() + "\n"
+    lines = text.splitlines()
+    title = "\n".join(f"# {line}".rstrip() for line in ast.get_docstring(ast.parse(text)).splitlines())
+    body = [line for line in lines[first.end_lineno:] if not line.startswith("from .")]
+    return f"# ----- {name}\n{title}\n\n" + "\n".join(body).strip() + "\n"
+
+
+def library_text() -> str:
+    return "\n\n\n".join(module_text(name) for name in standalone.MODULES)
 
 
 def script_text(session, file_name: str = "run.py") -> str:

@@ -18,11 +18,6 @@ class EpochRecord:
     val_loss: float | None = None  # None without a validation split (and in runs kept before there was one)
     val_accuracy: float | None = None
 
-    def is_finite(self) -> bool:
-        from ..standalone import finite_epoch  # the exported script's rule too
-
-        return finite_epoch(self.train_loss, self.val_loss, self.test_loss)
-
     @property
     def watched_loss(self) -> float:
         """What early stopping, the plateau schedule and the best epoch watch: validation when there is one."""

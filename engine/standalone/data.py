@@ -1,0 +1,83 @@
+"""One entry point to every dataset, the labels' noise, the train / validation / test split and the scaling."""
+
+import numpy as np
+
+from .csv_file import PARTS, read_csv
+from .synthetic import TARGETS, blobs, circles, gauss, iris, linear, moons, spiral, unit_square
+
+
+NAMES = {"circles": ["outer", "inner"], "moons": ["upper moon", "lower moon"], "linear": ["class 0", "class 1"],
+         "spiral": ["arm 0", "arm 1"], "gauss": ["near (2, 2)", "near (-2, -2)"]}
+
+
+def generate(S):
+    """(X, y, class names, feature names, parts) of the dataset the settings `S` (a dict) describe, every
+    default filled in; parts is None but for a CSV file with a split column (see read_csv)."""
+    name, xy = S["dataset"], ["x", "y"]
+    if name in TARGETS:
+        return (*unit_square(name, S["samples"], S["data_seed"]), ["outside", "inside"], xy, None)
+    if name == "iris":
+        return (*iris(S["classes"], S["features"]), None)
+    if name == "csv":
+        return read_csv(S["csv"], S["label"], S["features"])
+    if name == "blobs":
+        X, y = blobs(S["samples"], S["classes"], S["cluster_std"], S["data_seed"])
+        return X, y, [f"blob {k}" for k in range(S["classes"])], xy, None
+    if name == "circles":
+        X, y = circles(S["samples"], S["noise"], S["factor"], S["data_seed"])
+    elif name == "linear":
+        X, y = linear(S["samples"], S["data_seed"])
+    else:
+        X, y = {"moons": moons, "spiral": spiral, "gauss": gauss}[name](S["samples"], S["noise"], S["data_seed"])
+    return X, y, NAMES[name], xy, None
+
+
+def flip_labels(y, fraction, classes, seed):
+    """Move round(fraction·n) labels, chosen at random, to another class chosen at random."""
+    count = int(round(fraction * len(y)))
+    if count == 0:
+        return y
+    rng = np.random.default_rng([seed, 0x1abe1])  # a stream apart from the one that drew the points
+    chosen = rng.choice(len(y), size=count, replace=False)
+    flipped = y.copy()
+    flipped[chosen] = (y[chosen] + rng.integers(1, classes, size=count)) % classes
+    return flipped
+
+
+def split_rows(y, test_size, val_size, seed, parts=None):
+    """Sorted row indices (train, val, test). The test rows are a stratified `test_size` of all (or the
+    file's own split); the validation rows, a stratified `val_size` of all, come from the rest (none when
+    val_size is 0). ValueError if a class cannot be split so."""
+    from sklearn.model_selection import train_test_split
+
+    rows = np.arange(len(y))
+    if parts is not None:
+        train, val, test = (rows[parts == part] for part in PARTS)
+        if len(val) or not val_size:
+            return train, val, test
+        rest = train  # the file has no validation rows: they come from its training rows
+    else:
+        rest, test = train_test_split(rows, test_size=test_size, stratify=y, random_state=seed)
+    if not val_size:
+        return np.sort(rest), rows[:0], np.sort(test)
+    train, val = train_test_split(rest, test_size=val_size * len(y) / len(rest), stratify=y[rest], random_state=seed)
+    return np.sort(train), np.sort(val), np.sort(test)
+
+
+def training_labels(y, train, fraction, classes, seed):
+    """The labels training sees: the training rows' own, a `fraction` of them flipped (label noise is what
+    a model must learn to ignore; validation and test keep the true labels)."""
+    return flip_labels(y[train], fraction, classes, seed)
+
+
+def scaling(X, how):
+    """(shift, scale) fitted on `X`: the model's input is (x - shift) / scale."""
+    d = X.shape[1]
+    if how == "standard":
+        shift, scale = X.mean(axis=0), X.std(axis=0)
+    elif how == "minmax":
+        shift, scale = X.min(axis=0), X.max(axis=0) - X.min(axis=0)
+    else:
+        shift, scale = np.zeros(d), np.ones(d)
+    scale = np.where(scale > 0, scale, 1.0)  # a constant feature stays constant instead of dividing by 0
+    return shift.astype(np.float32), scale.astype(np.float32)
