@@ -39,3 +39,12 @@ def status(app) -> str:
 def notices(app) -> list[str]:
     """The text of the notices (toasts) on the screen now, each as one line (title first)."""
     return [" ".join(shown_text(toast).replace("▌", " ").split()) for toast in app.screen.query("Toast")]
+
+
+def kept(tmp_path):
+    """The runs kept in tmp_path/runs (none of them damaged)."""
+    from engine.runs import RunStore
+
+    runs, damaged = RunStore(tmp_path / "runs").summaries()
+    assert not damaged
+    return runs

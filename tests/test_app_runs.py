@@ -11,15 +11,9 @@ from tui.screens.ask import Confirm
 from tui.screens.compare import CompareScreen
 from tui.widgets.decision_map import DecisionMap
 
-from pilot_helpers import notices, ready, shown_text, train, wait_until
+from pilot_helpers import kept, notices, ready, shown_text, train, wait_until
 
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=60, device="cpu")
-
-
-def kept(tmp_path):
-    runs, problems = RunStore(tmp_path / "runs").summaries()
-    assert not problems
-    return runs
 
 
 @pytest.mark.asyncio
@@ -96,69 +90,6 @@ async def test_a_run_reset_and_trained_again_replaces_its_own_row(tmp_path):
 
 
 @pytest.mark.asyncio
-async def test_f8_and_f9_while_running_both_stop_keep_the_run_then_act(tmp_path):
-    app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(100, 32), notifications=True) as pilot:
-        await ready(pilot)
-        trained = []
-        for key in ("f8", "f9"):
-            await pilot.press("f5")
-            session = app.runner.session
-            await wait_until(pilot, lambda: session.history.epoch > 5)
-            seed = app.query_one("#input-data_seed", Input).value
-            await pilot.press(key)
-            await wait_until(pilot, lambda: app.runner.session is not session and app.runner.state == RunState.READY)
-            trained.append(session.history.epoch)
-            assert session.outcome.reason == "stopped" and app.runner.session.history.epoch == 0
-            assert (app.query_one("#input-data_seed", Input).value != seed) == (key == "f9")
-            assert not notices(app)  # nothing to read: the status line says what happens
-        runs = kept(tmp_path)
-        assert {r.stopped for r in runs} == {"stopped"}
-        # the reset model's run takes the place of the first only if it trained as far
-        assert sorted(r.epochs for r in runs) == ([trained[1]] if trained[1] >= trained[0] else sorted(trained))
-
-
-@pytest.mark.asyncio
-async def test_rapid_keys_act_in_the_order_pressed_and_stack_no_notices(tmp_path):
-    app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(100, 32), notifications=True) as pilot:
-        await ready(pilot)
-        first, seed = app.runner.session, app.query_one("#input-data_seed", Input).value
-        await pilot.press("f5", "f5", "f5", "f8", "f9", "f5")
-        # start, pause, resume; F8 stops the run (kept) and the keys after it wait their turn: reset, new
-        # data, then the last F5 trains the new model
-        await wait_until(pilot, lambda: app.runner.state == RunState.RUNNING and app.runner.session is not first
-                         and app.runner.session.history.epoch > 5)
-        assert app.runner.session.settings.data_seed != first.settings.data_seed
-        assert app.query_one("#input-data_seed", Input).value not in (seed, "")
-        # the model training is the one on the new sample, the seed the form shows
-        assert app.runner.session.settings.data_seed == int(app.query_one("#input-data_seed", Input).value)
-        assert first.outcome.reason == "stopped" and [r.stopped for r in kept(tmp_path)] == ["stopped"]
-        assert not notices(app) and "cancelled" not in shown_text(app.training.status)
-        await pilot.press("f7")
-        await wait_until(pilot, lambda: app.runner.training is None)
-
-
-@pytest.mark.asyncio
-async def test_f5_twice_before_the_first_took_effect_pauses_one_run_never_starts_two(tmp_path):
-    app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(100, 32)) as pilot:
-        await ready(pilot)
-        session = app.runner.session
-        await pilot.press("f5", "f5")
-        await wait_until(pilot, lambda: app.runner.state == RunState.PAUSED)
-        at = session.history.epoch
-        await pilot.pause(0.3)
-        assert session.history.epoch == at  # paused, and no second thread trains the same model
-        assert [r.epoch for r in session.history.records] == list(range(1, at + 1))
-        await pilot.press("f6", "f6", "f6", "f6", "f6")  # five single epochs, pressed at once
-        await wait_until(pilot, lambda: session.history.epoch == at + 5)
-        await pilot.press("f7")
-        await wait_until(pilot, lambda: app.runner.training is None)
-        assert [r.epoch for r in session.history.records] == list(range(1, at + 6))
-
-
-@pytest.mark.asyncio
 async def test_rename_and_delete_from_the_runs_view(tmp_path):
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(100, 32)) as pilot:
@@ -230,145 +161,6 @@ async def test_compare_two_marked_runs_maps_ready_titles_saying_what_differs(tmp
         assert "learning rate" not in table  # only what differs
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, CompareScreen))
-
-
-@pytest.mark.asyncio
-async def test_ctrl_o_exports_the_run_without_overwriting(tmp_path):
-    import csv
-
-    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(100, 32)) as pilot:
-        await ready(pilot)
-        await train(pilot, 60)
-        await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: len(list(tmp_path.glob("annclf-*"))) == 5)
-        await pilot.press("ctrl+o")  # a second export in the same second gets a name of its own
-        await wait_until(pilot, lambda: len(list(tmp_path.glob("annclf-*"))) == 10)
-    metrics = next(tmp_path.glob("annclf-*.metrics.csv"))
-    assert len(list(csv.DictReader(metrics.open()))) == 60
-    script = next(tmp_path.glob("annclf-*.py"))
-    compile(script.read_text(), str(script), "exec")
-    assert {p.name.split(".", 1)[1] for p in tmp_path.glob("annclf-*")} == {
-        "metrics.csv", "json", "data.csv", "toml", "py"}
-
-
-def test_every_palette_action_is_an_action_of_the_app():
-    from tui.keys import palette_entries
-
-    for _, action in palette_entries():
-        assert hasattr(AnnclfApp, "action_" + action.split("(")[0]), action
-
-
-@pytest.mark.asyncio
-async def test_early_stopping_and_the_schedule_show_on_the_curves_and_status(tmp_path):
-    settings = QUICK.replace(epochs=2000, lr=0.05, patience=15, schedule="step", step_size=20, gamma=0.5)
-    app = AnnclfApp(settings, output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(120, 32)) as pilot:
-        await ready(pilot)
-        await pilot.press("f5")
-        await wait_until(pilot, lambda: app.runner.training is None and app.runner.session.history.epoch > 0
-                         and app.runner.run_id is not None)
-        session = app.runner.session
-        await wait_until(pilot, lambda: len(app.training.curves.records) == session.history.epoch)
-        assert session.history.epoch < 2000 and "early stop" in session.history.marks[-1].note
-        assert app.training.curves.best_epoch == session.best_epoch < session.history.epoch
-        status = shown_text(app.training.status)
-        assert f"best {session.best_epoch}" in status
-        assert f"lr {session.history.records[-1].lr:.3g}" in status and session.history.records[-1].lr < 0.05
-
-
-def write_csv(path, header, rows):
-    path.write_text("\n".join([",".join(header)] + [",".join(map(str, r)) for r in rows]) + "\n")
-    return path
-
-
-async def open_csv_by_keys(pilot, path) -> None:
-    """o, the path typed, Enter; then Enter on the column offered first (the last one) as the label."""
-    app = pilot.app
-    await ready(pilot)
-    await pilot.press("o")
-    await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
-    app.screen.query_one("#csv-path", Input).value = str(path)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
-    await pilot.press("enter")
-
-
-@pytest.mark.asyncio
-async def test_your_own_csv_picked_by_keys_its_map_sliced_and_its_classes_named_in_the_legend(tmp_path):
-    import numpy as np
-
-    rng = np.random.default_rng(1)
-    X = rng.normal(size=(200, 4)).round(4)
-    rows = [[*x, "red" if x[0] + x[2] > 0 else "green"] for x in X]
-    path = write_csv(tmp_path / "four.csv", ["a", "b", "c", "d", "colour"], rows)
-    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_csv_by_keys(pilot, path)
-        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
-        session = app.runner.session
-        assert session.dataset.feature_names == ["a", "b", "c", "d"] and session.class_names == ["green", "red"]
-        assert "a (x) × b (y)" in app.training.map.border_title
-        assert "● green  ● red" in shown_text(app.training.legend)
-        from tui.widgets.class_legend import legend_line
-
-        line = legend_line(session.class_names, False, 80)
-        red = next(span for span in line.spans if line.plain[span.end:].startswith(" red"))
-        assert red.style.color.triplet == (214, 39, 40)  # a class called red is drawn red
-        await pilot.press("x")
-        await wait_until(pilot, lambda: "c (x) × b (y)" in app.training.map.border_title)
-        await train(pilot, QUICK.epochs)
-        await wait_until(pilot, lambda: app.training.map.data.probabilities is not None)
-        assert session.history.records[-1].test_accuracy > 0.8
-
-
-@pytest.mark.asyncio
-async def test_the_map_draws_again_after_leaving_a_csv_whose_slice_it_used(tmp_path):
-    import numpy as np
-
-    rng = np.random.default_rng(2)
-    X = rng.normal(size=(150, 3)).round(4)
-    path = write_csv(tmp_path / "three.csv", ["a", "b", "c", "k"], [[*x, int(x[2] > 0)] for x in X])
-    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await open_csv_by_keys(pilot, path)
-        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
-        await pilot.press("x")  # the map spans c (feature 2) × b
-        await wait_until(pilot, lambda: "c (x) × b (y)" in app.training.map.border_title)
-        app.apply_preset(Settings(dataset="blobs", classes=4, hidden=[16], epochs=40, device="cpu"))
-        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "blobs" and app.runner.state == RunState.READY)
-        await train(pilot, 40)
-        decision_map = app.training.map
-        await wait_until(pilot, lambda: decision_map.data.probabilities is not None
-                         and decision_map.data.probabilities.shape[2] == 4)
-        assert decision_map.border_title == "decision map" and not notices(app)
-
-
-@pytest.mark.asyncio
-async def test_a_csv_with_a_text_column_says_which_column(tmp_path):
-    path = write_csv(tmp_path / "bad.csv", ["a", "b", "label"], [[1, "x", 0], [2, "y", 1], [3, "z", 0], [4, "w", 1]])
-    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await open_csv_by_keys(pilot, path)
-        await wait_until(pilot, lambda: any("'b' is not numeric" in n for n in notices(app)))
-        assert any(n.startswith("cannot use this data") for n in notices(app))
-        assert app.runner.session.settings.dataset == "circles"  # the last good data stays...
-        assert "data: bad.csv: column 'b' is not numeric" in shown_text(app.training.status)
-        # ...and the status line says, until the form's data can be made, why the map shows the old one
-
-
-@pytest.mark.asyncio
-async def test_a_wrong_path_in_the_file_dialog_is_said_there_and_kept_to_mend(tmp_path):
-    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
-    async with app.run_test(size=(100, 32)) as pilot:
-        await ready(pilot)
-        await pilot.press("o")
-        await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
-        field = app.screen.query_one("#csv-path", Input)
-        field.value = str(tmp_path / "nope.csv")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "no such file" in " ".join(shown_text(app.screen.query_one("#csv-problem")).split()))
-        assert field.value == str(tmp_path / "nope.csv") and app.screen.query("#csv-tree")  # still open
 
 
 @pytest.mark.asyncio

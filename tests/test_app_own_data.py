@@ -1,0 +1,107 @@
+"""Your own data in the app: a CSV picked by keys, its classes named, its map sliced, and what a bad file or
+path says."""
+
+import pytest
+from textual.widgets import Input
+
+from engine import Settings
+from tui.app import AnnclfApp
+from tui.messages import RunState
+
+from pilot_helpers import notices, ready, shown_text, train, wait_until
+
+QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=60, device="cpu")
+
+
+def write_csv(path, header, rows):
+    path.write_text("\n".join([",".join(header)] + [",".join(map(str, r)) for r in rows]) + "\n")
+    return path
+
+
+async def open_csv_by_keys(pilot, path) -> None:
+    """o, the path typed, Enter; then Enter on the column offered first (the last one) as the label."""
+    app = pilot.app
+    await ready(pilot)
+    await pilot.press("o")
+    await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+    app.screen.query_one("#csv-path", Input).value = str(path)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
+    await pilot.press("enter")
+
+
+@pytest.mark.asyncio
+async def test_your_own_csv_picked_by_keys_its_map_sliced_and_its_classes_named_in_the_legend(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 4)).round(4)
+    rows = [[*x, "red" if x[0] + x[2] > 0 else "green"] for x in X]
+    path = write_csv(tmp_path / "four.csv", ["a", "b", "c", "d", "colour"], rows)
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_csv_by_keys(pilot, path)
+        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
+        session = app.runner.session
+        assert session.dataset.feature_names == ["a", "b", "c", "d"] and session.class_names == ["green", "red"]
+        assert "a (x) × b (y)" in app.training.map.border_title
+        assert "● green  ● red" in shown_text(app.training.legend)
+        from tui.widgets.class_legend import legend_line
+
+        line = legend_line(session.class_names, False, 80)
+        red = next(span for span in line.spans if line.plain[span.end:].startswith(" red"))
+        assert red.style.color.triplet == (214, 39, 40)  # a class called red is drawn red
+        await pilot.press("x")
+        await wait_until(pilot, lambda: "c (x) × b (y)" in app.training.map.border_title)
+        await train(pilot, QUICK.epochs)
+        await wait_until(pilot, lambda: app.training.map.data.probabilities is not None)
+        assert session.history.records[-1].test_accuracy > 0.8
+
+
+@pytest.mark.asyncio
+async def test_the_map_draws_again_after_leaving_a_csv_whose_slice_it_used(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(150, 3)).round(4)
+    path = write_csv(tmp_path / "three.csv", ["a", "b", "c", "k"], [[*x, int(x[2] > 0)] for x in X])
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_csv_by_keys(pilot, path)
+        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
+        await pilot.press("x")  # the map spans c (feature 2) × b
+        await wait_until(pilot, lambda: "c (x) × b (y)" in app.training.map.border_title)
+        app.apply_preset(Settings(dataset="blobs", classes=4, hidden=[16], epochs=40, device="cpu"))
+        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "blobs" and app.runner.state == RunState.READY)
+        await train(pilot, 40)
+        decision_map = app.training.map
+        await wait_until(pilot, lambda: decision_map.data.probabilities is not None
+                         and decision_map.data.probabilities.shape[2] == 4)
+        assert decision_map.border_title == "decision map" and not notices(app)
+
+
+@pytest.mark.asyncio
+async def test_a_csv_with_a_text_column_says_which_column(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", ["a", "b", "label"], [[1, "x", 0], [2, "y", 1], [3, "z", 0], [4, "w", 1]])
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_csv_by_keys(pilot, path)
+        await wait_until(pilot, lambda: any("'b' is not numeric" in n for n in notices(app)))
+        assert any(n.startswith("cannot use this data") for n in notices(app))
+        assert app.runner.session.settings.dataset == "circles"  # the last good data stays...
+        assert "data: bad.csv: column 'b' is not numeric" in shown_text(app.training.status)
+        # ...and the status line says, until the form's data can be made, why the map shows the old one
+
+
+@pytest.mark.asyncio
+async def test_a_wrong_path_in_the_file_dialog_is_said_there_and_kept_to_mend(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+        field = app.screen.query_one("#csv-path", Input)
+        field.value = str(tmp_path / "nope.csv")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "no such file" in " ".join(shown_text(app.screen.query_one("#csv-problem")).split()))
+        assert field.value == str(tmp_path / "nope.csv") and app.screen.query("#csv-tree")  # still open
