@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import os
 import signal
-import statistics
-import sys
 import time
 
-from pty_app import APP, read_until, spawn
+from pty_app import APP, median_of, report, read_until, spawn
 
 SIGN_OF_A_FRAME = b"decision map"  # the map's title: written once the screen is composed and drawn
 
@@ -30,11 +28,8 @@ def time_to_first_frame(command: tuple[str, ...] = (APP,), columns: int = 120, r
 
 
 def median_first_frame(repeats: int = 5) -> tuple[float, list[float]]:
-    times = [time_to_first_frame() for _ in range(repeats)]
-    return statistics.median(times), times
+    return median_of(time_to_first_frame, repeats)
 
 
 if __name__ == "__main__":
-    median, times = median_first_frame(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
-    print("first frame:", ", ".join(f"{t:.3f} s" for t in times))
-    print(f"median {median:.3f} s")
+    report("first frame", time_to_first_frame)

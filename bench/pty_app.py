@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -47,3 +48,16 @@ def read_until(fd: int, sign: bytes, limit: float) -> None:
         if sign in seen:
             return
     raise RuntimeError(f"{sign!r} not seen within {limit} s; the app wrote {seen[-300:]!r}")
+
+
+def median_of(measure, repeats: int) -> tuple[float, list[float]]:
+    """(median, each) of `repeats` measurements in seconds."""
+    times = [measure() for _ in range(repeats)]
+    return statistics.median(times), times
+
+
+def report(what: str, measure) -> None:
+    """As a command: `python bench/<file>.py [repeats]` prints each measurement and the median."""
+    median, times = median_of(measure, int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    print(f"{what}:", ", ".join(f"{t:.3f} s" for t in times))
+    print(f"median {median:.3f} s")

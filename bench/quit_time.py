@@ -6,13 +6,11 @@
 from __future__ import annotations
 
 import os
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from pty_app import APP, read, read_until, spawn
+from pty_app import APP, median_of, report, read, read_until, spawn
 
 COMMAND = [APP, "--dataset", "moons", "--hidden", "16,16", "--epochs", "10000000", "--device", "cpu"]
 F5, CTRL_Q = b"\x1b[15~", b"\x11"
@@ -40,11 +38,8 @@ def time_to_quit(columns: int = 120, rows: int = 40) -> float:
 
 
 def median_quit_time(repeats: int = 5) -> tuple[float, list[float]]:
-    times = [time_to_quit() for _ in range(repeats)]
-    return statistics.median(times), times
+    return median_of(time_to_quit, repeats)
 
 
 if __name__ == "__main__":
-    median, times = median_quit_time(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
-    print("quit while training:", ", ".join(f"{t:.3f} s" for t in times))
-    print(f"median {median:.3f} s")
+    report("quit while training", time_to_quit)

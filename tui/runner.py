@@ -80,8 +80,6 @@ class Runner:
         """F5 "start", F6 "step", F8 "reset", F9 "new data": called in the order the keys were pressed, with
         the form's settings as they are at the press (None: invalid, and the view has said why)."""
         self.settings = settings
-        if key in ("reset", "new data") and self.training is not None:
-            self.session.controls.stop()  # both stop the run (it is kept), then act: the runner is busy now
         if self.waiting or self.busy:
             self.waiting.append(key)
             self._state_changed()
@@ -96,7 +94,10 @@ class Runner:
         self._state_changed()
 
     def _act(self, key: str) -> None:
-        if self.training is not None and key == "start":
+        if self.training is not None and key in ("reset", "new data"):
+            self.session.controls.stop()  # both stop the run (it is kept), then act once it has stopped
+            self.waiting.insert(0, key)
+        elif self.training is not None and key == "start":
             self._pause_or_resume()
         elif self.training is not None and key == "step":
             self.session.controls.step()
@@ -124,12 +125,7 @@ class Runner:
     def _free(self) -> None:
         """The keys that waited, in turn, until one of them makes the runner busy again."""
         while self.waiting and not self.busy:
-            key = self.waiting.pop(0)
-            if key in ("reset", "new data") and self.training is not None:
-                self.session.controls.stop()
-                self.waiting.insert(0, key)
-                break
-            self._act(key)
+            self._act(self.waiting.pop(0))
         self._state_changed()
 
     # ----- the settings
