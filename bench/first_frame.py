@@ -9,7 +9,7 @@ import os
 import signal
 import time
 
-from pty_app import APP, median_of, report, read_until, spawn
+from pty_app import APP, median_of, read_until, report, spawn, wait_for_end
 
 SIGN_OF_A_FRAME = b"decision map"  # the map's title: written once the screen is composed and drawn
 
@@ -22,8 +22,8 @@ def time_to_first_frame(command: tuple[str, ...] = (APP,), columns: int = 120, r
         read_until(fd, SIGN_OF_A_FRAME, limit)
         return time.perf_counter() - started
     finally:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
+        os.kill(pid, signal.SIGTERM)  # the app ends as on ctrl+q
+        wait_for_end(pid, fd)
         os.close(fd)
 
 

@@ -50,6 +50,16 @@ def read_until(fd: int, sign: bytes, limit: float) -> None:
     raise RuntimeError(f"{sign!r} not seen within {limit} s; the app wrote {seen[-300:]!r}")
 
 
+def wait_for_end(pid: int, fd: int) -> int:
+    """Wait for the app to end, reading what it writes the while (a terminal nobody reads fills up and
+    blocks the app that writes to it); its exit status."""
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        read(fd, 0.005)
+
+
 def median_of(measure, repeats: int) -> tuple[float, list[float]]:
     """(median, each) of `repeats` measurements in seconds."""
     times = [measure() for _ in range(repeats)]

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pty_app import APP, median_of, report, read, read_until, spawn
+from pty_app import APP, median_of, read_until, report, spawn, wait_for_end
 
 COMMAND = [APP, "--dataset", "moons", "--hidden", "16,16", "--epochs", "10000000", "--device", "cpu"]
 F5, CTRL_Q = b"\x1b[15~", b"\x11"
@@ -26,8 +26,7 @@ def time_to_quit(columns: int = 120, rows: int = 40) -> float:
         time.sleep(1.0)  # a second of training
         started = time.perf_counter()
         os.write(fd, CTRL_Q)
-        while not os.waitpid(pid, os.WNOHANG)[0]:
-            read(fd, 0.005)  # keep the terminal drained: a full one would block the app
+        wait_for_end(pid, fd)
         elapsed = time.perf_counter() - started
     finally:
         os.close(fd)

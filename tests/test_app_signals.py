@@ -4,14 +4,13 @@ SIGTERM. Either ends it as ctrl+q does: the run in training is kept, as stopped,
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))  # the terminal helper the benches use
 
-from pty_app import APP, read, read_until, spawn  # noqa: E402
+from pty_app import APP, read_until, spawn, wait_for_end  # noqa: E402
 
 from engine.runs import RunStore  # noqa: E402
 
@@ -29,14 +28,12 @@ def test_a_hangup_or_a_kill_keeps_the_run_in_training(tmp_path, number, code):
         if number == signal.SIGHUP:
             os.close(fd)  # the connection is gone: nothing more can be written to the terminal
             fd = None
-        deadline = time.monotonic() + 60
-        while not (done := os.waitpid(pid, os.WNOHANG))[0]:
-            assert time.monotonic() < deadline, "the app did not end"
-            if fd is not None:
-                read(fd, 0.01)
-            else:
-                time.sleep(0.01)  # polling a process that cannot be waited on otherwise without blocking
-        assert os.waitstatus_to_exitcode(done[1]) == code
+            signal.alarm(120)  # an app that never ends fails the run instead of hanging it
+            _, status = os.waitpid(pid, 0)
+            signal.alarm(0)
+        else:
+            status = wait_for_end(pid, fd)
+        assert os.waitstatus_to_exitcode(status) == code
     finally:
         if fd is not None:
             os.close(fd)
