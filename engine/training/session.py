@@ -217,7 +217,8 @@ class TrainingSession:
             self.schedule.observe(record.watched_loss)
             outcome = self._early_stopping(record)
             self.seconds += time.perf_counter() - started
-            self._emit(EpochDone(record, self.seconds))
+            if self.feed is not None:  # headless: not even the event is made
+                self.feed.put(EpochDone(record, self.seconds))
             if on_epoch is not None:
                 on_epoch(record)
             self._serve()
