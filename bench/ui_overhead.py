@@ -2,7 +2,8 @@
 
 Prints, from one process:
 - training throughput inside the running app (120×40 terminal, live curves and map) over headless
-  throughput of the same settings, medians of interleaved repeats (target ≥ 0.8);
+  throughput of the same settings, medians of interleaved repeats (target ≥ 0.8), with the training view
+  on screen and with the network view (every unit's picture, live) on screen;
 - the median time to the first frame of `annclf-tui` on a pseudo-terminal (target ≤ 1.0 s);
 - the median time of one decision-map update for a 120×40-cell map: the model's forward pass over the
   grid plus building the widget's lines (target ≤ 20 ms);
@@ -50,23 +51,29 @@ async def _until(condition, limit: float = 120) -> None:
         await asyncio.sleep(0.01)
 
 
-async def _in_app_rate() -> float:
+async def _in_app_rate(view: str) -> float:
     from tui.app import AnnclfApp
 
     app = AnnclfApp(SETTINGS, runs_dir=tempfile.mkdtemp(prefix="annclf-bench-"))  # not the user's runs
     async with app.run_test(size=SIZE) as pilot:
         await _until(lambda: app.runner.session is not None and app.training.map.data is not None)
+        if view == "network":
+            network = app.query_one("#network-view")
+            await pilot.press("w")
+            await _until(lambda: network.picture is not None)
         started = time.perf_counter()
         await pilot.press("f5")
         await _until(lambda: app.runner.session.history.epoch >= SETTINGS.epochs)
         rate = SETTINGS.epochs / (time.perf_counter() - started)
         await _until(lambda: app.runner.training is None)  # the run is then kept (saved): not training time
         await _until(lambda: len(app.training.curves.records) == SETTINGS.epochs, 5)  # the last tick's
+        if view == "network":
+            assert network.epoch > 0  # it was drawn while it trained
     return rate
 
 
-def in_app_rate() -> float:
-    return asyncio.run(_in_app_rate())
+def in_app_rate(view: str = "training") -> float:
+    return asyncio.run(_in_app_rate(view))
 
 
 def map_update_ms(repeats: int = 30) -> float:
@@ -95,20 +102,22 @@ def map_update_ms(repeats: int = 30) -> float:
 
 
 def main(repeats: int) -> None:
-    headless, inside = [], []
-    for _ in range(repeats):  # interleaved, so a slow spell of the machine hits both
+    headless, inside, network = [], [], []
+    for _ in range(repeats):  # interleaved, so a slow spell of the machine hits all three
         headless.append(headless_rate())
         inside.append(in_app_rate())
+        network.append(in_app_rate("network"))
     ratio = statistics.median(inside) / statistics.median(headless)
-    print(f"headless   {statistics.median(headless):8,.0f} epochs/s   ({', '.join(f'{r:,.0f}' for r in headless)})")
-    print(f"in the app {statistics.median(inside):8,.0f} epochs/s   ({', '.join(f'{r:,.0f}' for r in inside)})")
+    network_ratio = statistics.median(network) / statistics.median(headless)
+    for name, rates in (("headless", headless), ("in the app", inside), ("network view", network)):
+        print(f"{name:13} {statistics.median(rates):8,.0f} epochs/s   ({', '.join(f'{r:,.0f}' for r in rates)})")
     frame, frames = median_first_frame(repeats)
     print(f"first frame {frame:.3f} s  ({', '.join(f'{t:.3f}' for t in frames)})")
     map_ms = map_update_ms()
     print(f"map update  {map_ms:.1f} ms (120×40 cells)")
     quit_s, quits = median_quit_time(repeats)
     print(f"quit while training {quit_s:.3f} s  ({', '.join(f'{t:.3f}' for t in quits)})")
-    print(f"RESULT in_app_vs_headless={ratio:.2f} first_frame_s={frame:.2f} map_update_ms={map_ms:.1f} "
+    print(f"RESULT in_app_vs_headless={ratio:.2f} network_view_vs_headless={network_ratio:.2f} first_frame_s={frame:.2f} map_update_ms={map_ms:.1f} "
           f"quit_s={quit_s:.2f}")
 
 

@@ -22,6 +22,8 @@ _PUBLIC = {
     "TrainingSession": "engine.training.session", "Outcome": "engine.training.outcome",
     "Reason": "engine.training.outcome", "Feed": "engine.training.feed", "MapRequest": "engine.decision_map",
     "EpochDone": "engine.training.events", "Marked": "engine.training.events", "GridReady": "engine.training.events",
+    "NetworkReady": "engine.training.events", "NetworkRequest": "engine.network_picture",
+    "NetworkPicture": "engine.network_picture",
     "ReportReady": "engine.training.events", "RunEnded": "engine.training.events",
     "EpochRecord": "engine.training.history", "History": "engine.training.history",
     "Box": "engine.decision_map", "DecisionGrid": "engine.decision_map", "data_box": "engine.decision_map",

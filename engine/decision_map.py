@@ -54,16 +54,21 @@ def grid_points(box: Box, columns: int, rows: int) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-@torch.no_grad()
-def evaluate_grid(model: torch.nn.Module, split: Split, box: Box, columns: int, rows: int,
-                  features: tuple[int, int] = (0, 1), device: torch.device | None = None) -> DecisionGrid:
-    """With more than two features, the others are held at their median over the training rows."""
+def plane_input(split: Split, box: Box, columns: int, rows: int, features: tuple[int, int] = (0, 1)) -> np.ndarray:
+    """The model's input at every cell centre: the two features of the plane, the others held at their
+    median over the training rows (data with more than two features shows a slice)."""
     plane = grid_points(box, columns, rows)
     X = np.repeat(np.median(split.X_train, axis=0, keepdims=True), len(plane), axis=0)
     X[:, features[0]], X[:, features[1]] = plane[:, 0], plane[:, 1]
+    return split.to_model_input(X)
+
+
+@torch.no_grad()
+def evaluate_grid(model: torch.nn.Module, split: Split, box: Box, columns: int, rows: int,
+                  features: tuple[int, int] = (0, 1), device: torch.device | None = None) -> DecisionGrid:
     device = device or next(model.parameters()).device
     was_training = model.training
     model.eval()
-    probs = probabilities(model(torch.from_numpy(split.to_model_input(X)).to(device)))
+    probs = probabilities(model(torch.from_numpy(plane_input(split, box, columns, rows, features)).to(device)))
     model.train(was_training)
     return DecisionGrid(box, probs.float().cpu().numpy().reshape(rows, columns, -1), features)

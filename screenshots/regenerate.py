@@ -79,6 +79,19 @@ async def report(pilot) -> None:
     await quiet(pilot)
 
 
+async def network(pilot) -> None:
+    """The network view of a trained spiral model, a unit of the second hidden layer selected."""
+    app = pilot.app
+    await finish(pilot)
+    app.set_focus(None)
+    await pilot.press("w")
+    view = app.query_one("#network-view")
+    await until(pilot, lambda: view.picture is not None and view.epoch == app.runner.session.history.epoch)
+    await pilot.press("right", "down", "down")
+    await pilot.pause(0.5)
+    await quiet(pilot)
+
+
 async def help_overlay(pilot) -> None:
     await pilot.press("f1")
     await pilot.pause(0.3)
@@ -142,6 +155,8 @@ async def main() -> None:
     await shoot("blobs-4-classes", blobs, blobs_trained)
     await shoot("report", moons, report)
     await shoot("help", circles, help_overlay)
+    await shoot("network", Settings(dataset="spiral", hidden=[12, 12], activation="tanh", lr=0.01, epochs=1500,
+                                    device="cpu"), network)
     await shoot("moons-light-theme", moons, blobs_trained, theme="textual-light")
     await shoot("compare", Settings(dataset="circles", lr=0.01, epochs=200, device="cpu"), compare)
     await shoot("csv-4-features", Settings(hidden=[16, 16], scale="standard", lr=0.01, epochs=300, device="cpu"),

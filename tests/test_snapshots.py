@@ -95,3 +95,27 @@ def test_a_focused_field_and_a_refused_value(snap_compare, size):
         await steady(pilot)
 
     assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+
+
+def network_settled(app) -> bool:
+    """The network view shows pictures of the trained model made for its present sizes."""
+    view = app.query_one("#network-view")
+    picture, big = view.picture, view.big
+    if picture is None or view.epoch != CIRCLES.epochs:
+        return False
+    geo = view._geometry()
+    return (picture.layers[0].pictures.shape[1:] == (2 * big.size.height, big.size.width)
+            and picture.layers[0].tiles.shape[1:] == (2 * geo.tile_rows, geo.tile_columns))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_network(snap_compare, size):
+    async def before(pilot):
+        await trained(pilot)
+        pilot.app.set_focus(None)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: network_settled(pilot.app))
+        await pilot.press("down")
+        await steady(pilot)
+
+    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)

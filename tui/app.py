@@ -1,4 +1,4 @@
-"""The terminal app: three views in tabs (training, report, runs), the keys that drive them, and the runner
+"""The terminal app: four views in tabs (training, report, network, runs), the keys that drive them, and the runner
 that owns the training session.
 
 The App routes: a key goes to the view or the runner it is for; a view's request goes to the runner; the
@@ -25,12 +25,13 @@ from engine.schema import Settings
 from . import engine_news
 from .commands import AppCommands
 from .failures import notify_failure
-from .keys import app_bindings
-from .messages import MapWanted, ReopenRequested, RunDeleted, SettingsChanged
+from .keys import app_bindings, next_pace
+from .messages import MapWanted, NetworkWanted, ReopenRequested, RunDeleted, SettingsChanged
 from .runner import Runner
 from .screens.goto_setting import GotoSetting
 from .screens.help import HelpScreen
-from .views import report, runs, training
+from .views import network, report, runs, training
+from .views.network import NetworkView
 from .views.report import ReportView
 from .views.runs import RunsView
 from .views.training import TrainingView
@@ -41,7 +42,7 @@ ALL_OF_A_RUN = "metrics,json,data,settings,script"
 
 
 class AnnclfApp(App):
-    CSS_PATH = ["app.tcss", training.STYLES, report.STYLES, runs.STYLES, "screens/screens.tcss"]
+    CSS_PATH = ["app.tcss", training.STYLES, report.STYLES, network.STYLES, runs.STYLES, "screens/screens.tcss"]
     TITLE = "annclf-tui"
     COMMANDS = App.COMMANDS | {AppCommands}
     # no field takes focus at start: the letter keys work at once, Tab enters the form, and the first
@@ -63,6 +64,8 @@ class AnnclfApp(App):
                 yield TrainingView(self.initial, id="training")
             with TabPane("Report", id="report"):
                 yield ReportView(id="report-view")
+            with TabPane("Network", id="network"):
+                yield NetworkView(id="network-view")
             with TabPane("Runs", id="runs"):
                 yield RunsView(self.store, id="runs-view")
         yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.", id="too-small")
@@ -72,7 +75,7 @@ class AnnclfApp(App):
         # held, not queried: the timer may tick while the screen is being torn down at exit
         self.training, self.report = self.query_one(TrainingView), self.query_one(ReportView)
         self.runs_view, self.tabs = self.query_one(RunsView), self.query_one(TabbedContent)
-        self.views = (self.training, self.report, self.runs_view)
+        self.views = (self.training, self.report, self.query_one(NetworkView), self.runs_view)
         # r, v and u switch the tabs: Tab goes straight to the form, not to the tab bar first
         self.tabs.query_one(ContentTabs).can_focus = False
         self.set_interval(0.1, self._tick)
@@ -105,6 +108,9 @@ class AnnclfApp(App):
 
     def on_map_wanted(self, message: MapWanted) -> None:
         self.runner.want_map(message.request, message.session)
+
+    def on_network_wanted(self, message: NetworkWanted) -> None:
+        self.runner.want_network(message.request, message.session)
 
     def on_reopen_requested(self, message: ReopenRequested) -> None:
         if self.runner.training is not None:
@@ -172,8 +178,7 @@ class AnnclfApp(App):
     def action_screenshot_svg(self) -> None:
         from .exports import SCREENSHOT, free_stem, written
 
-        session = self.runner.session
-        stem = free_stem(self.output_dir, session.settings.dataset if session is not None else "app")
+        stem = free_stem(self.output_dir, getattr(getattr(self.runner.session, "settings", None), "dataset", "app"))
         self.save_screenshot(filename=stem.name + SCREENSHOT, path=str(self.output_dir))
         self.notify(written(stem, [SCREENSHOT]), title="screenshot")
 
@@ -196,8 +201,7 @@ class AnnclfApp(App):
         self.set_focus(None)
 
     def action_toggle_log(self) -> None:
-        curves = self.training.curves
-        curves.log_scale = not curves.log_scale
+        self.training.curves.log_scale = not self.training.curves.log_scale
 
     def action_toggle_target(self) -> None:
         self.training.toggle_target()
@@ -211,6 +215,10 @@ class AnnclfApp(App):
 
     def action_slice(self, axis: int) -> None:
         self.training.slice(axis)
+
+    def action_pace(self, per_second: int = -1) -> None:
+        """p: the next pace; from the palette, a pace (0: as fast as possible)."""
+        self.runner.set_pace(next_pace(self.runner.pace) if per_second < 0 else per_second or None)
 
     def action_show_tab(self, tab: str) -> None:
         self.tabs.active = tab

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from .messages import EpochsArrived, GridArrived, ReportArrived, RunFinished
+from .messages import EpochsArrived, GridArrived, NetworkArrived, ReportArrived, RunFinished
 
 
 def messages(events: list, session) -> list[Message]:
-    from engine.training.events import EpochDone, GridReady, Marked, ReportReady, RunEnded
+    from engine.training.events import EpochDone, GridReady, Marked, NetworkReady, ReportReady, RunEnded
 
     out: list[Message] = []
     epochs = EpochsArrived()
-    grid = report = end = None
+    grid = network = report = end = None
     for event in events:
         if isinstance(event, EpochDone):
             epochs.records.append(event.record)
@@ -22,11 +22,13 @@ def messages(events: list, session) -> list[Message]:
             epochs.marks.append(event.mark)
         elif isinstance(event, GridReady):
             grid = GridArrived(event.grid, session)
+        elif isinstance(event, NetworkReady):
+            network = NetworkArrived(event.picture, event.epoch, session)
         elif isinstance(event, ReportReady):
             report = ReportArrived(event.report, event.epoch, session)
         elif isinstance(event, RunEnded):
             end = RunFinished(event.outcome, event.best_epoch, event.seconds)
     if epochs.records or epochs.marks:
         out.append(epochs)
-    out += [m for m in (grid, report, end) if m is not None]
+    out += [m for m in (grid, network, report, end) if m is not None]
     return out

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 # where a key works: the sections of the help
-ANYWHERE, OUTSIDE_FIELDS, RUNS, COMPARE = ("anywhere", "outside text fields", "in the runs view (u)",
-                                           "in the compare view")
-PLAIN_NAMES = {"escape": "Escape", "enter": "Enter", "space": "space", "slash": "/", "delete": "Delete"}
+ANYWHERE, OUTSIDE_FIELDS, RUNS, NETWORK, COMPARE = ("anywhere", "outside text fields", "in the runs view (u)",
+                                                    "in the network view (w)", "in the compare view")
+PLAIN_NAMES = {"escape": "Escape", "enter": "Enter", "space": "space", "slash": "/", "delete": "Delete",
+               "up": "↑", "down": "↓", "left": "←", "right": "→"}
+PACES = (None, 300, 100, 30, 10)  # epochs a second; p goes through them in turn
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ KEYS: tuple[Key, ...] = (
     Key("v", "show_tab('train')", "the training view", OUTSIDE_FIELDS),
     Key("r", "show_tab('report')", "the report view", OUTSIDE_FIELDS),
     Key("u", "show_tab('runs')", "the runs view: every training run is kept there", OUTSIDE_FIELDS),
+    Key("w", "show_tab('network')", "the network view: every unit's picture, the weights, per-layer statistics",
+        OUTSIDE_FIELDS),
+    Key("p", "pace", "the pace: as fast as possible, or 300, 100, 30, 10 epochs a second, to watch it learn",
+        OUTSIDE_FIELDS),
     Key("o", "pick_csv", "your own data: open a CSV file (type its path or walk the tree), then pick its "
                          "label column", OUTSIDE_FIELDS),
     Key("x", "slice(0)", "with 3 or more features: the next feature along the map's x axis (the rest at "
@@ -75,6 +81,14 @@ KEYS: tuple[Key, ...] = (
         footer="Reopen"),
     Key("n", "rename", "rename the run under the cursor", RUNS, footer="Rename"),
     Key("d,delete", "delete", "delete the run under the cursor (asks first)", RUNS, footer="Delete"),
+    Key("up", "select(0,-1)", "select the unit above", NETWORK),
+    Key("down", "select(0,1)", "select the unit below", NETWORK),
+    Key("left", "select(-1,0)", "select a unit of the layer before", NETWORK),
+    Key("right", "select(1,0)", "select a unit of the layer after", NETWORK),
+    Key("b", "order", "wide layers: show the units by outgoing weight, activation variance or index", NETWORK,
+        footer="Order"),
+    Key("h", "histogram", "a histogram of the weights into the selected layer (again: close it)", NETWORK,
+        footer="Histogram"),
     Key("escape,q", "app.pop_screen", "back to the runs view", COMPARE, footer="Back"),
     Key("l", "toggle_log", "test loss on a log / linear scale", COMPARE, footer="Log scale"),
     # the palette's own: a part of the export on its own
@@ -83,7 +97,13 @@ KEYS: tuple[Key, ...] = (
     Key("", "export('data')", "export: the dataset as CSV"),
     Key("", "export('settings')", "export: settings as TOML"),
     Key("", "export('script')", "export: a standalone PyTorch script of the run"),
+    *(Key("", f"pace({pace or 0})", f"pace: {pace} epochs a second" if pace else "pace: as fast as possible")
+      for pace in PACES),
 )
+
+
+def next_pace(pace: float | None) -> float | None:
+    return PACES[(PACES.index(pace) + 1) % len(PACES)] if pace in PACES else PACES[0]
 
 
 def bindings(where: str) -> list[Binding]:

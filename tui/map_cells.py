@@ -122,7 +122,7 @@ class Palette:
         return style
 
 
-def _merge(cells: list[tuple[str, Style | None]]) -> list[Segment]:
+def merge_runs(cells: list[tuple[str, Style | None]]) -> list[Segment]:
     """Runs of the same style become one segment."""
     segments: list[Segment] = []
     text, style = "", None
@@ -169,7 +169,7 @@ def colour_lines(codes: np.ndarray, palette: Palette, points: MapPoints | None) 
                 cells.append(("▀", palette.pair(top[col], bottom[col])))
             else:
                 cells.append((mark[0], palette.point(mark[1], bottom[col], mark[2])))
-        lines.append(_merge(cells))
+        lines.append(merge_runs(cells))
     return lines
 
 

@@ -15,6 +15,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # torch loads after the first frame: these are for the reader only
     from engine.decision_map import DecisionGrid, MapRequest
+    from engine.network_picture import NetworkPicture, NetworkRequest
     from engine.schema import Settings
 
 
@@ -50,6 +51,14 @@ class MapWanted(_Replaced):
 
 
 @dataclass
+class NetworkWanted(_Replaced):
+    """The pictures of the network's units for the network view as it is now; None: not on screen."""
+
+    request: NetworkRequest | None
+    session: object
+
+
+@dataclass
 class ReopenRequested(Message):
     run_id: str
     name: str
@@ -80,6 +89,18 @@ class EpochsArrived(Message, bubble=False):
 class GridArrived(_Replaced, bubble=False):
     grid: DecisionGrid
     session: object
+
+
+@dataclass
+class NetworkArrived(_Replaced, bubble=False):
+    picture: NetworkPicture
+    epoch: int
+    session: object
+
+
+@dataclass
+class PaceChanged(Message, bubble=False):
+    pace: float | None  # epochs a second; None: as fast as possible
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""The app's hold on the engine: the session, its feed, and the workers that load PyTorch, build sessions,
-train them and make maps and reports.
+"""The app's hold on the engine: the session, its feed, its pace, and the workers that load PyTorch, build
+sessions, train them and make maps, network pictures and reports.
 
 Everything here runs on the UI thread. Workers get what they need as arguments and hand back what they
 made as their result; `finished()` takes each result in and tells the views through `tell`. A key that
@@ -22,7 +22,8 @@ from engine.schema import Settings
 
 from . import runner_work
 from .failures import data_problem
-from .messages import DataFailed, GridArrived, ReportArrived, RunKept, RunState, RunStateChanged, SessionChanged
+from .messages import (DataFailed, GridArrived, NetworkArrived, PaceChanged, ReportArrived, RunKept, RunState,
+                       RunStateChanged, SessionChanged)
 from .runner_work import Trained
 
 DEBOUNCE = 0.25  # seconds of quiet typing before the data and network are rebuilt
@@ -40,8 +41,9 @@ class Runner:
         self.building = False
         self.training: Worker | None = None
         self.waiting: list[str] = []  # keys pressed while the runner was busy, to act in turn
-        self.map_request = None
+        self.wanted: dict[str, object] = {}  # "map", "network": the request the views want kept current
         self.report_wanted = False
+        self.pace: float | None = None  # epochs a second; None: as fast as possible
         self._rebuild_at: float | None = None
         self._on_disk: threading.Event | None = None  # set once the last training's run is on disk
 
@@ -169,7 +171,7 @@ class Runner:
         self.session, self.run_id = session, run_id
         self.feed = Feed()
         session.attach(self.feed)
-        self.map_request = None  # the views ask for one that fits the new data
+        self.wanted = {}  # the views ask for what fits the new data
         if session.device_notice:
             self.app.notify(session.device_notice, severity="warning", timeout=8)
         self.tell(SessionChanged(session, reopened))
@@ -187,10 +189,12 @@ class Runner:
             self.app.notify(f"All {session.settings.epochs} epochs are done: raise epochs to continue, or F8 "
                             "to start again", severity="warning")
             return
-        self.feed.want_map(self.map_request)
+        self.feed.want_map(self.wanted.get("map"))
+        self.feed.want_network(self.wanted.get("network"))
         self.feed.want_report(self.report_wanted)
         # armed here, not in the worker: a pause pressed before the thread starts must not be undone
         session.controls.rearm(paused=paused)
+        session.controls.set_pace(self.pace)
         if paused:
             session.controls.step()
         self._on_disk = threading.Event()
@@ -199,13 +203,27 @@ class Runner:
         self._state_changed()
 
     def want_map(self, request, session) -> None:
+        self._want("map", request, session)
+
+    def want_network(self, request, session) -> None:
+        self._want("network", request, session)
+
+    def _want(self, kind: str, request, session) -> None:
+        """Kept current by the trainer between epochs, or made at once when idle (None: no longer wanted)."""
         if session is not self.session:
             return  # asked for before the data changed: its features may not exist any more
-        self.map_request = request
+        self.wanted[kind] = request
         if self.training is not None:
-            self.feed.want_map(request)
-        elif not self.building:
-            self._worker(lambda: (session, session.decision_grid(request)), "grid", exclusive=True)
+            getattr(self.feed, f"want_{kind}")(request)
+        elif not self.building and request is not None:
+            make = session.decision_grid if kind == "map" else session.network_picture
+            self._worker(lambda: (session, make(request)), kind, exclusive=True)
+
+    def set_pace(self, pace: float | None) -> None:
+        self.pace = pace
+        if self.session is not None:
+            self.session.controls.set_pace(pace)  # a running loop takes it at once
+        self.tell(PaceChanged(pace))
 
     def want_report(self, wanted: bool) -> None:
         self.report_wanted = wanted
@@ -241,10 +259,10 @@ class Runner:
         elif name == "train":
             self.training = None
             self._kept(result)
-        elif name == "grid":
-            session, grid = result
-            if session is self.session:
-                self.tell(GridArrived(grid, session))
+        elif name in ("map", "network") and result[0] is self.session:
+            session, made = result
+            self.tell(GridArrived(made, session) if name == "map" else
+                      NetworkArrived(made, session.history.epoch, session))
         elif name == "report":
             session, report = result
             if session is self.session:

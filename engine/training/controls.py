@@ -1,8 +1,9 @@
-"""Start, pause, step and stop a training loop from another thread."""
+"""Start, pause, step, stop and pace a training loop from another thread."""
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 
@@ -15,6 +16,7 @@ class Controls:
         self._stop = False
         self._steps = 0
         self._wake = False
+        self._pace: float | None = None  # epochs a second to keep to; None: as fast as it goes
 
     @property
     def paused(self) -> bool:
@@ -44,6 +46,27 @@ class Controls:
         with self._lock:
             self._stop = True
             self._lock.notify_all()
+
+    @property
+    def pace(self) -> float | None:
+        return self._pace
+
+    def set_pace(self, epochs_per_second: float | None) -> None:
+        """Keep to this many epochs a second (None: as fast as possible); a loop waiting for its pace
+        takes the new one at once."""
+        with self._lock:
+            self._pace = epochs_per_second
+            self._lock.notify_all()
+
+    def keep_pace(self, started: float) -> None:
+        """Wait until the epoch that began at `started` (time.perf_counter) has taken its share of a second
+        at the pace; a stop or a pause ends the wait at once."""
+        with self._lock:
+            while self._pace and not (self._stop or self._paused):
+                left = started + 1.0 / self._pace - time.perf_counter()
+                if left <= 0:
+                    return
+                self._lock.wait(left)
 
     def rearm(self, paused: bool = False) -> None:
         """Ready for another run after a stop."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..decision_map import DecisionGrid
 from ..evaluation import Evaluation
+from ..network_picture import NetworkPicture
 from .history import EpochRecord, Mark
 from .outcome import Outcome
 
@@ -34,6 +35,12 @@ class GridReady:
 
 
 @dataclass(frozen=True)
+class NetworkReady:
+    picture: NetworkPicture
+    epoch: int
+
+
+@dataclass(frozen=True)
 class ReportReady:
     report: dict[str, Evaluation]  # "train" and "test"
     epoch: int
@@ -46,4 +53,4 @@ class RunEnded:
     seconds: float
 
 
-Event = EpochDone | Marked | GridReady | ReportReady | RunEnded
+Event = EpochDone | Marked | GridReady | NetworkReady | ReportReady | RunEnded

@@ -1,8 +1,9 @@
 """A client's line to a session that trains in another thread.
 
 The session puts its events here; the client drains them when it likes (the app, ten times a second).
-The client also says which decision map and whether a report it wants: the session makes them between
-epochs, throttled so that the map may lag but training does not, and at once while it is paused.
+The client also says which decision map, which pictures of the network's units and whether a report it
+wants: the session makes them between epochs, throttled so that they may lag but training does not, and at
+once while it is paused.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import time
 from typing import Callable
 
 from ..decision_map import MapRequest
-from .events import Event, GridReady, ReportReady
+from ..network_picture import NetworkRequest
+from .events import Event, GridReady, NetworkReady, ReportReady
 
 MAP_EVERY = 0.3  # seconds between decision maps at the least
 REPORT_EVERY = 1.0  # a report a second is current enough to read
@@ -23,6 +25,8 @@ class Feed:
         self._events: queue.SimpleQueue = queue.SimpleQueue()
         self._map: MapRequest | None = None
         self._map_due = 0.0
+        self._network: NetworkRequest | None = None
+        self._network_due = 0.0
         self._report = False
         self._report_due = 0.0
         self._wake: Callable[[], None] = lambda: None  # the session's: a paused loop serves at once
@@ -41,6 +45,10 @@ class Feed:
         self._map, self._map_due = request, 0.0
         self._wake()
 
+    def want_network(self, request: NetworkRequest | None) -> None:
+        self._network, self._network_due = request, 0.0
+        self._wake()
+
     def want_report(self, wanted: bool) -> None:
         self._report, self._report_due = wanted, 0.0
         self._wake()
@@ -53,7 +61,8 @@ class Feed:
         self._events.put(event)
 
     def serve(self, session, final: bool = False) -> None:
-        """Make the map and the report if they are due (the map in any case at the end of a run)."""
+        """Make the map, the network's pictures and the report if they are due (the pictures in any case at
+        the end of a run)."""
         now = time.monotonic()
         request = self._map
         if request is not None and (final or now >= self._map_due):
@@ -61,6 +70,11 @@ class Feed:
             cost = time.monotonic() - now
             # wide nets make the map expensive: it comes less often rather than slowing training
             self._map_due = time.monotonic() + max(MAP_EVERY, 5 * cost)
+        network = self._network
+        if network is not None and (final or time.monotonic() >= self._network_due):
+            started = time.monotonic()
+            self.put(NetworkReady(session.network_picture(network), session.history.epoch))
+            self._network_due = time.monotonic() + max(MAP_EVERY, 5 * (time.monotonic() - started))
         if self._report and not final and time.monotonic() >= self._report_due:
             started = time.monotonic()
             self.put(ReportReady(session.evaluate(), session.history.epoch))

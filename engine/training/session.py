@@ -22,6 +22,7 @@ from ..device import resolve_device
 from ..errors import SettingError
 from ..evaluation import Evaluation, evaluate
 from ..memory import check_run_memory
+from ..network_picture import NetworkPicture, NetworkRequest, network_picture
 from ..model import build_model, parameter_count
 from ..schema import Settings
 from .autograd_step import AutogradStep
@@ -136,6 +137,18 @@ class TrainingSession:
                      ((self.X_train, self.y_train), (self.X_test, self.y_test))]
         return dataclasses.replace(grid, train_correct=right[0], test_correct=right[1])
 
+    def network_picture(self, request: NetworkRequest) -> NetworkPicture:
+        """Every unit's picture and statistics; as decision_grid, from the thread that trains."""
+        p = self.params
+        grads = [float(torch.sqrt(w.square().sum() + b.square().sum())) for w, b in zip(p.weight_grads, p.bias_grads)]
+        return network_picture(self.model, self.split, self.X_train, request, list(self.input_names),
+                               list(self.class_names), grads if self.history.epoch else None)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """The model's input columns, by name."""
+        return tuple(getattr(self.split, "input_names", None) or self.dataset.feature_names)
+
     @property
     def fingerprint(self) -> str:
         return self.split.fingerprint()
@@ -222,6 +235,7 @@ class TrainingSession:
             if on_epoch is not None:
                 on_epoch(record)
             self._serve()
+            self.controls.keep_pace(started)  # a pace to watch it by: the waiting is not training time
         outcome = outcome or Outcome(Reason.COMPLETED, self.history.epoch, f"completed {self.history.epoch} epochs")
         self.outcome = outcome
         self._serve(final=True)

@@ -12,11 +12,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import ANYWHERE, COMPARE, OUTSIDE_FIELDS, RUNS, keyed
+from ..keys import ANYWHERE, COMPARE, NETWORK, OUTSIDE_FIELDS, RUNS, keyed
 from ..map_cells import ASCII_REGION
 
 SECTIONS = ((ANYWHERE, "Keys, wherever the focus is"), (OUTSIDE_FIELDS, "Keys outside text fields"),
-            (RUNS, "Keys of the runs view (u): every training run is kept there"), (COMPARE, "Keys of the compare view"))
+            (RUNS, "Keys of the runs view (u): every training run is kept there"),
+            (NETWORK, "Keys of the network view (w)"), (COMPARE, "Keys of the compare view"))
 
 NOTES = f"""\
 Tab and shift+Tab move between fields (the one with the keyboard is highlighted); / or ctrl+f jumps to a \
@@ -32,6 +33,8 @@ In ASCII (a, or NO_COLOR): a training point is its class's digit (0, 1, …), a 
 (a, b, …), X / x a training / test point the model gets wrong, # the boundary, * the exact target; the \
 regions where the model is confident are filled with its class's character ({' '.join(ASCII_REGION[:4])} … for \
 classes 0, 1, 2, 3 …). The curves: ⢕ train, • test.
+
+The network view (w): each unit's picture is its value over the map's plane, each scaled to its own largest value: the hue is the sign (class 1's colour above zero, class 0's below), the shade the size; in ASCII ' : + * # above zero and . - ~ = % below. Left of each layer, a strip per unit: its weights from the layer before, in that layer's order top to bottom. A unit marked ✗ (! in ASCII) is a dead ReLU: never active on a training row, so it no longer learns. p sets a pace (epochs a second) to watch the regions form.
 
 Escape or F1 closes this help."""
 

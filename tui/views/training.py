@@ -17,8 +17,8 @@ from textual.lazy import Lazy
 from engine.schema import BY_NAME, Settings
 from engine.training.outcome import Reason
 
-from ..messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, RunFinished, RunState, RunStateChanged,
-                        SessionChanged, SettingsChanged)
+from ..messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RunFinished, RunState,
+                        RunStateChanged, SessionChanged, SettingsChanged)
 from ..screens.pick_csv import pick_csv
 from ..widgets.class_legend import ClassLegend
 from ..widgets.curves import Curves
@@ -149,6 +149,7 @@ class TrainingView(Horizontal):
         self.ended = None
         s, history = session.settings, session.history
         self.progress = Progress(history.epoch, s.epochs, session.seconds, device=session.device.type,
+                                 pace=self.progress.pace,
                                  best=session.best_epoch if s.patience and session.best_epoch else None,
                                  lr=history.records[-1].lr if s.schedule != "none" and history.records else None)
         self.curves.reset(history.records, history.marks, self.progress.best)
@@ -192,6 +193,10 @@ class TrainingView(Horizontal):
         self.curves.redraw()
         if outcome.reason == Reason.DIVERGED:
             self.notify(outcome.message, title="diverged", severity="error", timeout=10)
+        self.show_status()
+
+    def on_pace_changed(self, message: PaceChanged) -> None:
+        self.progress.pace = message.pace
         self.show_status()
 
     def on_run_state_changed(self, message: RunStateChanged) -> None:

@@ -24,6 +24,7 @@ class Progress:
     lr: float | None = None  # shown when a schedule changes it
     best: int | None = None  # with early stopping on
     device: str = ""
+    pace: float | None = None  # epochs a second the run keeps to; None: as fast as it goes
 
 
 def status_parts(state: RunState, then: str, progress: Progress, ended: str | None,
@@ -42,7 +43,9 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
         return [(f"preparing the data…{waiting}", 0)]
     p = progress
     parts: list[tuple[str | Text, int]] = [(f"epoch {p.epoch:,}/{p.epochs:,}", 0)]
-    if state == RunState.RUNNING and p.rate_from is not None and p.seconds > p.rate_from[1]:
+    if p.pace:  # the rate over training time would be the machine's, not what is on screen
+        parts.append((f"pace {p.pace:g} epochs/s (p)", 2))
+    elif state == RunState.RUNNING and p.rate_from is not None and p.seconds > p.rate_from[1]:
         rate = (p.epoch - p.rate_from[0]) / (p.seconds - p.rate_from[1])
         parts.append((f"{rate:,.0f} epochs/s", 2))
     if p.lr is not None:

@@ -1,0 +1,145 @@
+"""The network view (w) driven from the keyboard: what it draws, the selection, dead units, wide layers, the
+histogram, and the pace key, asserted on what the screen shows."""
+
+import pytest
+from textual.widgets import Static
+
+from engine import Settings
+from tui.app import AnnclfApp
+
+from pilot_helpers import ready, shown_text, status, train, wait_until
+
+
+def view(app):
+    return app.query_one("#network-view")
+
+
+def text(app, name: str) -> str:
+    return shown_text(app.query_one(f"#{name}", Static))
+
+
+async def network_shown(pilot, epoch: int | None = None):
+    """On the network view, with pictures of the model as it is (at `epoch`, when given)."""
+    await pilot.press("w")
+    nv = view(pilot.app)
+    await wait_until(pilot, lambda: nv.picture is not None and (epoch is None or nv.epoch == epoch)
+                     and "parameters" in text(pilot.app, "network-title"))
+    await pilot.pause()
+    return nv
+
+
+@pytest.mark.asyncio
+async def test_the_network_view_draws_every_layer_and_the_arrows_move_the_selection():
+    app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[4, 3], epochs=60, device="cpu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await train(pilot, 60)
+        nv = await network_shown(pilot, epoch=60)
+        assert app.query_one("#views").active == "network"
+        title = text(app, "network-title")
+        assert "2 inputs → 4 → 3 → 1 output" in title
+        assert f"{(2 + 1) * 4 + (4 + 1) * 3 + (3 + 1) * 1} parameters" in title and "epoch 60" in title
+        diagram = shown_text(app.query_one("#network-diagram"))
+        for label in ("inputs", "x", "h1.0", "h1.3", "h2.2", "output"):
+            assert label in diagram
+        assert "h1.0 · hidden 1" in text(app, "unit-details")
+        await pilot.press("down")
+        assert "h1.1 · hidden 1" in text(app, "unit-details")
+        await pilot.press("right")
+        assert "h2.1 · hidden 2" in text(app, "unit-details")
+        await pilot.press("down", "down", "down")  # the last unit stays selected
+        assert "h2.2 · hidden 2" in text(app, "unit-details")
+        await pilot.press("right")
+        assert "· output" in text(app, "unit-details")
+        await pilot.press("left", "left", "left")
+        assert "x · inputs" in text(app, "unit-details")
+        assert nv.selected.layer == 0
+        stats = text(app, "layer-stats")
+        assert "hidden 1" in stats and "|∇W|" in stats and "dead" in stats
+
+
+@pytest.mark.asyncio
+async def test_a_dead_relu_unit_is_flagged_dead_in_the_diagram_the_details_and_the_table():
+    # zero initial weights: every ReLU is 0 on every row, so no gradient reaches them: all dead
+    app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[3], init="zeros", epochs=5, device="cpu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await train(pilot, 5)
+        await network_shown(pilot, epoch=5)
+        assert "DEAD: never active" in text(app, "unit-details")
+        assert "h1.0✗" in shown_text(app.query_one("#network-diagram"))
+        assert "100%" in text(app, "layer-stats")
+
+
+@pytest.mark.asyncio
+async def test_a_wide_layer_shows_its_strongest_units_says_so_and_b_changes_the_ordering():
+    app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[64], epochs=10, device="cpu"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await train(pilot, 10)
+        nv = await network_shown(pilot, epoch=10)
+        notes = text(app, "network-notes")
+        assert "of 64 (hidden 1), by outgoing weight (b)" in notes
+        layer = nv.picture.layers[1]
+        strongest = int(layer.outgoing.argmax())
+        assert f"h1.{strongest}" in shown_text(app.query_one("#network-diagram"))
+        await pilot.press("b")
+        assert "by activation variance" in text(app, "network-notes")
+        await pilot.press("b")
+        assert "by index" in text(app, "network-notes")
+        assert "h1.0" in shown_text(app.query_one("#network-diagram"))
+
+
+@pytest.mark.asyncio
+async def test_h_opens_and_closes_the_histogram_of_the_selected_layers_weights():
+    app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[8], epochs=10, device="cpu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await train(pilot, 10)
+        await network_shown(pilot, epoch=10)
+        histogram = app.query_one("#weight-histogram")
+        assert not histogram.display
+        await pilot.press("h")
+        await pilot.pause()
+        assert histogram.display and "weights into hidden 1 (16)" in shown_text(histogram)
+        await pilot.press("h")
+        assert not histogram.display
+
+
+@pytest.mark.asyncio
+async def test_the_pictures_follow_the_training_live():
+    app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[8, 8], epochs=100_000, device="cpu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await pilot.press("w", "f5")
+        nv = view(app)
+        await wait_until(pilot, lambda: nv.picture is not None and nv.epoch > 0)
+        first = nv.epoch
+        await wait_until(pilot, lambda: nv.epoch > first)  # a later picture while it trains
+        assert app.runner.training is not None
+        await pilot.press("f7")
+
+
+@pytest.mark.asyncio
+async def test_the_pace_slows_the_epoch_counter_and_shows_on_the_status_line():
+    app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[8], epochs=2000, device="cpu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await pilot.press("p")  # 300 epochs a second
+        assert "pace 300 epochs/s" in status(app)
+        await pilot.press("p", "p", "p")  # 10 a second
+        assert "pace 10 epochs/s" in status(app)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: app.training.progress.epoch >= 3)
+        # at ten a second, 2,000 epochs take 200 s: it is still early in the run
+        assert app.runner.training is not None and app.runner.session.history.epoch < 100
+        assert "pace 10 epochs/s" in status(app)
+        await pilot.press("p")  # as fast as possible, at once
+        assert "pace" not in status(app)
+        await wait_until(pilot, lambda: app.runner.training is None and app.runner.session.history.epoch == 2000)
