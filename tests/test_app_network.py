@@ -7,7 +7,7 @@ from textual.widgets import Static
 from engine import Settings
 from tui.app import AnnclfApp
 
-from pilot_helpers import ready, shown_text, status, train, wait_until
+from pilot_helpers import notices, ready, shown_text, status, train, wait_until
 
 
 def view(app):
@@ -128,7 +128,7 @@ async def test_the_pictures_follow_the_training_live():
 @pytest.mark.asyncio
 async def test_the_pace_slows_the_epoch_counter_and_shows_on_the_status_line():
     app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[8], epochs=2000, device="cpu"))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await ready(pilot)
         app.set_focus(None)
         await pilot.press("p")  # 300 epochs a second
@@ -143,3 +143,5 @@ async def test_the_pace_slows_the_epoch_counter_and_shows_on_the_status_line():
         await pilot.press("p")  # as fast as possible, at once
         assert "pace" not in status(app)
         await wait_until(pilot, lambda: app.runner.training is None and app.runner.session.history.epoch == 2000)
+        await wait_until(pilot, lambda: "completed" in status(app))
+        assert not notices(app)  # the end of the run is on the status line: no notice over the map

@@ -90,9 +90,9 @@ class Curves(Vertical):
     log_scale: reactive[bool] = reactive(False)
     plain: reactive[bool] = reactive(False)  # distinct marks per series (no colour to tell them apart)
 
-    # plotext rebuilds a whole figure per draw (~10 ms for two): two draws a second look live and
-    # leave the GIL to the training thread
-    MIN_INTERVAL = 0.5
+    # plotext rebuilds a whole figure per draw (~10 ms for two): three draws a second look live (a paced
+    # run gains a few points between two) and leave the GIL to the training thread
+    MIN_INTERVAL = 0.3
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
