@@ -207,6 +207,40 @@ class NameList:
 
 
 @dataclass(frozen=True)
+class Subset:
+    """Some of `values`, comma-separated, each at most once, in the order given (the order can mean
+    something: the model's input columns follow it)."""
+
+    values: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "a comma-separated list of one or more of " + ", ".join(self.values)
+
+    def parse(self, text: str) -> list[str]:
+        return self.check(text)
+
+    def check(self, value: Any) -> list[str]:
+        if isinstance(value, str):  # inputs = "x1,x2" in a TOML file means what --inputs x1,x2 means
+            value = [part for part in value.split(",") if part.strip()]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise Refused(f"{value!r} is not {self.describe()}")
+        # "X1 ^ 2" is x1^2: spaces and case are how people type, not part of a name
+        names = ["".join(v.split()).lower() for v in value]
+        if not names:
+            raise Refused("the list is empty: it takes " + self.describe())
+        unknown = [n for n in names if n not in self.values]
+        if unknown:
+            raise Refused(f"{unknown[0]!r} is not a name it knows: it takes {self.describe()}")
+        twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if twice is not None:
+            raise Refused(f"{twice} is named twice: it takes {self.describe()}, each at most once")
+        return names
+
+    def format(self, value: list[str]) -> str:
+        return ",".join(value)
+
+
+@dataclass(frozen=True)
 class Text:
     what: str = "a text"
 

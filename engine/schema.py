@@ -23,6 +23,10 @@ OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
 SCHEDULES = ("none", "step", "cosine", "plateau")
 SCALINGS = ("none", "standard", "minmax")
 DEVICES = ("auto", "cpu", "cuda")
+# the model's possible input columns, made from the two scaled features (the browser playground's "features");
+# engine/standalone/data.py computes them and holds the same names: the schema must not import it (torch)
+INPUTS = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+DEFAULT_INPUTS = ("x1", "x2")
 
 # Settings that every dataset reads; the rest are read only by datasets whose catalog entry names them.
 _COMMON_DATA = {"dataset", "label_noise", "scale", "seed", "data_seed", "test_size", "val_size"}
@@ -91,6 +95,7 @@ class Settings:
     test_size: float = _setting("data", 0.2, kinds.Float(0.0, 0.9, True), "test fraction", "fraction held out for testing (stratified)")
     val_size: float = _setting("data", 0.0, kinds.Float(0.0, 0.8), "val fraction", "fraction held out for validation: early stopping, the plateau schedule and the best epoch watch it, so the test set stays unseen (0 = none)")
     # --- model
+    inputs: list[str] = _setting("model", list(DEFAULT_INPUTS), kinds.Subset(INPUTS), "inputs", "the model's input columns, in this order, made from the two features after scaling, e.g. x1^2,x2^2 (data of more features: its columns as they are)")
     hidden: list[int] = _setting("model", [10, 10], kinds.IntList(), "hidden layers", 'widths of the hidden layers, e.g. 16,16, or "none" for logistic regression')
     activation: str = _setting("model", "relu", kinds.Choice(ACTIVATIONS), "activation", "activation between layers")
     init: str = _setting("model", "default", kinds.Choice(INITS), "weight init", "weight initialisation (default: PyTorch's)")
@@ -174,6 +179,14 @@ def default_text(setting: Setting, dataset: str) -> str:
     return "a path (or the o key)" if setting.name == "csv" else ""
 
 
+def field_help(setting: Setting, dataset: str) -> str:
+    """A field's help in the forms: what the setting does and takes, and what it means for this dataset."""
+    text = f"{setting.help}: {setting.kind.describe()}"
+    if setting.name == "inputs" and dataset == "csv":
+        text += ". The transforms apply only to a file of two feature columns (or two chosen with features)"
+    return text
+
+
 def implied(values: dict[str, Any]) -> dict[str, Any]:
     """A CSV file given without a dataset means the csv dataset (a flag or a TOML file alike)."""
     if values.get("csv") and "dataset" not in values:
@@ -226,6 +239,9 @@ def find_problems(settings: Settings) -> list[SettingError]:
             if unknown or len(s.features) != 2:
                 refuse("features", "iris takes two of " + ", ".join(IRIS_FEATURES)
                        + f"; got {','.join(s.features)}")
+    if tuple(s.inputs) != DEFAULT_INPUTS and s.dataset == "csv" and s.features is not None and len(s.features) != 2:
+        refuse("inputs", f"the transforms ({','.join(s.inputs)}) need exactly two feature columns, and features "
+                         f"names {len(s.features)}: choose two, or keep inputs x1,x2")
     if s.test_size + s.val_size > 0.9:
         refuse("val_size", f"test {s.test_size:g} and validation {s.val_size:g} leave less than a tenth of the "
                            "data for training; make them smaller")

@@ -105,3 +105,25 @@ async def test_a_wrong_path_in_the_file_dialog_is_said_there_and_kept_to_mend(tm
         await pilot.press("enter")
         await wait_until(pilot, lambda: "no such file" in " ".join(shown_text(app.screen.query_one("#csv-problem")).split()))
         assert field.value == str(tmp_path / "nope.csv") and app.screen.query("#csv-tree")  # still open
+
+
+@pytest.mark.asyncio
+async def test_transforms_of_a_csv_of_three_columns_are_refused_and_its_inputs_field_says_why(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(150, 3)).round(4)
+    path = write_csv(tmp_path / "three.csv", ["a", "b", "c", "k"], [[*x, int(x[0] > 0)] for x in X])
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_csv_by_keys(pilot, path)
+        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
+        field = app.screen.query_one("#input-inputs", Input)
+        assert "apply only to a file of two feature columns" in str(field.tooltip)
+        field.value = "x1^2"
+        await wait_until(pilot, lambda: "need exactly two raw features" in shown_text(app.training.status))
+        assert "inputs: the transforms (x1^2)" in shown_text(app.training.status)
+        app.training.form.field("dataset").write("moons")  # two features: the transforms are back
+        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "moons"
+                         and app.runner.session.split.input_names == ("x1^2",))
+        assert "two feature columns" not in str(field.tooltip)

@@ -114,3 +114,17 @@ def test_the_script_carries_the_engines_own_standalone_module(tmp_path):
             assert block.strip() in body, (name, block[:60])
     assert "def finite_epoch" in body and "class BestEpoch" in body and "annclf" not in body.lower()
     assert "from ." not in body
+
+
+@pytest.mark.parametrize("settings", [
+    Settings(dataset="circles", samples=400, hidden=[], inputs=["x1^2", "x2^2"], epochs=150, lr=0.05, device="cpu"),
+    Settings(dataset="moons", samples=300, hidden=[8], inputs=["x1", "x2", "x1*x2", "sin(x1)"], scale="standard",
+             batch_size=64, epochs=40, device="cpu"),
+], ids=["circles on x1^2, x2^2, no hidden layer", "moons on x1, x2, x1*x2, sin(x1), standard scaling"])
+def test_the_script_rebuilds_the_runs_inputs_and_lands_on_its_accuracy(settings, tmp_path):
+    session = TrainingSession(settings)
+    session.run()
+    write_script(session, tmp_path / "run.py")
+    assert repr(settings.inputs) in (tmp_path / "run.py").read_text()
+    accuracy = float(run_script(tmp_path / "run.py", tmp_path)[-1].split()[-1])
+    assert accuracy == pytest.approx(session.evaluate()["test"].accuracy, abs=5e-5)  # printed to 4 places

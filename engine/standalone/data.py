@@ -1,4 +1,5 @@
-"""One entry point to every dataset, the labels' noise, the train / validation / test split and the scaling."""
+"""One entry point to every dataset, the labels' noise, the train / validation / test split, the scaling and
+the model's input columns."""
 
 import numpy as np
 
@@ -81,3 +82,30 @@ def scaling(X, how):
         shift, scale = np.zeros(d), np.ones(d)
     scale = np.where(scale > 0, scale, 1.0)  # a constant feature stays constant instead of dividing by 0
     return shift.astype(np.float32), scale.astype(np.float32)
+
+
+# The model's possible input columns, each made from the two scaled features (x1, x2): the browser
+# playground's "features". A linear model on x1^2 and x2^2 separates circles, which on x1, x2 it cannot.
+TRANSFORMS = {
+    "x1": lambda X: X[:, 0],
+    "x2": lambda X: X[:, 1],
+    "x1^2": lambda X: X[:, 0] ** 2,
+    "x2^2": lambda X: X[:, 1] ** 2,
+    "x1*x2": lambda X: X[:, 0] * X[:, 1],
+    "sin(x1)": lambda X: np.sin(X[:, 0]),
+    "sin(x2)": lambda X: np.sin(X[:, 1]),
+}
+
+
+def transform(X, inputs):
+    """The columns `inputs` (names of TRANSFORMS, in their order) of a 2-column `X`, as float32."""
+    return np.column_stack([TRANSFORMS[name](X) for name in inputs]).astype(np.float32)
+
+
+def model_input(X, shift, scale, inputs):
+    """What the model reads of points `X` in the data's own units: scaled, then the chosen transforms. Data
+    of other than two features has no transforms: its scaled columns as they are."""
+    scaled = ((X - shift) / scale).astype(np.float32)
+    if X.shape[1] != 2 or list(inputs) == ["x1", "x2"]:  # the plain columns: no copy made
+        return scaled
+    return transform(scaled, inputs)

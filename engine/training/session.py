@@ -56,16 +56,18 @@ class TrainingSession:
         self.requested = s  # as asked: `settings` below names the columns a csv or iris set filled in
         self.device, self.device_notice = resolve_device(s.device)
         if s.samples is not None and s.dataset not in ("csv", "iris"):
-            check_run_memory(s, s.samples, 2, s.classes or 2)
+            check_run_memory(s, s.samples, len(s.inputs), s.classes or 2)
         self.dataset = make_dataset(s)
-        self.split = split_dataset(self.dataset, s.test_size, s.val_size, s.scale, s.data_seed, s.label_noise)
+        self.split = split_dataset(self.dataset, s.test_size, s.val_size, s.scale, s.data_seed, s.label_noise,
+                                   s.inputs)
+        width = len(self.split.input_names)  # the model's input columns: the inputs, or a file's features
         if s.dataset in ("csv", "iris"):
             s = s.replace(features=list(self.dataset.feature_names))
-            check_run_memory(s, len(self.dataset.y), self.dataset.X.shape[1], self.dataset.num_classes)
+            check_run_memory(s, len(self.dataset.y), width, self.dataset.num_classes)
         self.settings = s
         self.class_names = self.dataset.class_names
-        self.flops_per_epoch = 6.0 * len(self.split.train) * parameter_count(
-            self.dataset.X.shape[1], self.dataset.num_classes, s.hidden)
+        self.flops_per_epoch = 6.0 * len(self.split.train) * parameter_count(width, self.dataset.num_classes,
+                                                                             s.hidden)
 
         as_tensor = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
         self.X_train = as_tensor(self.split.to_model_input(self.split.X_train))

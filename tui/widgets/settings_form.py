@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, Static
 from engine import kinds
 from engine.datasets.catalog import CATALOG
 from engine.errors import SettingError
-from engine.schema import SCHEMA, SECTIONS, Setting, Settings, default_text, find_problems
+from engine.schema import SCHEMA, SECTIONS, Setting, Settings, default_text, field_help, find_problems
 
 from .on_off import OnOff
 
@@ -45,7 +45,7 @@ class SettingField(Vertical):
                              id=f"input-{s.name}", compact=True)
             else:
                 yield Input(s.format(self.initial), placeholder=default_text(s, self.dataset), id=f"input-{s.name}",
-                            tooltip=f"{s.help}: {s.kind.describe()}", compact=True)
+                            tooltip=field_help(s, self.dataset), compact=True)
         yield Label("", classes="field-problem")
 
     @property
@@ -72,7 +72,8 @@ class SettingField(Vertical):
             editor.value = value
 
     def for_dataset(self, dataset: str) -> None:
-        """Shown only if the setting applies; its placeholder the value an empty field means for this data."""
+        """Shown only if the setting applies; its placeholder the value an empty field means for this data, its
+        help what the setting means for it (the inputs of a CSV file: two columns only)."""
         shown = self.setting.applies_to(dataset)
         if self.display != shown:
             self.display = shown
@@ -80,6 +81,9 @@ class SettingField(Vertical):
             placeholder = default_text(self.setting, dataset)
             if editor.placeholder != placeholder:
                 editor.placeholder = placeholder
+            help_text = field_help(self.setting, dataset)
+            if editor.tooltip != help_text:
+                editor.tooltip = help_text
 
     def show_problem(self, problem: str | None) -> None:
         if problem == self._problem:  # a restyle per field per keystroke is what made typing lag
