@@ -41,7 +41,7 @@ async def test_the_network_view_draws_every_layer_and_the_arrows_move_the_select
         assert "2 inputs → 4 → 3 → 1 output" in title
         assert f"{(2 + 1) * 4 + (4 + 1) * 3 + (3 + 1) * 1} parameters" in title and "epoch 60" in title
         diagram = shown_text(app.query_one("#network-diagram"))
-        for label in ("inputs", "x", "h1.0", "h1.3", "h2.2", "output"):
+        for label in ("inputs", "x1", "x2", "h1.0", "h1.3", "h2.2", "output"):
             assert label in diagram
         assert "h1.0 · hidden 1" in text(app, "unit-details")
         await pilot.press("down")
@@ -53,7 +53,7 @@ async def test_the_network_view_draws_every_layer_and_the_arrows_move_the_select
         await pilot.press("right")
         assert "· output" in text(app, "unit-details")
         await pilot.press("left", "left", "left")
-        assert "x · inputs" in text(app, "unit-details")
+        assert "x1 · inputs" in text(app, "unit-details")
         assert nv.selected.layer == 0
         stats = text(app, "layer-stats")
         assert "hidden 1" in stats and "|∇W|" in stats and "dead" in stats
@@ -145,3 +145,19 @@ async def test_the_pace_slows_the_epoch_counter_and_shows_on_the_status_line():
         await wait_until(pilot, lambda: app.runner.training is None and app.runner.session.history.epoch == 2000)
         await wait_until(pilot, lambda: "completed" in status(app))
         assert not notices(app)  # the end of the run is on the status line: no notice over the map
+
+@pytest.mark.asyncio
+async def test_the_inputs_field_changes_the_first_column_and_the_parameter_count():
+    app = AnnclfApp(Settings(dataset="circles", samples=300, hidden=[4], epochs=30, device="cpu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await network_shown(pilot)
+        assert f"{(2 + 1) * 4 + (4 + 1)} parameters" in text(app, "network-title")
+        app.training.form.field("inputs").write(["x1^2", "x2^2", "x1*x2"])
+        await wait_until(pilot, lambda: "3 inputs" in text(app, "network-title"))
+        assert f"{(3 + 1) * 4 + (4 + 1)} parameters" in text(app, "network-title")
+        diagram = shown_text(app.query_one("#network-diagram"))
+        assert "x1^2" in diagram and "x1*x2" in diagram
+        await pilot.press("left")
+        assert "x1^2 · inputs" in text(app, "unit-details")

@@ -148,8 +148,7 @@ class TrainingSession:
 
     @property
     def input_names(self) -> tuple[str, ...]:
-        """The model's input columns, by name."""
-        return tuple(getattr(self.split, "input_names", None) or self.dataset.feature_names)
+        return self.split.input_names
 
     @property
     def fingerprint(self) -> str:
