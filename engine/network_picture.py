@@ -16,7 +16,8 @@ from .decision_map import Box, plane_input
 from .datasets.split import Split
 from .standalone import ACTIVATION_FUNCTIONS
 
-STATS_ROWS = 10_000  # training rows the statistics are measured on at most (evenly spaced when there are more)
+STATS_ROWS = 2_000  # training rows the statistics are measured on at most (evenly spaced when there are more):
+# a wide network's pass over them must stay a fraction of a second
 # an activation that never exceeds this on a training row is "dead": ReLU passes no gradient through it
 DEAD_BELOW = 0.0
 

@@ -140,3 +140,15 @@ def test_a_stop_ends_a_paced_wait_at_once():
     session.controls.stop()
     worker.join(60)
     assert outcome[0].reason == Reason.STOPPED and session.history.epoch == 1
+
+
+def test_a_large_training_set_is_measured_on_evenly_spaced_rows_and_says_how_many():
+    from engine.network_picture import STATS_ROWS
+
+    session = TrainingSession(Settings(dataset="moons", samples=5000, hidden=[4], epochs=2, device="cpu"))
+    session.run()
+    picture = session.network_picture(request(session))
+    assert picture.train_rows == 4000 and picture.measured_rows == STATS_ROWS
+    rows = np.linspace(0, 3999, STATS_ROWS).round().astype(int)
+    hidden = by_hand(session, session.X_train.double().numpy()[rows])[1]
+    np.testing.assert_allclose(picture.layers[1].active, (hidden > 0).mean(axis=0))
