@@ -24,12 +24,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
+def _add_setting_flags(parser: argparse.ArgumentParser, lists: bool = False) -> None:
+    """`lists`: a sweep's flags, each of which may take several values."""
     for section in SECTIONS:
         group = parser.add_argument_group(f"{section} settings")
         for s in (s for s in SCHEMA if s.section == section):
             default = s.format(s.default) or "the dataset's"
             text = f"{s.help} [{s.kind.describe()}; default {default}]"
+            if lists and s.kind.__class__.__name__ != "Bool":
+                sep = ";" if s.kind.__class__.__name__ in ("IntList", "NameList", "Subset") else ","
+                text += f"; several separated by '{sep}'" + (", A..B a range" if s.kind.__class__.__name__ == "Int" else "")
             if s.kind.__class__.__name__ == "Bool":
                 group.add_argument(s.flag, dest=s.name, action=argparse.BooleanOptionalAction,
                                    default=argparse.SUPPRESS, help=text)
@@ -47,8 +51,8 @@ TRAIN_ONLY = ("--save-config", "--json", "--metrics", "--checkpoint", "--data-cs
 
 def train_only_flag(argv: list[str]) -> str | None:
     """A flag of `train` given to the app (`annclf-tui --resume x.pt`), which argparse would report as an
-    invalid command 'x.pt'; None when there is none or the command is train."""
-    if "train" in argv:
+    invalid command 'x.pt'; None when there is none or the command is train (or sweep, which has --json)."""
+    if "train" in argv or "sweep" in argv:
         return None
     return next((a.split("=")[0] for a in argv if a.split("=")[0] in TRAIN_ONLY), None)
 
@@ -57,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Build, train and understand small neural-network classifiers "
                                             "on 2-D data. With no command, opens the terminal app.")
     _add_setting_flags(parser)
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep}")
     train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "
                                             "invalid settings or files, 1 on a failure during the run.")
@@ -75,7 +79,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="continue from a checkpoint up to --epochs in all (or evaluate it, if it has them)")
     out.add_argument("--allow-data-change", action="store_true",
                      help="with --resume: go on although the data differs from the checkpoint's (an edited CSV)")
+    _add_sweep(commands)
     return parser
+
+
+def _add_sweep(commands) -> None:
+    sweep = commands.add_parser("sweep", help="train every combination of settings given as lists, side by side",
+                                description="Train every combination of the settings given as lists "
+                                            "(--lr 0.01,0.1 --hidden \"8;16,16\" --seed 0..4), keep every run, and "
+                                            "print the configurations ranked by mean test accuracy over the "
+                                            "seeds. Exit code 0 when it ran, 2 on invalid settings, 1 when "
+                                            "every run failed, 130 when stopped (what finished is kept).")
+    _add_setting_flags(sweep, lists=True)
+    out = sweep.add_argument_group("the sweep")
+    out.add_argument("--max-runs", metavar="N", type=int, default=500,
+                     help="refuse a sweep of more runs than this, before anything trains [default 500]")
+    out.add_argument("--name", metavar="TEXT", help="the sweep's name in the runs view [default: what it varies]")
+    out.add_argument("--json", metavar="FILE.json", help="write the table, with every run's id, as JSON")
 
 
 def given_settings(args: argparse.Namespace) -> dict[str, Any]:

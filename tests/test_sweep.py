@@ -1,0 +1,105 @@
+"""`annclf-tui sweep`: the list syntax, the refusals before anything trains, the ranked table, the runs kept
+and tagged, a configuration that diverges, and a sweep stopped midway."""
+
+import json
+
+import pytest
+
+from engine import Settings
+from engine.errors import SettingError
+from engine.runs import RunStore
+from engine.sweep import Sweep
+from engine.sweep_grid import Grid, parse_values
+from tui.cli import main
+
+QUICK = ["sweep", "--dataset", "circles", "--samples", "200", "--epochs", "40", "--device", "cpu"]
+
+
+def runs_in(path):
+    runs, damaged = RunStore(path).summaries()
+    assert not damaged
+    return runs
+
+
+@pytest.mark.parametrize("name,text,values", [
+    ("hidden", "2;10,10;1024,1024", [[2], [10, 10], [1024, 1024]]),
+    ("hidden", "none;8", [[], [8]]),
+    ("seed", "0..4", [0, 1, 2, 3, 4]),
+    ("seed", "7", [7]),
+    ("lr", "0.003, 0.01,0.1", [0.003, 0.01, 0.1]),
+    ("inputs", "x1,x2;x1^2,x2^2", [["x1", "x2"], ["x1^2", "x2^2"]]),
+    ("activation", "relu,tanh", ["relu", "tanh"]),
+])
+def test_a_flag_takes_a_list_a_range_or_one_value(name, text, values):
+    assert parse_values(name, text) == values
+
+
+@pytest.mark.parametrize("name,text,words", [
+    ("seed", "4..1", "the range 4..1 is empty"),
+    ("lr", "0.01,,0.1", "an empty value"),
+    ("lr", "0.1,0.1", "0.1 given twice"),
+    ("lr", "0.1,fast", "'fast' is not a number"),
+    ("hidden", "8;8,x", "is not a comma-separated list"),
+])
+def test_a_bad_list_is_refused_naming_the_setting(name, text, words):
+    with pytest.raises(SettingError) as caught:
+        parse_values(name, text)
+    assert caught.value.subject == name and words in caught.value.problem
+
+
+def test_a_combination_the_schema_refuses_is_named_before_anything_trains(capsys, tmp_path):
+    code = main([*QUICK, "--optimizer", "sgd,adam", "--momentum", "0.9", "--runs-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "--momentum: adam has no momentum setting" in err and "optimizer adam" in err
+    assert len(err.strip().splitlines()) == 1 and not runs_in(tmp_path)
+
+
+def test_a_sweep_larger_than_max_runs_is_refused_with_its_count(capsys, tmp_path):
+    code = main([*QUICK, "--lr", "0.01,0.02,0.03", "--seed", "0..9", "--max-runs", "20", "--runs-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "30 runs, more than --max-runs 20" in err and not runs_in(tmp_path)
+
+
+def test_the_table_ranks_configurations_by_mean_test_accuracy_over_the_seeds(capsys, tmp_path):
+    out_json = tmp_path / "s.json"
+    code = main(["sweep", "--dataset", "circles", "--hidden", "2;10,10;32,32", "--seed", "0..2", "--epochs", "150",
+                 "--lr", "0.03", "--device", "cpu", "--runs-dir", str(tmp_path / "runs"), "--json", str(out_json)])
+    out = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out_json.read_text())
+    rows = data["configurations"]
+    assert [r["settings"]["hidden"] for r in rows][-1] == [2]  # two units cannot draw a circle
+    means = [r["test_accuracy"]["mean"] for r in rows]
+    assert len(rows) == 3 and means == sorted(means, reverse=True)
+    for row in rows:
+        accs = [run["test_accuracy"] for run in row["runs"]]
+        assert len(accs) == 3 and row["test_accuracy"]["mean"] == pytest.approx(sum(accs) / 3)
+        assert row["test_accuracy"]["min"] == min(accs) and row["test_accuracy"]["max"] == max(accs)
+        assert sorted(run["seed"] for run in row["runs"]) == [0, 1, 2]
+    # the table printed, in the same order, with mean ± std
+    printed = [line for line in out.splitlines() if "±" in line]
+    assert len(printed) == 3 and f"{means[0]:.3f} ±" in printed[0]
+    # every run kept, tagged with the sweep, and the JSON's ids are theirs
+    kept = runs_in(tmp_path / "runs")
+    assert len(kept) == 9 and {r.sweep_id for r in kept} == {data["sweep"]["id"]}
+    assert {run["id"] for row in rows for run in row["runs"]} == {r.id for r in kept}
+
+
+def test_a_configuration_that_diverges_is_marked_and_the_others_finish(capsys, tmp_path):
+    code = main([*QUICK, "--optimizer", "sgd", "--activation", "identity", "--hidden", "10,10,10",
+                 "--lr", "0.05,100", "--runs-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "1 diverged" in out
+    assert sorted(r.stopped for r in runs_in(tmp_path)) == ["completed", "diverged"]
+
+
+def test_a_sweep_stopped_midway_keeps_and_tables_what_finished(tmp_path):
+    # four shapes: four groups, trained one after another
+    grid = Grid(Settings(dataset="circles", samples=200, epochs=20, device="cpu"),
+                {"hidden": [[2], [3], [4], [5]]})
+    job = Sweep(grid, RunStore(tmp_path))
+    finished = job.run(should_stop=lambda: len(job.runs) >= 2)
+    assert not finished and len(job.runs) == 2 and len(runs_in(tmp_path)) == 2
+    assert [row.values["hidden"] for row in job.table()] != []
+    assert all(run.epochs == 20 for run in job.runs)
