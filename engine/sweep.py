@@ -95,9 +95,12 @@ class Sweep:
         return sum(s.epochs for s in self.plan)
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_progress: Callable[[int, int], None] | None = None) -> bool:
+            on_progress: Callable[[int, int], None] | None = None,
+            on_watch: Callable[..., None] | None = None) -> bool:
         """Train every combination; False when stopped before the end (what finished is kept).
-        `on_progress(model epochs done, runs finished)` after each epoch of a group."""
+        `on_progress(model epochs done, runs finished)` after each epoch of a group; `on_watch(sessions)`
+        then too, in the training thread, with the group's sessions (to draw them), and `on_watch(sessions,
+        final=True)` when the group has ended."""
         from .training.session import TrainingSession
 
         done_before = 0
@@ -110,8 +113,12 @@ class Sweep:
                 def progress(_epoch: int, members=members, ended=ended) -> None:
                     if on_progress is not None:
                         on_progress(done_before + sum(m.history.epoch for m in members), ended)
+                    if on_watch is not None:
+                        on_watch(members)
 
                 _train(members, should_stop, progress)
+                if on_watch is not None:
+                    on_watch(members, final=True)
                 for session in members:  # stopped midway, those of the group that had finished are kept
                     if session.outcome is not None and session.outcome.reason != "stopped":
                         self._keep(session)

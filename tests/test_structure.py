@@ -48,9 +48,10 @@ def readme_keys() -> set[str]:
 
 
 def test_the_readme_lists_every_key_of_the_key_table_and_no_other():
-    from tui.keys import ANYWHERE, NETWORK, OUTSIDE_FIELDS, RUNS, keyed
+    from tui.keys import ANYWHERE, NETWORK, OUTSIDE_FIELDS, RUNS, SWEEP, keyed
 
-    assert readme_keys() == {k.name for where in (ANYWHERE, OUTSIDE_FIELDS, RUNS, NETWORK) for k in keyed(where)}
+    wheres = (ANYWHERE, OUTSIDE_FIELDS, RUNS, NETWORK, SWEEP)
+    assert readme_keys() == {k.name for where in wheres for k in keyed(where)}
 
 
 @pytest.mark.asyncio

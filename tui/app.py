@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from engine.runs import RunStore
 from engine.schema import Settings
 
-from . import engine_news
+from . import app_files, engine_news
 from .commands import AppCommands
 from .failures import notify_failure
 from .keys import app_bindings, next_pace
@@ -30,19 +30,20 @@ from .messages import MapWanted, NetworkWanted, ReopenRequested, RunDeleted, Set
 from .runner import Runner
 from .screens.goto_setting import GotoSetting
 from .screens.help import HelpScreen
-from .views import network, report, runs, training
+from .views import network, report, runs, sweep, training
 from .views.network import NetworkView
+from .views.sweep import SweepView
 from .views.report import ReportView
 from .views.runs import RunsView
 from .views.training import TrainingView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-ALL_OF_A_RUN = "metrics,json,data,settings,script"
 
 
 class AnnclfApp(App):
-    CSS_PATH = ["app.tcss", training.STYLES, report.STYLES, network.STYLES, runs.STYLES, "screens/screens.tcss"]
+    CSS_PATH = ["app.tcss", training.STYLES, report.STYLES, network.STYLES, sweep.STYLES, runs.STYLES,
+                "screens/screens.tcss"]
     TITLE = "annclf-tui"
     COMMANDS = App.COMMANDS | {AppCommands}
     # no field takes focus at start: the letter keys work at once, Tab enters the form, and the first
@@ -66,6 +67,8 @@ class AnnclfApp(App):
                 yield ReportView(id="report-view")
             with TabPane("Network", id="network"):
                 yield NetworkView(id="network-view")
+            with TabPane("Sweep", id="sweep"):
+                yield SweepView(self.store, id="sweep-view")
             with TabPane("Runs", id="runs"):
                 yield RunsView(self.store, id="runs-view")
         yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.", id="too-small")
@@ -142,6 +145,8 @@ class AnnclfApp(App):
     # ----- the keys (the key table in keys.py says which runs which)
     # F5, F6, F8, F9 go to the runner at once, with the form's settings as they are now: in the order pressed
     def action_start_pause(self) -> None:
+        if self.tabs.active == "sweep":
+            return self.query_one(SweepView).start(self.training.settings_now())
         if self.tabs.active == "runs":
             self.tabs.active = "train"  # to see it train
         self.runner.press("start", self.training.settings_now())
@@ -150,7 +155,7 @@ class AnnclfApp(App):
         self.runner.press("step", self.training.settings_now())
 
     def action_stop(self) -> None:
-        self.runner.stop()
+        self.query_one(SweepView).stop() if self.tabs.active == "sweep" else self.runner.stop()
 
     def action_reset(self) -> None:
         self.runner.press("reset", self.training.settings_now())
@@ -160,27 +165,13 @@ class AnnclfApp(App):
         self.runner.press("new data", self.training.settings_now())
 
     def action_save(self) -> None:
-        self._export("checkpoint,settings", "saved")
+        app_files.export(self, "checkpoint,settings", "saved")
 
-    def action_export(self, what: str = ALL_OF_A_RUN) -> None:
-        self._export(what, "exported")
-
-    def _export(self, what: str, title: str) -> None:
-        from .exports import export_run
-
-        session, folder = self.runner.session, self.output_dir
-        if session is None:
-            self.notify("Nothing to save yet: the data is still being prepared", severity="warning")
-            return
-        self.run_worker(lambda: (title, export_run(session, folder, what.split(","))), name="export",
-                        group="export", thread=True, exit_on_error=False)
+    def action_export(self, what: str = app_files.ALL_OF_A_RUN) -> None:
+        app_files.export(self, what, "exported")
 
     def action_screenshot_svg(self) -> None:
-        from .exports import SCREENSHOT, free_stem, written
-
-        stem = free_stem(self.output_dir, getattr(getattr(self.runner.session, "settings", None), "dataset", "app"))
-        self.save_screenshot(filename=stem.name + SCREENSHOT, path=str(self.output_dir))
-        self.notify(written(stem, [SCREENSHOT]), title="screenshot")
+        app_files.screenshot(self)
 
     def action_goto_setting(self) -> None:
         form = self.training.form
@@ -247,3 +238,8 @@ class AnnclfApp(App):
 
     def apply_preset(self, settings: Settings) -> None:
         self.training.form.load(settings)
+
+    def apply_sweep_preset(self, settings: Settings, lists: dict[str, str]) -> None:
+        self.training.form.load(settings)
+        self.tabs.active = "sweep"
+        self.query_one(SweepView).fill(settings, lists)

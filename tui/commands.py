@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from engine.datasets.catalog import CATALOG
 
 from .keys import palette_entries
-from .presets import PRESETS
+from .presets import PRESETS, SWEEP_PRESETS
 
 
 class AppCommands(Provider):
@@ -21,6 +21,8 @@ class AppCommands(Provider):
             yield f"Dataset: {name} — {info.summary}", partial(app.choose_dataset, name), "dataset"
         for title, settings in PRESETS.items():
             yield f"Preset: {title}", partial(app.apply_preset, settings), "preset"
+        for title, (settings, lists) in SWEEP_PRESETS.items():
+            yield title, partial(app.apply_sweep_preset, settings, lists), "sweep preset"
 
     async def discover(self) -> Hits:
         for text, callback, help_text in self._commands():

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 # where a key works: the sections of the help
-ANYWHERE, OUTSIDE_FIELDS, RUNS, NETWORK, COMPARE = ("anywhere", "outside text fields", "in the runs view (u)",
-                                                    "in the network view (w)", "in the compare view")
+ANYWHERE, OUTSIDE_FIELDS, RUNS, NETWORK, SWEEP, COMPARE = (
+    "anywhere", "outside text fields", "in the runs view (u)", "in the network view (w)",
+    "in the sweep view (s), outside its fields", "in the compare view")
 PLAIN_NAMES = {"escape": "Escape", "enter": "Enter", "space": "space", "slash": "/", "delete": "Delete",
-               "up": "↑", "down": "↓", "left": "←", "right": "→"}
+               "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn"}
 PACES = (None, 300, 100, 30, 10)  # epochs a second; p goes through them in turn
 
 
@@ -41,9 +42,11 @@ class Key:
 KEYS: tuple[Key, ...] = (
     # in the footer's order, the most needed first: what does not fit at 80 columns is in F1's help
     Key("f1", "help", "help: every key, and how to read the map", footer="Help", priority=True),
-    Key("f5", "start_pause", "start training; pause; resume", footer="Run/Pause", priority=True),
+    Key("f5", "start_pause", "start training; pause; resume (in the sweep view: train the sweep)",
+        footer="Run/Pause", priority=True),
     Key("f6", "step", "train one epoch (pauses a running run first)", footer="Step", priority=True),
-    Key("f7", "stop", "stop the run (it is kept; change epochs, lr or optimiser and F5 continues it)",
+    Key("f7", "stop", "stop the run (it is kept; change epochs, lr or optimiser and F5 continues it; in the sweep "
+                      "view: stop the sweep)",
         footer="Stop", priority=True),
     Key("f8", "reset", "reset to the initial weights (a running run stops first; its kept run is replaced "
                        "once this one has trained as far, unless you renamed it)", footer="Reset", priority=True),
@@ -67,6 +70,8 @@ KEYS: tuple[Key, ...] = (
     Key("u", "show_tab('runs')", "the runs view: every training run is kept there", OUTSIDE_FIELDS),
     Key("w", "show_tab('network')", "the network view: every unit's picture, the weights, per-layer statistics",
         OUTSIDE_FIELDS),
+    Key("s", "show_tab('sweep')", "the sweep view: lists of values, every combination trained at once, ranked",
+        OUTSIDE_FIELDS),
     Key("p", "pace", "the pace: as fast as possible, or 300, 100, 30, 10 epochs a second, to watch it learn",
         OUTSIDE_FIELDS),
     Key("o", "pick_csv", "your own data: open a CSV file (type its path or walk the tree), then pick its "
@@ -89,6 +94,16 @@ KEYS: tuple[Key, ...] = (
         footer="Order"),
     Key("h", "histogram", "a histogram of the weights into the selected layer (again: close it)", NETWORK,
         footer="Histogram"),
+    Key("left", "move(-1)", "the configuration before", SWEEP),
+    Key("right", "move(1)", "the configuration after", SWEEP),
+    Key("up", "move(-2)", "the configuration above", SWEEP),
+    Key("down", "move(2)", "the configuration below", SWEEP),
+    Key("pageup", "page(-1)", "the page of small maps before", SWEEP, footer="Page ↑"),
+    Key("pagedown", "page(1)", "the next page of small maps", SWEEP, footer="Page ↓"),
+    Key("space", "mark", "mark the configuration (again: unmark)", SWEEP, footer="Mark"),
+    Key("c", "compare", "compare the marked configurations (their first seed's runs)", SWEEP, footer="Compare"),
+    Key("enter", "open", "open the configuration's run (its first seed) in the training view", SWEEP,
+        footer="Open"),
     Key("escape,q", "app.pop_screen", "back to the runs view", COMPARE, footer="Back"),
     Key("l", "toggle_log", "test loss on a log / linear scale", COMPARE, footer="Log scale"),
     # the palette's own: a part of the export on its own

@@ -18,3 +18,14 @@ PRESETS: dict[str, Settings] = {
     "Blobs, 4 classes, softmax":
         Settings(dataset="blobs", classes=4, hidden=[16], epochs=300),
 }
+
+
+# the tutorials' comparisons, one key away: the training form's settings and the sweep view's lists
+SWEEP_PRESETS: dict[str, tuple[Settings, dict[str, str]]] = {
+    "Sweep: underfit / fit / overfit on circles (2, 10-10, 1024-1024 hidden)":
+        (Settings(dataset="circles", hidden=[10, 10], epochs=300), {"hidden": "2;10,10;1024,1024"}),
+    "Sweep: linear vs more units vs ReLU (identity / ReLU × 10, 10-10 hidden)":
+        (Settings(dataset="circles", hidden=[10, 10], epochs=300), {"hidden": "10;10,10", "activation": "identity,relu"}),
+    "Sweep: one network, ten seeds (the spread a seed makes)":
+        (Settings(dataset="circles", hidden=[10, 10], epochs=300), {"seed": "0..9"}),
+}

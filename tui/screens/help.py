@@ -12,12 +12,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import ANYWHERE, COMPARE, NETWORK, OUTSIDE_FIELDS, RUNS, keyed
+from ..keys import ANYWHERE, COMPARE, NETWORK, OUTSIDE_FIELDS, RUNS, SWEEP, keyed
 from ..map_cells import ASCII_REGION
 
 SECTIONS = ((ANYWHERE, "Keys, wherever the focus is"), (OUTSIDE_FIELDS, "Keys outside text fields"),
             (RUNS, "Keys of the runs view (u): every training run is kept there"),
-            (NETWORK, "Keys of the network view (w)"), (COMPARE, "Keys of the compare view"))
+            (NETWORK, "Keys of the network view (w)"), (SWEEP, "Keys of the sweep view (s), outside its fields"),
+            (COMPARE, "Keys of the compare view"))
 
 NOTES = f"""\
 Tab and shift+Tab move between fields (the one with the keyboard is highlighted); / or ctrl+f jumps to a \

@@ -88,7 +88,7 @@ class DecisionMap(Widget, can_focus=False):
         self._lines: list = []
         self._dark = True
         self._palettes: dict[tuple, map_cells.Palette] = {}
-
+        self.show_extent = True  # the plane's extent under the map
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda theme: self._use_theme(theme.dark))
         self._use_theme(self.app.current_theme.dark)
@@ -128,7 +128,8 @@ class DecisionMap(Widget, can_focus=False):
         else:
             self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target)
             b = data.box
-            self.border_subtitle = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
+            if self.show_extent:
+                self.border_subtitle = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
