@@ -4,6 +4,8 @@ A run is one folder, `<runs dir>/<id>/`, holding `summary.json` (one line of the
 history would make listing a hundred runs slow), `run.json` (everything, for the compare view) and
 `checkpoint.pt` (to reopen and continue it). A folder is written beside its place and renamed into it,
 so a run on disk is always whole; saving a run again (after continuing it) replaces it the same way.
+Beside the folders, `index.sqlite` holds one row per run (engine/runs_index.py): the runs list is read from
+it, and a run's row is written once its folder is in place.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ import re
 import secrets
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import remove_leftovers, temporary_name, why_not_writable
 from .errors import FileProblem
+from .run_summary import CHECKPOINT_FILE, FORMAT, RUN_FILE, SUMMARY_FILE, VERSION, Damaged, RunSummary
+from .runs_index import RunsIndex, Unusable, read_folders
 
-FORMAT = "annclf-tui run"
-VERSION = 1
-RUN_FILE, SUMMARY_FILE, CHECKPOINT_FILE = "run.json", "summary.json", "checkpoint.pt"
+__all__ = ["CHECKPOINT_FILE", "FORMAT", "RUN_FILE", "SUMMARY_FILE", "VERSION", "Damaged", "RunStore", "RunSummary",
+           "default_name", "default_runs_dir", "named_by_user"]
+
 
 
 def default_runs_dir() -> Path:
@@ -51,98 +54,22 @@ def named_by_user(name: str, settings: dict) -> bool:
     return re.fullmatch(re.escape(default) + r"( #\d+)?", name) is None
 
 
-@dataclass(frozen=True)
-class RunSummary:
-    """One line of the runs list."""
-
-    id: str
-    name: str
-    created: float  # seconds since the epoch
-    epochs: int
-    stopped: str  # how the last training of it ended
-    train_accuracy: float | None
-    test_accuracy: float | None
-    test_loss: float | None
-    settings: dict  # flat, as in TOML
-    updated: float | None = None  # when it was last kept (continued, say); runs kept before 0.2 have none
-
-    @property
-    def kept(self) -> float:
-        return self.updated if self.updated is not None else self.created
-
-    @classmethod
-    def from_run(cls, run: dict) -> "RunSummary":
-        test = run["final"]["test"]
-        return cls(run["id"], run["name"], run["created"], run["epochs"], run["stopped"],
-                   run["final"]["train"]["accuracy"], test["accuracy"], test["loss"], run["settings"],
-                   run.get("updated"))
-
-    def as_dict(self) -> dict:
-        return {"format": FORMAT, "version": VERSION, **dataclasses.asdict(self)}
-
-    @classmethod
-    def from_dict(cls, data: dict, folder: str) -> "RunSummary":
-        """The summary kept in `folder` (whose name is the run's id, whatever the file says: a copied folder
-        is a run of its own); ValueError saying what is wrong if a field is missing or of the wrong type."""
-        values = {}
-        for f in dataclasses.fields(cls):
-            if f.name == "id":
-                continue
-            if f.name not in data and f.name in _OPTIONAL:
-                continue
-            if f.name not in data:
-                raise ValueError(f"{SUMMARY_FILE} has no {f.name!r}")
-            value = data[f.name]
-            kinds = _FIELD_KINDS[f.name]
-            if isinstance(value, bool) or not isinstance(value, kinds):
-                raise ValueError(f"{SUMMARY_FILE}: {f.name!r} is {_what(value)}, not {_KIND_WORDS[f.name]}")
-            values[f.name] = value
-        return cls(id=folder, **values)
-
-
-_NUMBER = (int, float)
-_OPTIONAL = {"updated"}
-_FIELD_KINDS = {"name": str, "created": _NUMBER, "epochs": int, "stopped": str, "train_accuracy": (*_NUMBER, type(None)),
-                "test_accuracy": (*_NUMBER, type(None)), "test_loss": (*_NUMBER, type(None)), "settings": dict,
-                "updated": (*_NUMBER, type(None))}
-_KIND_WORDS = {"name": "text", "created": "a time in seconds", "epochs": "a whole number", "stopped": "text",
-               "train_accuracy": "a number", "test_accuracy": "a number", "test_loss": "a number",
-               "settings": "a table of settings", "updated": "a time in seconds"}
-
-
-def _what(value) -> str:
-    """A value as a person reads it in a message: its kind, never a Python repr of an object."""
-    if isinstance(value, str):
-        return f"the text {value[:30]!r}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return {list: "a list", dict: "a table", type(None): "empty"}.get(type(value), "of an unknown kind")
-
-
-@dataclass(frozen=True)
-class Damaged:
-    """A folder of the runs directory that cannot be read as a run: listed, never in the way."""
-
-    folder: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.folder}: {self.problem}"
-
-
 class RunStore:
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = Path(root) if root is not None else default_runs_dir()
+        self.index = RunsIndex(self.root)
 
     def new_id(self, dataset: str) -> str:
-        return f"{time.strftime('%Y%m%d-%H%M%S')}-{dataset}-{secrets.token_hex(2)}"
+        while True:  # two processes keeping runs in the same second: each its own folder
+            run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{dataset}-{secrets.token_hex(2)}"
+            if not (self.root / run_id).exists():
+                return run_id
 
     def save(self, session, outcome, run_id: str | None = None, name: str | None = None,
-             data: dict | None = None) -> RunSummary:
-        """Write (or replace) a run from a session and how its training ended; its summary. `data` is the
-        run's exports.results(), when the caller made it already."""
+             data: dict | None = None, sweep: tuple[str, str] | None = None) -> RunSummary:
+        """Write (or replace) a run from a session and how its training ended, then its row of the index; its
+        summary. `data` is the run's exports.results(), when the caller made it already; `sweep` the (id,
+        name) of the sweep that trained it (a run kept again keeps its sweep)."""
         from .checkpoint import save_checkpoint
         from .exports import json_safe, results
 
@@ -150,7 +77,10 @@ class RunStore:
         run_id = run_id or self.new_id(session.settings.dataset)
         if not name:
             name = old.name if old else self._unused_name(default_name(session.settings))
-        run = {"format": FORMAT, "version": VERSION, "id": run_id, "name": name,
+        if sweep is None and old is not None and old.sweep_id is not None:
+            sweep = (old.sweep_id, old.sweep_name)
+        tag = {} if sweep is None else {"sweep_id": sweep[0], "sweep_name": sweep[1]}
+        run = {"format": FORMAT, "version": VERSION, "id": run_id, "name": name, **tag,
                "created": old.created if old else time.time(), "updated": time.time(),
                **(data or results(session, outcome))}
         try:
@@ -177,13 +107,15 @@ class RunStore:
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
+        self._index_row(summary)
         return summary
 
     def keep(self, session, final: dict | None = None, run_id: str | None = None,
-             replaces: str | None = None) -> RunSummary:
+             replaces: str | None = None, sweep: tuple[str, str] | None = None) -> RunSummary:
         """Keep the session's last run: as `run_id` (the run it continues), else in place of `replaces` (the run
         it was reset from: the same settings trained again) when that one has no name a person gave it and
-        is no further trained than this one, else as a new run."""
+        is no further trained than this one, else as a new run. `sweep`: (sweep id, sweep name), the sweep
+        that trained it."""
         from .exports import results
 
         name = None
@@ -191,7 +123,14 @@ class RunStore:
         if old is not None and not named_by_user(old.name, old.settings) and old.epochs <= session.history.epoch:
             run_id, name = replaces, self._unused_name(default_name(session.settings), but=replaces)
         return self.save(session, session.outcome, run_id=run_id, name=name,
-                         data=results(session, session.outcome, final))
+                         data=results(session, session.outcome, final), sweep=sweep)
+
+    def _index_row(self, summary: RunSummary) -> None:
+        """The run's row in the index, as its folder is now."""
+        try:
+            self.index.put(summary, os.stat(self.root / summary.id).st_ino)
+        except (Unusable, OSError):
+            pass  # the run is on disk all the same: the next listing reads its folder and indexes it
 
     def _readable(self, run_id: str) -> RunSummary | None:
         """The run's summary, or None when it is gone or damaged (a new run is kept all the same)."""
@@ -202,7 +141,12 @@ class RunStore:
 
     def _unused_name(self, name: str, but: str | None = None) -> str:
         """`name`, or `name #2`, `#3`... when runs of the same settings are kept already (but the run `but`)."""
-        taken = {r.name for r in self.summaries()[0] if r.id != but}
+        if not self.index.path.exists():  # a runs directory of an earlier version: indexed first
+            self.summaries()
+        try:
+            taken = self.index.names(but)
+        except Unusable:
+            taken = {r.name for r in self.summaries()[0] if r.id != but}
         n = 1
         candidate = name
         while candidate in taken:
@@ -221,20 +165,29 @@ class RunStore:
             os.replace(building, place)
 
     def summaries(self) -> tuple[list[RunSummary], list[Damaged]]:
-        """The runs, oldest first, and each folder that cannot be read as one (what is wrong with it)."""
-        runs, damaged = [], []
+        """The runs, oldest first, and each folder that cannot be read as one (what is wrong with it), sorted.
+        One directory listing and one query of the index; only folders the index does not know (a new
+        index, a folder copied in) are read."""
         try:
-            folders = sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+            # the name and the inode come with the listing itself: no file of a run is opened
+            folders = {e.name: e.inode() for e in os.scandir(self.root) if not e.name.startswith(".") and e.is_dir()}
         except OSError:  # no runs directory yet, or one that cannot be read: no runs
-            return runs, damaged
-        for folder in folders:
-            try:
-                runs.append(self.summary(folder.name))
-            except FileProblem as error:  # "is not valid JSON": of which file
-                sentence = error.problem.startswith(("is ", "cannot "))
-                damaged.append(Damaged(folder.name, f"{SUMMARY_FILE} {error.problem}" if sentence else error.problem))
+            return [], []
+        try:
+            runs, damaged = self.index.listing(folders, self._folder)
+        except Unusable:  # a read-only runs directory, say: every folder is read, as before the index
+            runs, damaged = read_folders(folders, self._folder)
         runs.sort(key=lambda r: (r.created, r.id))
+        damaged.sort(key=lambda d: d.folder)
         return runs, damaged
+
+    def _folder(self, folder: str) -> RunSummary:
+        """The summary of a folder not indexed yet; FileProblem if it is not a whole run."""
+        summary = self.summary(folder)
+        for name in (RUN_FILE, CHECKPOINT_FILE):
+            if not (self.root / folder / name).is_file():
+                raise FileProblem(str(self.root / folder / name), f"no {name}: not a whole run")
+        return summary
 
     def summary(self, run_id: str) -> RunSummary:
         try:
@@ -272,6 +225,7 @@ class RunStore:
         summary = dataclasses.replace(self.summary(run_id), name=name)
         write_text(self.root / run_id / RUN_FILE, json.dumps(run, indent=1))
         write_text(self.root / run_id / SUMMARY_FILE, json.dumps(summary.as_dict(), indent=1))
+        self._index_row(summary)
         return summary
 
     def delete(self, run_id: str) -> None:
@@ -281,6 +235,10 @@ class RunStore:
             raise FileProblem(str(place), "no such run")
         retired = place.with_name(temporary_name(place.name) + ".old")
         os.replace(place, retired)  # gone from the list at once, even if removing the files is slow
+        try:
+            self.index.drop(run_id)
+        except Unusable:
+            pass  # the next listing drops the row of a folder that is gone
         shutil.rmtree(retired, ignore_errors=True)
 
     def reopen(self, run_id: str, changes: dict | None = None):

@@ -212,7 +212,7 @@ def test_a_damaged_or_copied_run_folder_is_listed_as_such_and_blocks_nothing(cap
 
     runs = tmp_path / "runs"
     assert run(capsys, "--runs-dir", str(runs))[0] == 0
-    [good] = [p for p in runs.iterdir()]
+    [good] = [p for p in runs.iterdir() if p.is_dir()]  # beside the index file
     shutil.copytree(good, runs / "copy-of-a-run")  # the same id inside: a run of its own all the same
     bad = runs / "20990101-000000-bad"
     shutil.copytree(good, bad)

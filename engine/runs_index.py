@@ -1,0 +1,197 @@
+"""The runs catalog: one SQLite row per kept run, in `<runs dir>/index.sqlite`, so that listing thousands of
+runs is one query instead of one JSON file per run.
+
+The index is a cache of the run folders, never the only copy of anything: every field of a row is in the
+folder's summary.json too. So whatever goes wrong with it costs time, not runs: a folder it does not know
+(copied in, kept by an earlier version, or kept while the index could not be written) is read and added
+when the runs are listed; a row whose folder is gone is dropped; a file that is not a database (or a
+schema of an earlier version) is rebuilt from the folders; and a runs directory where it cannot be used at
+all (read-only, or an index of a later version) is listed by reading the folders, as before it existed.
+
+WAL mode lets one process write while others read; a writer waits for another (`timeout`) rather than
+failing, and every change is one transaction, so two processes keeping runs at once lose nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from .atomic import temporary_name
+from .errors import FileProblem
+from .run_summary import Damaged, RunSummary
+
+INDEX_FILE = "index.sqlite"
+SCHEMA_VERSION = 1  # PRAGMA user_version; an index of an earlier one is rebuilt from the folders
+WAIT_S = 30  # how long a writer waits for another process's transaction
+
+_COLUMNS = ("id", "folder", "inode", "name", "sweep_id", "sweep_name", "created", "updated", "settings",
+            "train_accuracy", "test_accuracy", "test_loss", "epochs", "stopped")
+_SCHEMA = """
+CREATE TABLE runs (
+    id TEXT PRIMARY KEY,       -- the folder's name: a copied folder is a run of its own
+    folder TEXT NOT NULL,
+    inode INTEGER,             -- the folder's, when indexed: a folder replaced behind the index's back is read again
+    name TEXT NOT NULL,
+    sweep_id TEXT,
+    sweep_name TEXT,
+    created REAL NOT NULL,
+    updated REAL,
+    settings TEXT NOT NULL,    -- JSON, flat as in TOML
+    train_accuracy REAL,
+    test_accuracy REAL,
+    test_loss REAL,
+    epochs INTEGER NOT NULL,
+    stopped TEXT NOT NULL
+);
+CREATE INDEX runs_by_sweep ON runs (sweep_id);
+"""
+T = TypeVar("T")
+_PUT = f"INSERT OR REPLACE INTO runs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+
+
+class Unusable(Exception):
+    """The index cannot serve this runs directory (read-only, of a later version, locked too long)."""
+
+
+def _row(summary: RunSummary, inode: int | None) -> tuple:
+    s = summary
+    return (s.id, s.id, inode, s.name, s.sweep_id, s.sweep_name, s.created, s.updated,
+            json.dumps(s.settings, separators=(",", ":")), s.train_accuracy, s.test_accuracy, s.test_loss,
+            s.epochs, s.stopped)
+
+
+def _summary(row: tuple) -> RunSummary:
+    (run_id, _, _, name, sweep_id, sweep_name, created, updated, settings, train_accuracy, test_accuracy,
+     test_loss, epochs, stopped) = row
+    return RunSummary(run_id, name, created, epochs, stopped, train_accuracy, test_accuracy, test_loss,
+                      json.loads(settings), updated, sweep_id, sweep_name)
+
+
+def _corrupt(error: sqlite3.DatabaseError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+
+
+class RunsIndex:
+    def __init__(self, root: Path):
+        self.root = root
+        self.path = root / INDEX_FILE
+
+    def _use(self, action: Callable[[sqlite3.Connection], T]) -> T:
+        """`action` on an open index of this schema (made, or rebuilt, if need be); Unusable when there can
+        be none."""
+        for attempt in (1, 2):
+            try:
+                with closing(self._open()) as connection:
+                    return action(connection)
+            except sqlite3.DatabaseError as error:  # sqlite3.OperationalError (locked, read-only) among them
+                if attempt == 1 and _corrupt(error):
+                    self._discard()  # not a database: an empty one takes its place, filled from the folders
+                    continue
+                raise Unusable(str(error)) from None
+        raise AssertionError("unreachable")
+
+    def _open(self) -> sqlite3.Connection:
+        # isolation_level None: no implicit transactions, each change below says where its own begins
+        connection = sqlite3.connect(self.path, timeout=WAIT_S, isolation_level=None)
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                self._make_schema(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    @staticmethod
+    def _make_schema(connection: sqlite3.Connection) -> None:
+        connection.execute("PRAGMA journal_mode=WAL")  # kept in the file: set once
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
+            if version > SCHEMA_VERSION:
+                raise Unusable(f"{INDEX_FILE} is of a later version of this program")
+            if version < SCHEMA_VERSION:
+                connection.execute("DROP TABLE IF EXISTS runs")  # a cache: the folders fill the new one
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    def _discard(self) -> None:
+        """Move the broken index (and its write-ahead log) aside and remove it."""
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(f"{self.path}{suffix}")
+            aside = path.with_name(temporary_name(path.name) + ".old")
+            try:
+                os.replace(path, aside)
+                os.unlink(aside)
+            except OSError:
+                pass  # not there, or another process moved it first
+
+    def put(self, summary: RunSummary, inode: int | None) -> None:
+        """Add or replace a run's row, in one transaction; Unusable if it cannot be written (the next listing
+        reads the folder instead)."""
+        self._use(lambda connection: _transaction(connection, _PUT, [_row(summary, inode)]))
+
+    def drop(self, run_id: str) -> None:
+        self._use(lambda connection: _transaction(connection, "DELETE FROM runs WHERE id = ?", [(run_id,)]))
+
+    def names(self, but: str | None = None) -> set[str]:
+        """The names of the indexed runs (but the run `but`)."""
+        query = "SELECT name FROM runs WHERE id IS NOT ?"
+        return self._use(lambda connection: {name for (name,) in connection.execute(query, (but,))})
+
+    def listing(self, folders: dict[str, int], read: Callable[[str], RunSummary]) -> tuple[list, list]:
+        """The runs of `folders` (each folder's name → its inode, as a directory listing gives them) and those
+        that cannot be read: the index's rows, brought up to date first. Only a folder the index does not
+        know as it is now is read (`read`, which raises FileProblem for a damaged one). Unusable when the
+        index cannot serve (the caller reads every folder then)."""
+        return self._use(lambda connection: self._listing(connection, folders, read))
+
+    @staticmethod
+    def _listing(connection: sqlite3.Connection, folders: dict[str, int], read) -> tuple[list, list]:
+        known = {row[0]: row for row in connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM runs")}
+        gone = [(run_id, row[2]) for run_id, row in known.items() if run_id not in folders]
+        unknown = [f for f, inode in folders.items() if f not in known or known[f][2] != inode]
+        found, damaged = read_folders(unknown, read)
+        # a row is dropped only as it was seen: a run kept again meanwhile has a new folder, and its row stays
+        _transaction(connection, "DELETE FROM runs WHERE id = ? AND inode IS ?", gone,
+                     _PUT, [_row(s, folders[s.id]) for s in found])
+        again = set(unknown)
+        runs = [_summary(row) for run_id, row in known.items() if run_id in folders and run_id not in again]
+        return runs + found, damaged
+
+
+def _transaction(connection: sqlite3.Connection, *statements) -> None:
+    """(statement, rows) pairs, each statement run for each of its rows, all in one transaction (none begun
+    when there is nothing to do)."""
+    pairs = [(statements[i], statements[i + 1]) for i in range(0, len(statements), 2)]
+    if not any(rows for _, rows in pairs):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for statement, rows in pairs:
+            connection.executemany(statement, rows)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def read_folders(folders, read: Callable[[str], RunSummary]) -> tuple[list[RunSummary], list[Damaged]]:
+    """Each folder's summary, or what is wrong with it."""
+    runs, damaged = [], []
+    for folder in folders:
+        try:
+            runs.append(read(folder))
+        except FileProblem as error:
+            damaged.append(Damaged.of(folder, error))
+    return runs, damaged
