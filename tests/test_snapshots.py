@@ -119,3 +119,24 @@ def test_network(snap_compare, size):
         await steady(pilot)
 
     assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_sweep(snap_compare, size, tmp_path):
+    async def before(pilot):
+        app = pilot.app
+        await ready(pilot)
+        app.set_focus(None)
+        await pilot.press("s")
+        await pilot.pause()
+        app.query_one("#sweep-hidden", Input).value = "2;8,8"
+        app.query_one("#sweep-activation", Input).value = "identity,relu"
+        await pilot.pause()
+        await pilot.press("escape", "f5")
+        view = app.query_one("#sweep-view")
+        await wait_until(pilot, lambda: view.ended == "finished" and all(
+            tile.data is not None and tile.data.probabilities is not None for tile in app.query(".sweep-tile")),
+            tries=3000)
+        await steady(pilot)
+
+    assert snap_compare(AnnclfApp(CIRCLES, runs_dir=tmp_path), terminal_size=size, run_before=before)

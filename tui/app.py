@@ -189,7 +189,9 @@ class AnnclfApp(App):
             self.push_screen(HelpScreen())
 
     def action_leave_field(self) -> None:
-        self.set_focus(None)
+        # to the view itself where it has keys of its own (network, sweep), else to none: the letters work
+        view = self.tabs.active_pane.children[0] if self.tabs.active_pane else None
+        self.set_focus(view if view is not None and view.can_focus else None)
 
     def action_toggle_log(self) -> None:
         self.training.curves.log_scale = not self.training.curves.log_scale

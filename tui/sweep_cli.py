@@ -63,6 +63,8 @@ def sweep(args: argparse.Namespace) -> int:
     from engine.sweep import Sweep
 
     console = Console()
+    if not console.is_terminal:  # a log or a pipe: the table whole, not folded into 80 columns
+        console = Console(width=160)
     try:
         grid = grid_from_args(args)
         if grid.count > args.max_runs:

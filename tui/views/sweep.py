@@ -127,9 +127,10 @@ class SweepView(Horizontal, can_focus=True):
         except AnnclfError as error:
             self.notify(str(error), title="the sweep cannot start", severity="error", timeout=8)
             return
-        columns, rows = self._tile_size()
-        self.job = SweepJob(sweep, (columns, 2 * rows))
+        self.job = SweepJob(sweep, (0, 0))
         self.tiles, self.order, self.marked = {}, list(range(len(self.job.keys))), set()
+        columns, rows = self._tile_size()  # the tiles' size once the configurations are laid out
+        self.job.map_size = (columns, 2 * rows)
         self.cursor = self.page = 0
         self.progress, self.ended = (0, 0), None
         self.run_worker(self.job.work, name="sweep", group="sweep", thread=True, exit_on_error=False)

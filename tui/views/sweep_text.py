@@ -37,8 +37,8 @@ def config_name(job, index: int) -> str:
 
 
 def tile_title(job, index: int, drawn, marked: bool) -> str:
-    """What varies, then the test accuracy: the mean over the seeds once they have all finished, else the
-    drawn run's, live."""
+    """The test accuracy, then the values that vary (the table names them): the mean over the seeds once they
+    have all finished, else the drawn run's, live."""
     row = by_index(job).get(index)
     runs_each = len(job.sweep.plan) // max(len(job.keys), 1)
     if row is not None and len(row.runs) == runs_each:
@@ -47,7 +47,10 @@ def tile_title(job, index: int, drawn, marked: bool) -> str:
         accuracy = f"{drawn[2]:.3f}…"
     else:
         accuracy = "waiting"
-    return ("✓ " if marked else "") + f"{config_name(job, index)} · {accuracy}"
+    from engine.sweep import label
+
+    values = " ".join(label(name, value) for name, value in job.keys[index]) or "the run"
+    return ("✓ " if marked else "") + f"{accuracy} · {values}"  # the accuracy first: a narrow title keeps it
 
 
 def drawn_run(job, index: int):
