@@ -92,6 +92,22 @@ async def network(pilot) -> None:
     await quiet(pilot)
 
 
+async def sweep(pilot) -> None:
+    """The tutorials' underfit / fit / overfit comparison over three seeds, ranked."""
+    app = pilot.app
+    app.set_focus(None)
+    await pilot.press("s")
+    await pilot.pause(0.3)
+    app.query_one("#sweep-hidden").value = "2;10,10;64,64"
+    app.query_one("#sweep-seed").value = "0..2"
+    await pilot.pause(0.3)
+    await pilot.press("escape", "f5")
+    view = app.query_one("#sweep-view")
+    await until(pilot, lambda: view.ended == "finished", 300)
+    await pilot.pause(1.0)
+    await quiet(pilot)
+
+
 async def help_overlay(pilot) -> None:
     await pilot.press("f1")
     await pilot.pause(0.3)
@@ -155,6 +171,7 @@ async def main() -> None:
     await shoot("blobs-4-classes", blobs, blobs_trained)
     await shoot("report", moons, report)
     await shoot("help", circles, help_overlay)
+    await shoot("sweep", Settings(dataset="circles", lr=0.01, epochs=300, device="cpu"), sweep)
     await shoot("network", Settings(dataset="spiral", hidden=[12, 12], activation="tanh", lr=0.01, epochs=1500,
                                     device="cpu"), network)
     await shoot("moons-light-theme", moons, blobs_trained, theme="textual-light")
