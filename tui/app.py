@@ -22,11 +22,11 @@ from textual.worker import Worker, WorkerState
 from engine.runs import RunStore
 from engine.schema import Settings
 
-from . import engine_news
+from . import app_files, engine_news
 from .commands import AppCommands
 from .failures import notify_failure
 from .keys import app_bindings, next_pace
-from .messages import MapWanted, NetworkWanted, ReopenRequested, RunDeleted, SettingsChanged
+from .messages import MapWanted, NetworkWanted, ReopenRequested, RunDeleted, SettingsChanged, SliceShown
 from .runner import Runner
 from .screens.goto_setting import GotoSetting
 from .screens.help import HelpScreen
@@ -38,7 +38,6 @@ from .views.training import TrainingView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-ALL_OF_A_RUN = "metrics,json,data,settings,script"
 
 
 class AnnclfApp(App):
@@ -108,6 +107,7 @@ class AnnclfApp(App):
 
     def on_map_wanted(self, message: MapWanted) -> None:
         self.runner.want_map(message.request, message.session)
+        self._tell(SliceShown(message.request.features))
 
     def on_network_wanted(self, message: NetworkWanted) -> None:
         self.runner.want_network(message.request, message.session)
@@ -160,27 +160,13 @@ class AnnclfApp(App):
         self.runner.press("new data", self.training.settings_now())
 
     def action_save(self) -> None:
-        self._export("checkpoint,settings", "saved")
+        app_files.export(self, "checkpoint,settings", "saved")
 
-    def action_export(self, what: str = ALL_OF_A_RUN) -> None:
-        self._export(what, "exported")
-
-    def _export(self, what: str, title: str) -> None:
-        from .exports import export_run
-
-        session, folder = self.runner.session, self.output_dir
-        if session is None:
-            self.notify("Nothing to save yet: the data is still being prepared", severity="warning")
-            return
-        self.run_worker(lambda: (title, export_run(session, folder, what.split(","))), name="export",
-                        group="export", thread=True, exit_on_error=False)
+    def action_export(self, what: str = app_files.ALL_OF_A_RUN) -> None:
+        app_files.export(self, what, "exported")
 
     def action_screenshot_svg(self) -> None:
-        from .exports import SCREENSHOT, free_stem, written
-
-        stem = free_stem(self.output_dir, getattr(getattr(self.runner.session, "settings", None), "dataset", "app"))
-        self.save_screenshot(filename=stem.name + SCREENSHOT, path=str(self.output_dir))
-        self.notify(written(stem, [SCREENSHOT]), title="screenshot")
+        app_files.screenshot(self)
 
     def action_goto_setting(self) -> None:
         form = self.training.form
@@ -217,8 +203,9 @@ class AnnclfApp(App):
         self.training.slice(axis)
 
     def action_pace(self, per_second: int = -1) -> None:
-        """p: the next pace; from the palette, a pace (0: as fast as possible)."""
-        self.runner.set_pace(next_pace(self.runner.pace) if per_second < 0 else per_second or None)
+        """p (-1) and P (-2): the next and the one before; from the palette, a pace (0: as fast as possible)."""
+        pace = self.runner.pace
+        self.runner.set_pace(next_pace(pace, 1 if per_second == -1 else -1) if per_second < 0 else per_second or None)
 
     def action_show_tab(self, tab: str) -> None:
         self.tabs.active = tab
