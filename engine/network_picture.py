@@ -43,6 +43,7 @@ class LayerPicture:
     probability: bool  # True: the output's class probabilities (K > 2); False: values whose sign matters
     mean: np.ndarray  # (units,) over the training rows
     variance: np.ndarray
+    magnitude: np.ndarray  # (units,) mean |value| over the training rows
     active: np.ndarray  # (units,) share of the training rows on which the unit is above zero
     weights: np.ndarray | None  # (units, units of the layer before): the incoming weights; None for inputs
     bias: np.ndarray | None
@@ -60,7 +61,8 @@ class LayerPicture:
 
     @property
     def mean_abs(self) -> float:
-        return float(np.abs(self.mean).mean()) if self.size else 0.0
+        """The layer's mean |activation| over its units and the training rows."""
+        return float(self.magnitude.mean()) if self.size else 0.0
 
     @property
     def dead_share(self) -> float | None:
@@ -149,6 +151,7 @@ def network_picture(model, split: Split, X_train: torch.Tensor, request: Network
             probability=probability,
             mean=train_np.mean(axis=0),
             variance=train_np.var(axis=0),
+            magnitude=np.abs(train_np).mean(axis=0),
             active=(train_np > DEAD_BELOW).mean(axis=0),
             weights=None if linear is None else linear.weight.float().cpu().numpy().copy(),
             bias=None if linear is None else linear.bias.float().cpu().numpy().copy(),

@@ -82,7 +82,7 @@ async def test_a_wide_layer_shows_its_strongest_units_says_so_and_b_changes_the_
         await train(pilot, 10)
         nv = await network_shown(pilot, epoch=10)
         notes = text(app, "network-notes")
-        assert "of 64 (hidden 1), by outgoing weight (b)" in notes
+        assert "of 64 (hidden 1), by outgoing weight (b" in notes
         layer = nv.picture.layers[1]
         strongest = int(layer.outgoing.argmax())
         assert f"h1.{strongest}" in shown_text(app.query_one("#network-diagram"))
@@ -90,7 +90,15 @@ async def test_a_wide_layer_shows_its_strongest_units_says_so_and_b_changes_the_
         assert "by activation variance" in text(app, "network-notes")
         await pilot.press("b")
         assert "by index" in text(app, "network-notes")
-        assert "h1.0" in shown_text(app.query_one("#network-diagram"))
+        # the selection stays with its unit, and the column scrolls to it
+        assert nv.selected.unit == strongest and f"h1.{strongest}" in shown_text(app.query_one("#network-diagram"))
+        for _ in range(64):
+            await pilot.press("up")
+        assert nv.selected.unit == 0 and "h1.0" in shown_text(app.query_one("#network-diagram"))
+        for _ in range(63):
+            await pilot.press("down")  # to the last unit, which no column of this size shows at first
+        assert nv.selected.unit == 63 and "h1.63" in shown_text(app.query_one("#network-diagram"))
+        assert "of 64 (hidden 1)" in text(app, "network-notes")
 
 
 @pytest.mark.asyncio
@@ -161,3 +169,43 @@ async def test_the_inputs_field_changes_the_first_column_and_the_parameter_count
         assert "x1^2" in diagram and "x1*x2" in diagram
         await pilot.press("left")
         assert "x1^2 · inputs" in text(app, "unit-details")
+
+
+@pytest.mark.asyncio
+async def test_a_deep_network_is_drawn_a_window_of_layers_at_a_time_and_the_arrows_reach_them_all():
+    app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[4] * 7, epochs=5, device="cpu"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await train(pilot, 5)
+        nv = await network_shown(pilot, epoch=5)
+        assert "(← → for the others)" in text(app, "network-notes")
+        for _ in range(8):
+            await pilot.press("right")
+        assert nv.selected.layer == 8 and "in: h7." in text(app, "unit-details")
+        assert "h7.0" in shown_text(app.query_one("#network-diagram"))
+        for _ in range(4):
+            await pilot.press("left")
+        assert "h4." in text(app, "unit-details") and nv.selected.layer == 4
+
+
+@pytest.mark.asyncio
+async def test_with_more_than_two_features_the_pictures_span_the_maps_plane(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    path = tmp_path / "three.csv"
+    path.write_text("a,b,c,label\n" + "\n".join(f"{a:.3f},{b:.3f},{c:.3f},{int(a + c > 0)}" for a, b, c in X) + "\n")
+    app = AnnclfApp(Settings(dataset="csv", csv=str(path), hidden=[4], epochs=5, device="cpu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await train(pilot, 5)
+        nv = await network_shown(pilot, epoch=5)
+        assert "plane a × b" in text(app, "network-title") and nv.picture.features == (0, 1)
+        await pilot.press("v", "y")  # the map's y axis to the next feature: c
+        await pilot.press("w")
+        await wait_until(pilot, lambda: nv.picture is not None and nv.picture.features == (0, 2))
+        await pilot.pause()
+        assert "plane a × c" in text(app, "network-title")

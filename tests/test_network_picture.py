@@ -70,6 +70,9 @@ def test_the_figures_of_each_unit_come_from_the_training_rows():
     layer = picture.layers[1]
     np.testing.assert_allclose(layer.mean, hidden.mean(axis=0), atol=1e-5)
     np.testing.assert_allclose(layer.variance, hidden.var(axis=0), atol=1e-4)
+    assert layer.mean_abs == pytest.approx(np.abs(hidden).mean(), abs=1e-5)
+    inputs = picture.layers[0]  # the inputs' mean |x| is not |mean x|: centred data has a mean near 0
+    assert inputs.mean_abs == pytest.approx(np.abs(X).mean(), abs=1e-5) and inputs.mean_abs > 0.3
     np.testing.assert_allclose(layer.active, (hidden > 0).mean(axis=0))
     W_out = session.model.layers[1].weight.detach().numpy()
     np.testing.assert_allclose(layer.outgoing, np.linalg.norm(W_out, axis=0), rtol=1e-5)

@@ -246,3 +246,14 @@ print(start, small, torch.get_num_threads())
                                         check=True).stdout.split()
     assert small == "1"  # overhead-bound: a second thread only contends
     assert wide == start
+
+
+def test_a_logit_of_exactly_zero_counts_as_class_0_in_the_history_as_in_the_report():
+    # zero initial weights: every logit is 0 and stays 0 for ReLU units that never wake
+    session = TrainingSession(Settings(dataset="circles", samples=200, hidden=[4], init="zeros", epochs=3,
+                                       device="cpu"))
+    session.run()
+    report = session.evaluate()
+    last = session.history.records[-1]
+    assert last.train_accuracy == pytest.approx(report["train"].accuracy) == pytest.approx(0.5)
+    assert last.test_accuracy == pytest.approx(report["test"].accuracy)

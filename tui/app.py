@@ -26,7 +26,7 @@ from . import app_files, engine_news
 from .commands import AppCommands
 from .failures import notify_failure
 from .keys import app_bindings, next_pace
-from .messages import MapWanted, NetworkWanted, ReopenRequested, RunDeleted, SettingsChanged
+from .messages import MapWanted, NetworkWanted, ReopenRequested, RunDeleted, SettingsChanged, SliceShown
 from .runner import Runner
 from .screens.goto_setting import GotoSetting
 from .screens.help import HelpScreen
@@ -111,6 +111,7 @@ class AnnclfApp(App):
 
     def on_map_wanted(self, message: MapWanted) -> None:
         self.runner.want_map(message.request, message.session)
+        self._tell(SliceShown(message.request.features))
 
     def on_network_wanted(self, message: NetworkWanted) -> None:
         self.runner.want_network(message.request, message.session)
@@ -210,8 +211,9 @@ class AnnclfApp(App):
         self.training.slice(axis)
 
     def action_pace(self, per_second: int = -1) -> None:
-        """p: the next pace; from the palette, a pace (0: as fast as possible)."""
-        self.runner.set_pace(next_pace(self.runner.pace) if per_second < 0 else per_second or None)
+        """p (-1) and P (-2): the next and the one before; from the palette, a pace (0: as fast as possible)."""
+        pace = self.runner.pace
+        self.runner.set_pace(next_pace(pace, 1 if per_second == -1 else -1) if per_second < 0 else per_second or None)
 
     def action_show_tab(self, tab: str) -> None:
         self.tabs.active = tab

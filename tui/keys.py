@@ -74,6 +74,7 @@ KEYS: tuple[Key, ...] = (
         OUTSIDE_FIELDS),
     Key("p", "pace", "the pace: as fast as possible, or 300, 100, 30, 10 epochs a second, to watch it learn",
         OUTSIDE_FIELDS),
+    Key("P", "pace(-2)", "the pace before (slower to faster)", OUTSIDE_FIELDS),
     Key("o", "pick_csv", "your own data: open a CSV file (type its path or walk the tree), then pick its "
                          "label column", OUTSIDE_FIELDS),
     Key("x", "slice(0)", "with 3 or more features: the next feature along the map's x axis (the rest at "
@@ -117,8 +118,8 @@ KEYS: tuple[Key, ...] = (
 )
 
 
-def next_pace(pace: float | None) -> float | None:
-    return PACES[(PACES.index(pace) + 1) % len(PACES)] if pace in PACES else PACES[0]
+def next_pace(pace: float | None, step: int = 1) -> float | None:
+    return PACES[(PACES.index(pace) + step) % len(PACES)] if pace in PACES else PACES[0]
 
 
 def bindings(where: str) -> list[Binding]:

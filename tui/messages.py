@@ -99,6 +99,14 @@ class NetworkArrived(_Replaced, bubble=False):
 
 
 @dataclass
+class SliceShown(Message, bubble=False):
+    """The two features the training view's map spans (the others at their median): the network's pictures
+    show the same plane."""
+
+    features: tuple[int, int]
+
+
+@dataclass
 class PaceChanged(Message, bubble=False):
     pace: float | None  # epochs a second; None: as fast as possible
 

@@ -39,11 +39,21 @@ def ranking(layer, ordering: str) -> np.ndarray:
     return np.argsort(-key, kind="stable")
 
 
-def shown_units(layer, ordering: str, capacity: int) -> list[int]:
-    """Every unit in index order when they fit; else the first `capacity` of the ranking, in its order."""
+def unit_order(layer, ordering: str, capacity: int) -> list[int]:
+    """The order a column lists its units in: by index when they all fit, else the ranking."""
     if layer.size <= capacity:
         return list(range(layer.size))
-    return ranking(layer, ordering)[:capacity].tolist()
+    return ranking(layer, ordering).tolist()
+
+
+def shown_units(layer, ordering: str, capacity: int, selected: int | None = None) -> list[int]:
+    """The `capacity` units a column shows: the first of its order, or, when the selected unit lies further
+    down, the stretch that ends with it (the arrows scroll a wide layer)."""
+    order = unit_order(layer, ordering, capacity)
+    start = 0
+    if selected is not None and selected in order:
+        start = max(0, order.index(selected) - capacity + 1)
+    return order[start:start + capacity]
 
 
 def signed_codes(values: np.ndarray) -> np.ndarray:
@@ -98,27 +108,41 @@ class Geometry:
         return self.tile_rows + 1  # a label line above the tile
 
 
-def geometry(widths: list[int], width: int, height: int) -> Geometry:
-    """The largest tiles that still show up to eight units a column (fewer on a short terminal), and as
-    many layers as the width holds: the first ones and the output."""
-    most = max(widths)
-    for rows in (4, 3, 2, 1):
-        capacity = max(1, (height - 1) // (rows + 1))
-        # tiles of one line are two pixels high: on a short terminal, fewer units of two lines say more
-        if capacity >= min(most, 8) or rows == 1 or (rows == 2 and capacity >= 3):
-            break
+def geometry(widths: list[int], width: int, height: int, selected_layer: int = 0, first: int = 0) -> Geometry:
+    """The largest tiles that show every unit of the widest layer (never below two lines), else up to eight
+    units a column; and as many consecutive layers as the width holds, the selected one among them (the
+    arrows move the window along a deep network)."""
+    rows = _tile_rows(max(widths), height)
+    capacity = max(1, (height - 1) // (rows + 1))
     columns = max(2 * rows, 5)
-    layers = list(range(len(widths)))
-    while len(layers) > 2 and _diagram_width(widths, layers, columns, capacity) > width:
-        layers.pop(-2)  # a middle layer goes; the output stays
+    count = len(widths)
+    while count > 2 and _diagram_width(widths[:count], list(range(count)), columns, capacity) > width:
+        count -= 1
+    first = min(first, selected_layer)  # the window drawn before, moved only as far as the selection needs
+    if selected_layer >= first + count:
+        first = selected_layer - count + 1
+    first = max(0, min(first, len(widths) - count))
+    layers = list(range(first, first + count))
     # the width left over widens the tiles, up to twice square (the plane is seldom square either)
     spare = (width - _diagram_width(widths, layers, columns, capacity)) // len(layers)
     columns = max(columns, min(columns + spare, 4 * rows))
     return Geometry(columns, rows, capacity, tuple(layers))
 
 
+def _tile_rows(most: int, height: int) -> int:
+    fits = lambda rows: max(1, (height - 1) // (rows + 1))  # noqa: E731  (units a column holds)
+    for rows in (4, 3, 2):
+        if fits(rows) >= most:
+            return rows
+    for rows in (4, 3, 2):
+        if fits(rows) >= min(most, 8):
+            return rows
+    # tiles of one line are two pixels high: on a short terminal, fewer units of two lines say more
+    return 2 if fits(2) >= 3 else 1
+
+
 def _diagram_width(widths: list[int], layers: list[int], columns: int, capacity: int) -> int:
-    strips = sum(min(widths[a], capacity) + 2 for a, b in zip(layers[:-1], layers[1:]) if b == a + 1)
+    strips = sum(min(widths[a], capacity) + 2 for a in layers[:-1])
     return len(layers) * (columns + 1) + strips
 
 
@@ -137,10 +161,8 @@ def diagram_lines(picture, shown: dict[int, list[int]], geo: Geometry, selected:
     for index in geo.layers:
         layer = picture.layers[index]
         units = shown[index]
-        if previous is not None and index == previous + 1:
+        if previous is not None:
             _strip(lines, layer, shown[previous], units, geo, palette, ascii_only)
-        elif previous is not None:
-            _gap(lines, "…", 2)
         title = layer.name if len(layer.name) <= geo.tile_columns else SHORT.get(layer.name, "h" + layer.name[7:])
         _put(lines, 0, title[:geo.tile_columns].ljust(geo.tile_columns + 1), _DIM)
         for slot, unit in enumerate(units):
@@ -148,7 +170,7 @@ def diagram_lines(picture, shown: dict[int, list[int]], geo: Geometry, selected:
             if top + geo.block > height:
                 break
             mark = _mark(layer, unit, ascii_only)
-            label = (layer.units[unit][:geo.tile_columns - len(mark)] + mark).ljust(geo.tile_columns)
+            label = (_cut(layer.units[unit], geo.tile_columns - len(mark)) + mark).ljust(geo.tile_columns)
             chosen = selected is not None and selected.layer == index and selected.unit == unit
             _put(lines, top, label + " ", _SELECTED if chosen else _PLAIN)
             codes = picture_codes(layer, unit, layer.tiles)  # tiles of another size are stretched until theirs come
@@ -158,6 +180,10 @@ def diagram_lines(picture, shown: dict[int, list[int]], geo: Geometry, selected:
         _pad_column(lines, geo.tile_columns + 1)
         previous = index
     return [line if _length(line) <= width else _crop(line, width) for line in lines]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
 def _mark(layer, unit: int, ascii_only: bool) -> str:
@@ -180,11 +206,6 @@ def _strip(lines, layer, sources: list[int], targets: list[int], geo: Geometry, 
         else:
             cells = merge_runs([("■", palette.pair(c, c)) for c in codes])
         lines[line].extend([Segment(" ", _PLAIN)] + cells + [Segment("→", _DIM)])
-    _pad_column(lines, columns)
-
-
-def _gap(lines, text: str, columns: int) -> None:
-    lines[1 + len(lines) // 3].append(Segment(text, _DIM))
     _pad_column(lines, columns)
 
 

@@ -19,19 +19,40 @@ def architecture(picture, activation: str) -> str:
     return f"{chain} · {activation} · {picture.parameters:,} parameters"
 
 
-def left_out(picture, shown: dict[int, list[int]], drawn: tuple[int, ...], ordering: str, width: int) -> Text:
-    """What the diagram does not show, on one line: the units of wide layers and any layers the width left out."""
-    groups: dict[tuple[int, int], list[str]] = {}  # (shown, units) → the layers: equal ones are said once
-    for i, layer in enumerate(picture.layers):
-        if i in drawn and len(shown[i]) < layer.size:
-            groups.setdefault((len(shown[i]), layer.size), []).append(layer.name)
-    wide = [f"{n} of {size:,} ({', '.join(names)})" for (n, size), names in groups.items()]
-    missing = [picture.layers[i].name for i in range(len(picture.layers)) if i not in drawn]
+def plane(session, features: tuple[int, int]) -> str:
+    """With more than two features, which two the pictures span (as the map does)."""
+    names = session.dataset.feature_names
+    if len(names) <= 2:
+        return ""
+    return f" · plane {names[features[0]]} × {names[features[1]]}, the others at their median"
+
+
+def left_out(picture, shown: dict[int, list[int]], drawn: tuple[int, ...], ordering: str, capacity: int,
+             width: int) -> Text:
+    """What the diagram does not show, on one line: the units of wide layers (which stretch of their order
+    is on screen), dead units off screen, and the layers beyond the window."""
+    from .network_cells import unit_order
+
+    groups: dict[tuple, list[str]] = {}  # (first, last, units) → the layers: equal ones are said once
+    hidden_dead = 0
+    for i in drawn:
+        layer = picture.layers[i]
+        if len(shown[i]) < layer.size:
+            order = unit_order(layer, ordering, capacity)
+            first = order.index(shown[i][0])
+            groups.setdefault((first + 1, first + len(shown[i]), layer.size), []).append(layer.name)
+            if layer.dead is not None:
+                hidden_dead += int(layer.dead.sum() - layer.dead[shown[i]].sum())
+    wide = [(f"{a}–{b}" if a > 1 else f"{b}") + f" of {size:,} ({', '.join(names)})"
+            for (a, b, size), names in groups.items()]
     parts: list[tuple[str, int]] = []
     if wide:
-        parts.append(("showing " + ", ".join(wide) + f", by {ordering} (b)", 0))
-    if missing:
-        parts.append(("not drawn at this width: " + ", ".join(missing), 1))
+        parts.append(("showing " + ", ".join(wide) + f", by {ordering} (b; ↑↓ scroll)", 0))
+    if hidden_dead:
+        parts.append((f"{hidden_dead} dead not shown", 2))
+    if len(drawn) < len(picture.layers):
+        names = [picture.layers[i].name for i in (drawn[0], drawn[-1])]
+        parts.append((f"layers {names[0]} to {names[1]} of {len(picture.layers)} (← → for the others)", 1))
     return fit(parts, width) if parts else Text("")
 
 

@@ -21,9 +21,8 @@ class EpochMetrics:
         device = y_train.device
         self.logits = torch.empty((outputs, n), dtype=dtype, device=device)
         self.labels = torch.cat([y_train, *held_out])  # the training part follows the epoch's order
-        if outputs == 1:  # with one logit, a right answer is a logit of the label's sign
+        if outputs == 1:  # with one logit, the label as a number: what the loss and the answer compare with
             self._floats = self.labels.to(dtype).unsqueeze(0)
-            self._signs = self._floats.mul(2).sub_(1)
         # sums over each part's columns, as one product
         self._split = torch.zeros((len(sizes), n), dtype=dtype, device=device)
         self.parts: list[torch.Tensor] = []
@@ -43,16 +42,16 @@ class EpochMetrics:
         labels = self.y_train if order is None else self.y_train[order]
         self.labels[:self.n_train] = labels
         if self.logits.shape[0] == 1:
-            floats = self._floats[:, :self.n_train]
-            floats[0] = labels
-            torch.mul(floats, 2, out=self._signs[:, :self.n_train]).sub_(1)
+            self._floats[0, :self.n_train] = labels
 
     def sums(self) -> torch.Tensor:
         """[loss sum, right answers] of the training rows, then of each held-out part, on the device."""
         L = self.logits
         if L.shape[0] == 1:
             losses = torch.binary_cross_entropy_with_logits(L, self._floats, None, None, 0)  # 0: no reduction
-            right = torch.mul(L, self._signs).gt_(0)
+            # class 1 when the logit is above 0, else class 0 (a logit of exactly 0 too, as the report and the
+            # exported script decide)
+            right = torch.eq(torch.gt(L, 0).to(L.dtype), self._floats).to(L.dtype)
         else:
             losses = F.cross_entropy(L.t(), self.labels, reduction="none").unsqueeze(0)
             right = torch.eq(L.argmax(dim=0), self.labels).to(L.dtype).unsqueeze(0)

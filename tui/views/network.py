@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from .. import network_cells, network_text
 from ..keys import NETWORK, bindings
-from ..messages import NetworkArrived, NetworkWanted, SessionChanged
+from ..messages import NetworkArrived, NetworkWanted, PaceChanged, SessionChanged, SliceShown
 from ..network_cells import ORDERINGS, Selection
 from ..widgets.fresh_plot import FreshPlot
 from ..widgets.network_diagram import NetworkDiagram, PictureResized, UnitPicture
@@ -37,6 +37,9 @@ class NetworkView(Vertical, can_focus=True):
         self.selected = Selection(1, 0)
         self.ordering = ORDERINGS[0]
         self.histogram = False
+        self.features = (0, 1)  # the plane of the pictures: the training view's map's
+        self.pace: float | None = None
+        self.first_layer = 0  # the first layer drawn: a deep network is drawn a window of layers at a time
         self._asked = None
         self._on_screen = False
 
@@ -80,10 +83,25 @@ class NetworkView(Vertical, can_focus=True):
         self._ask()
         self._draw()
 
+    def on_slice_shown(self, message: SliceShown) -> None:
+        if message.features != self.features:
+            self.features = message.features
+            self._ask()
+
+    def on_pace_changed(self, message: PaceChanged) -> None:
+        self.pace = message.pace
+        self._draw()
+
     def on_network_arrived(self, message: NetworkArrived) -> None:
         if message.session is not self.session:
             return
+        first = self.picture is None
         self.picture, self.epoch = message.picture, message.epoch
+        if first:  # the selection starts at the top of its column: a wide layer's strongest unit
+            geo = self._geometry()
+            layer = self.picture.layers[self.selected.layer]
+            self.selected = Selection(self.selected.layer,
+                                      network_cells.unit_order(layer, self.ordering, geo.capacity)[0])
         self._draw()
 
     def _widths(self) -> list[int]:
@@ -92,7 +110,10 @@ class NetworkView(Vertical, can_focus=True):
         return [len(s.input_names), *s.settings.hidden, 1 if k == 2 else k]
 
     def _geometry(self) -> network_cells.Geometry:
-        return network_cells.geometry(self._widths(), self.diagram.size.width, self.diagram.size.height)
+        geo = network_cells.geometry(self._widths(), self.diagram.size.width, self.diagram.size.height,
+                                     self.selected.layer, self.first_layer)
+        self.first_layer = geo.layers[0]
+        return geo
 
     def _ask(self) -> None:
         from engine.decision_map import data_box
@@ -102,15 +123,18 @@ class NetworkView(Vertical, can_focus=True):
         if self.session is None or not self._on_screen or not width or not height or not self.diagram.size.height:
             return
         geo = self._geometry()
-        request = NetworkRequest(data_box(self.session.split), width, 2 * height,
-                                 (geo.tile_columns, 2 * geo.tile_rows))
+        request = NetworkRequest(data_box(self.session.split, self.features), width, 2 * height,
+                                 (geo.tile_columns, 2 * geo.tile_rows), self.features)
         if request != self._asked:
             self._asked = request
             self.post_message(NetworkWanted(request, self.session))
 
     # ----- what is drawn
     def _shown(self, geo) -> dict[int, list[int]]:
-        return {i: network_cells.shown_units(layer, self.ordering, geo.capacity)
+        """Each layer's units on screen: a wide layer scrolled so that the selected unit is among them."""
+        chosen = self.selected
+        return {i: network_cells.shown_units(layer, self.ordering, geo.capacity,
+                                             chosen.unit if i == chosen.layer else None)
                 for i, layer in enumerate(self.picture.layers)}
 
     def _draw(self) -> None:
@@ -119,7 +143,8 @@ class NetworkView(Vertical, can_focus=True):
         title, notes, stats = (self.query_one(f"#{name}", Static) for name in
                                ("network-title", "network-notes", "layer-stats"))
         if self.session is None or self.picture is None:
-            title.update(WAITING if self.session is None else "Drawing the network…")
+            title.update(WAITING if self.session is None else "Drawing the network… (while it trains, the pictures are "
+                         "made between two epochs)")
             self.diagram.draw(None, {}, None, None, ())
             self.big.draw(None, None, ())
             return
@@ -127,24 +152,26 @@ class NetworkView(Vertical, can_focus=True):
         geo = self._geometry()
         shown = self._shown(geo)
         self._keep_selection_shown(shown, geo)
+        pace = f" · pace {self.pace:g} epochs/s" if self.pace else ""
         title.update(Text.assemble((network_text.architecture(picture, picture.activation), "bold"),
-                                   f" · epoch {self.epoch:,}"))
+                                   f" · epoch {self.epoch:,}{pace}{network_text.plane(self.session, self.features)}"))
         self.diagram.draw(picture, shown, geo, self.selected, names)
         layer = picture.layers[self.selected.layer]
         self.big.draw(layer, self.selected.unit, names)
         details = self.query_one("#unit-details", Static)
         details.update(network_text.unit_details(picture, self.selected.layer, self.selected.unit,
                                                  max(details.size.width, 20)))
-        notes.update(network_text.left_out(picture, shown, geo.layers, self.ordering, max(notes.size.width, 20))
+        notes.update(network_text.left_out(picture, shown, geo.layers, self.ordering, geo.capacity,
+                                           max(notes.size.width, 20))
                      or "each picture: the unit's value over the map's plane, hue the sign, shade the size")
         stats.update(network_text.layer_table(picture, self.selected.layer))
         if self.histogram:
             self.query_one("#weight-histogram", FreshPlot).refresh()
 
     def _keep_selection_shown(self, shown: dict[int, list[int]], geo) -> None:
-        layer = self.selected.layer if self.selected.layer in geo.layers else geo.layers[-1]
-        units = shown[layer]
-        unit = self.selected.unit if self.selected.unit in units else units[0]
+        """A selection beyond the layer's units (the network changed) goes to its first one."""
+        layer = min(self.selected.layer, len(self.picture.layers) - 1)
+        unit = self.selected.unit if self.selected.unit < self.picture.layers[layer].size else shown[layer][0]
         self.selected = Selection(layer, unit)
 
     def _draw_histogram(self, plt) -> None:
@@ -157,16 +184,21 @@ class NetworkView(Vertical, can_focus=True):
 
     # ----- the keys (the key table in keys.py)
     def _move(self, layers: int, units: int) -> None:
+        """Up and down along the layer's order (scrolling a wide one); left and right to the unit in the same
+        place of the next layer (the window of layers follows)."""
         if self.picture is None:
             return
         geo = self._geometry()
-        shown = self._shown(geo)
-        drawn = list(geo.layers)
-        column = max(0, min(len(drawn) - 1, drawn.index(self.selected.layer) + layers))
-        slot = shown[self.selected.layer].index(self.selected.unit)
-        target = shown[drawn[column]]
-        slot = max(0, min(len(target) - 1, slot + units if not layers else slot))
-        self.selected = Selection(drawn[column], target[slot])
+        layer = self.picture.layers[self.selected.layer]
+        if units:
+            order = network_cells.unit_order(layer, self.ordering, geo.capacity)
+            place = max(0, min(len(order) - 1, order.index(self.selected.unit) + units))
+            self.selected = Selection(self.selected.layer, order[place])
+        else:
+            slot = self._shown(geo)[self.selected.layer].index(self.selected.unit)
+            target = max(0, min(len(self.picture.layers) - 1, self.selected.layer + layers))
+            units_there = network_cells.shown_units(self.picture.layers[target], self.ordering, geo.capacity)
+            self.selected = Selection(target, units_there[min(slot, len(units_there) - 1)])
         self._draw()
 
     def action_select(self, layers: int, units: int) -> None:
@@ -174,8 +206,7 @@ class NetworkView(Vertical, can_focus=True):
 
     def action_order(self) -> None:
         self.ordering = ORDERINGS[(ORDERINGS.index(self.ordering) + 1) % len(ORDERINGS)]
-        self.notify(f"Wide layers show their units by {self.ordering}")
-        self._draw()
+        self._draw()  # the notes line says the order: a notice would cover the layers' table
 
     def action_histogram(self) -> None:
         self.histogram = not self.histogram

@@ -52,7 +52,8 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
         parts.append((f"lr {p.lr:.3g}", 4))
     if p.best:
         parts.append((f"best {p.best:,}", 3))
-    parts += [(duration(p.seconds), 5), (p.device, 6)]
+    # paced, the training time is a small part of the time watched: say what it is
+    parts += [(duration(p.seconds) + (" computing" if p.pace else ""), 5), (p.device, 6)]
     label = ended if state == RunState.READY and ended else state.value
     parts.append((label + waiting, 1))
     return parts
