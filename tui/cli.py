@@ -1,4 +1,4 @@
-"""The `annclf-tui` command: the terminal app by default, `annclf-tui train` headless."""
+"""The `annclf-tui` command: the terminal app by default, `annclf-tui train` headless, `annclf-tui runs` the list."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def _main(argv: list[str] | None) -> int:
         from .headless import train
 
         return train(args)
+    if args.command == "runs":
+        from .runs_listing import list_runs  # no torch on this path: a listing answers at once
+
+        return list_runs(args)
     try:
         settings = settings_from_args(args, resolve=False)
     except AnnclfError as error:
