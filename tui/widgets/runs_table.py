@@ -47,6 +47,7 @@ class RunsTable(ScrollView, can_focus=True):
     RunsTable {
         background: $surface;
         color: $foreground;
+        overflow-x: hidden;  /* the name column takes the width there is */
         &:focus {
             background-tint: $foreground 5%;
             & > .runs-table--cursor {
@@ -96,7 +97,8 @@ class RunsTable(ScrollView, can_focus=True):
         self.marked: list[str] = []  # in the order they were marked: the compare view's order
         self.cursor_row = 0
         self._layout: tuple[int, tuple] = (NAME_MIN, COLUMNS)  # the name's width, the columns shown
-        self._lines: dict[int, str] = {}  # the rows drawn so far, as text: made again only when they change
+        self._lines: dict[int, tuple[str, ...]] = {}  # the rows drawn so far, their cells padded: made again
+        # only when they change
 
     @property
     def row_count(self) -> int:
@@ -129,21 +131,27 @@ class RunsTable(ScrollView, can_focus=True):
         self.move_cursor(self.cursor_row)
 
     def _fit(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count + 1)  # the header's line, then a line a row
+        # the header's line, then a line a row
+        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
         self.refresh()
 
     # ----- drawing
 
-    def _joined(self, cells: dict) -> str:
+    def _padded(self, cells: dict) -> tuple[str, ...]:
         name_width, shown = self._layout
         pad = " " * PADDING
-        return "".join(pad + set_cell_size(cells.get(label, ""), width or name_width) + pad for label, width, _ in shown)
+        return tuple(pad + set_cell_size(cells.get(label, ""), width or name_width) + pad for label, width, _ in shown)
 
-    def _line(self, row: int) -> str:
+    def _line(self, row: int) -> tuple[str, ...]:
         line = self._lines.get(row)
         if line is None:
-            line = self._lines[row] = self._joined(self._cells(row))
+            line = self._lines[row] = self._padded(self._cells(row))
         return line
+
+    def _strip(self, cells: tuple[str, ...], style) -> Strip:
+        # a segment a cell, as a DataTable draws them: a screenshot places each cell on its column
+        width = self.scrollable_content_region.width
+        return Strip([Segment(cell, style) for cell in cells]).extend_cell_length(width, style).crop(0, width)
 
     def _cells(self, row: int) -> dict:
         width = self._layout[0]
@@ -160,20 +168,19 @@ class RunsTable(ScrollView, can_focus=True):
                 "kept": time.strftime("%m-%d %H:%M", time.localtime(run.kept))}
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
         base = self.rich_style
         if y == 0:  # the header stays put as the rows scroll under it
-            text = self._joined({label: label for label, _, _ in COLUMNS})
-            return Strip([Segment(set_cell_size(text, width), base + self.get_component_rich_style("runs-table--header"))])
+            header = self._padded({label: label for label, _, _ in COLUMNS})
+            return self._strip(header, base + self.get_component_rich_style("runs-table--header"))
         row = self.scroll_offset.y + y - 1
         if row >= self.row_count:
-            return Strip.blank(width, base)
+            return Strip.blank(self.scrollable_content_region.width, base)
         style = base
         if row % 2 == 0:
             style += self.get_component_rich_style("runs-table--even-row")
         if row == self.cursor_row:
             style += self.get_component_rich_style("runs-table--cursor")
-        return Strip([Segment(set_cell_size(self._line(row), width), style)])
+        return self._strip(self._line(row), style)
 
     # ----- the cursor
 
