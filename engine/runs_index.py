@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -49,7 +50,10 @@ CREATE TABLE runs (
     stopped TEXT NOT NULL
 );
 CREATE INDEX runs_by_sweep ON runs (sweep_id);
+CREATE TABLE catalog (generation INTEGER NOT NULL);  -- one more with every change: a listing unchanged is not read again
+INSERT INTO catalog VALUES (0);
 """
+_BUMP = "UPDATE catalog SET generation = generation + 1"
 T = TypeVar("T")
 _PUT = f"INSERT OR REPLACE INTO runs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
@@ -76,10 +80,21 @@ def _corrupt(error: sqlite3.DatabaseError) -> bool:
     return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
+@dataclass(frozen=True)
+class _Listed:
+    """The last listing, as the index's generation and the folders were."""
+
+    generation: int
+    folders: dict
+    runs: list
+    damaged: list
+
+
 class RunsIndex:
     def __init__(self, root: Path):
         self.root = root
         self.path = root / INDEX_FILE
+        self._last: _Listed | None = None  # listing again with nothing changed reads no row
 
     def _use(self, action: Callable[[sqlite3.Connection], T]) -> T:
         """`action` on an open index of this schema (made, or rebuilt, if need be); Unusable when there can
@@ -117,6 +132,7 @@ class RunsIndex:
                 raise Unusable(f"{INDEX_FILE} is of a later version of this program")
             if version < SCHEMA_VERSION:
                 connection.execute("DROP TABLE IF EXISTS runs")  # a cache: the folders fill the new one
+                connection.execute("DROP TABLE IF EXISTS catalog")
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -139,10 +155,11 @@ class RunsIndex:
     def put(self, summary: RunSummary, inode: int | None) -> None:
         """Add or replace a run's row, in one transaction; Unusable if it cannot be written (the next listing
         reads the folder instead)."""
-        self._use(lambda connection: _transaction(connection, _PUT, [_row(summary, inode)]))
+        self._use(lambda connection: _transaction(connection, _PUT, [_row(summary, inode)], _BUMP, [()]))
 
     def drop(self, run_id: str) -> None:
-        self._use(lambda connection: _transaction(connection, "DELETE FROM runs WHERE id = ?", [(run_id,)]))
+        self._use(lambda connection: _transaction(connection, "DELETE FROM runs WHERE id = ?", [(run_id,)],
+                                                  _BUMP, [()]))
 
     def names(self, but: str | None = None) -> set[str]:
         """The names of the indexed runs (but the run `but`)."""
@@ -156,18 +173,27 @@ class RunsIndex:
         index cannot serve (the caller reads every folder then)."""
         return self._use(lambda connection: self._listing(connection, folders, read))
 
-    @staticmethod
-    def _listing(connection: sqlite3.Connection, folders: dict[str, int], read) -> tuple[list, list]:
+    def _listing(self, connection: sqlite3.Connection, folders: dict[str, int], read) -> tuple[list, list]:
+        # read before the rows: a change made in between makes the next listing read them again
+        (generation,) = connection.execute("SELECT generation FROM catalog").fetchone()
+        last = self._last
+        if last is not None and last.generation == generation and last.folders == folders:
+            mended, damaged = read_folders([d.folder for d in last.damaged], read)  # fixed in place, perhaps
+            if not mended:
+                return list(last.runs), damaged
         known = {row[0]: row for row in connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM runs")}
         gone = [(run_id, row[2]) for run_id, row in known.items() if run_id not in folders]
         unknown = [f for f, inode in folders.items() if f not in known or known[f][2] != inode]
         found, damaged = read_folders(unknown, read)
         # a row is dropped only as it was seen: a run kept again meanwhile has a new folder, and its row stays
-        _transaction(connection, "DELETE FROM runs WHERE id = ? AND inode IS ?", gone,
-                     _PUT, [_row(s, folders[s.id]) for s in found])
+        changes = [("DELETE FROM runs WHERE id = ? AND inode IS ?", gone), (_PUT, [_row(s, folders[s.id]) for s in found])]
+        _transaction(connection, *(part for pair in changes for part in pair), _BUMP, [()] if gone or found else [])
         again = set(unknown)
         runs = [_summary(row) for run_id, row in known.items() if run_id in folders and run_id not in again]
-        return runs + found, damaged
+        runs += found
+        # after a change of its own, another process's may have come between the rows read and the generation
+        self._last = None if gone or found else _Listed(generation, dict(folders), runs, damaged)
+        return list(runs), damaged
 
 
 def _transaction(connection: sqlite3.Connection, *statements) -> None:

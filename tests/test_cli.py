@@ -197,3 +197,67 @@ def test_a_quick_run_reports_its_time_in_milliseconds(capsys):
     code, out, _ = run(capsys)
     assert code == 0 and "completed 30 epochs in " in out and " 0.0 s" not in out
     assert duration(0.04) == "40 ms" and duration(12.34) == "12.3 s"
+
+
+# ----- annclf-tui runs
+
+
+def kept_runs(tmp_path, count=2):
+    from engine import Settings, TrainingSession
+    from engine.runs import RunStore
+
+    store = RunStore(tmp_path / "runs")
+    session = TrainingSession(Settings(dataset="moons", samples=100, hidden=[4, 4], epochs=3, device="cpu"))
+    session.run()
+    kept = [store.keep(session, sweep=("s1", "lr sweep") if n == 0 else None) for n in range(count)]
+    (tmp_path / "runs" / "zz-broken").mkdir()
+    (tmp_path / "runs" / "zz-broken" / "summary.json").write_text("{not json")
+    return kept
+
+
+def test_runs_lists_the_kept_runs_newest_first_and_the_damaged_folders(capsys, tmp_path):
+    older, newer = kept_runs(tmp_path)
+    code = main(["runs", "--runs-dir", str(tmp_path / "runs")])
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert code == 0 and not err
+    assert lines[0].split() == ["name", "dataset", "hidden", "test", "acc", "epochs", "ended", "sweep", "kept"]
+    assert lines[1].startswith(newer.name) and lines[2].startswith(older.name + " ")
+    assert "moons" in lines[2] and "4,4" in lines[2] and "completed" in lines[2] and "lr sweep" in lines[2]
+    assert f"{older.test_accuracy:.1%}" in lines[2]
+    assert lines[3].startswith("damaged  zz-broken: summary.json is not valid JSON")
+
+
+def test_runs_json_has_every_run_with_its_id(capsys, tmp_path):
+    older, newer = kept_runs(tmp_path)
+    assert main(["--runs-dir", str(tmp_path / "runs"), "runs", "--json", str(tmp_path / "runs.json")]) == 0
+    records = json.loads((tmp_path / "runs.json").read_text())
+    assert [r["id"] for r in records] == [newer.id, older.id, "zz-broken"]
+    assert records[1]["sweep_id"] == "s1" and records[1]["sweep_name"] == "lr sweep" and records[0]["sweep_id"] is None
+    assert records[1]["test_accuracy"] == older.test_accuracy and records[1]["hidden"] == [4, 4]
+    assert records[1]["damaged"] is None and "not valid JSON" in records[2]["damaged"]
+    capsys.readouterr()
+    assert main(["runs", "--runs-dir", str(tmp_path / "runs"), "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out) == records
+
+
+def test_runs_in_a_runs_dir_that_is_not_a_folder_exits_2_with_one_line(capsys, tmp_path):
+    (tmp_path / "file").write_text("x")
+    for path, words in ((tmp_path / "file", "not a folder"), (tmp_path / "nowhere", "no such folder")):
+        assert main(["runs", "--runs-dir", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert str(path) in err and words in err and len(err.strip().splitlines()) == 1
+
+
+def test_runs_with_no_runs_yet_says_so(capsys, tmp_path):
+    (tmp_path / "runs").mkdir()
+    assert main(["runs", "--runs-dir", str(tmp_path / "runs")]) == 0
+    assert "no runs kept" in capsys.readouterr().out
+
+
+def test_runs_loads_neither_torch_nor_scikit_learn(tmp_path):
+    kept_runs(tmp_path, 1)
+    code = ("import sys; from tui.cli import main; code = main(['runs', '--runs-dir', sys.argv[1]]); "
+            "print([m for m in sys.modules if m.split('.')[0] in ('torch', 'sklearn', 'textual')]); sys.exit(code)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "runs")], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

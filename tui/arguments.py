@@ -51,8 +51,9 @@ TRAIN_ONLY = ("--save-config", "--json", "--metrics", "--checkpoint", "--data-cs
 
 def train_only_flag(argv: list[str]) -> str | None:
     """A flag of `train` given to the app (`annclf-tui --resume x.pt`), which argparse would report as an
-    invalid command 'x.pt'; None when there is none or the command is train (or sweep, which has --json)."""
-    if "train" in argv or "sweep" in argv:
+    invalid command 'x.pt'; None when there is none or there is a command (`sweep` and `runs` have a --json
+    of their own)."""
+    if "train" in argv or "sweep" in argv or "runs" in argv:
         return None
     return next((a.split("=")[0] for a in argv if a.split("=")[0] in TRAIN_ONLY), None)
 
@@ -61,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Build, train and understand small neural-network classifiers "
                                             "on 2-D data. With no command, opens the terminal app.")
     _add_setting_flags(parser)
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep,runs}")
     train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "
                                             "invalid settings or files, 1 on a failure during the run.")
@@ -80,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--allow-data-change", action="store_true",
                      help="with --resume: go on although the data differs from the checkpoint's (an edited CSV)")
     _add_sweep(commands)
+    runs = commands.add_parser("runs", help="list the kept runs, newest first",
+                               description="List the kept runs, newest first: name, dataset, hidden layers, test "
+                                           "accuracy, epochs, how it ended, sweep, when kept; damaged folders as "
+                                           "such. Exit code 0; 2 when the runs directory is not a folder.")
+    # SUPPRESS: `annclf-tui --runs-dir DIR runs` keeps the DIR given before the command
+    runs.add_argument("--runs-dir", metavar="DIR", default=argparse.SUPPRESS,
+                      help="the runs directory (default: $XDG_DATA_HOME or ~/.local/share, /annclf-tui/runs)")
+    runs.add_argument("--json", metavar="FILE", help="write the list as JSON, every run with its id ('-': stdout)")
     return parser
 
 

@@ -1,4 +1,5 @@
-"""The `annclf-tui` command: the terminal app by default, `annclf-tui train` and `sweep` headless."""
+"""The `annclf-tui` command: the terminal app by default, `annclf-tui train` and `sweep` headless,
+`annclf-tui runs` the list."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def _main(argv: list[str] | None) -> int:
         from .sweep_cli import sweep
 
         return sweep(args)
+    if args.command == "runs":
+        from .runs_listing import list_runs  # no torch on this path: a listing answers at once
+
+        return list_runs(args)
     try:
         settings = settings_from_args(args, resolve=False)
     except AnnclfError as error:

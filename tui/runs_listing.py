@@ -1,0 +1,117 @@
+"""`annclf-tui runs`: the kept runs, newest first, as a table on stdout or as JSON.
+
+It answers from the runs index and never imports torch or scikit-learn (torch alone takes about 2 s to
+import): only the engine's plain-data modules are used here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from engine.errors import AnnclfError
+from engine.runs import Damaged, RunStore, RunSummary, default_runs_dir
+from engine.training.outcome import Reason
+
+from .arguments import describe_error, fail
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+NAME_MAX = 48  # a longer name is cut (the JSON has it whole)
+HEADERS = ("name", "dataset", "hidden", "test acc", "epochs", "ended", "sweep", "kept")
+
+
+def _hidden(settings: dict) -> str:
+    hidden = settings.get("hidden")
+    if isinstance(hidden, list):
+        return ",".join(map(str, hidden)) or "none"
+    return "—" if hidden is None else str(hidden)
+
+
+@functools.cache  # a handful of values over thousands of rows
+def _ended(stopped: str) -> str:
+    reason = Reason.read(stopped)
+    return reason.label if reason is not None else stopped
+
+
+def _when(seconds: float) -> str:
+    return _minute(int(seconds) // 60)
+
+
+@functools.lru_cache(maxsize=4096)  # runs kept in the same minute read the same
+def _minute(minute: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(minute * 60))
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def as_record(run: RunSummary) -> dict:
+    """A run as `--json` writes it."""
+    return {"id": run.id, "name": run.name, "dataset": run.settings.get("dataset"), "hidden": run.settings.get("hidden"),
+            "test_accuracy": run.test_accuracy, "train_accuracy": run.train_accuracy, "test_loss": run.test_loss,
+            "epochs": run.epochs, "stopped": run.stopped, "sweep_id": run.sweep_id, "sweep_name": run.sweep_name,
+            "created": run.created, "kept": run.kept, "folder": run.id, "damaged": None}
+
+
+def damaged_record(broken: Damaged) -> dict:
+    return {"id": broken.folder, "folder": broken.folder, "damaged": broken.problem}
+
+
+def table(runs: list[RunSummary], damaged: list[Damaged]) -> str:
+    """One line a run, newest first, in columns as wide as their widest cell; then the damaged folders."""
+    rows = [HEADERS]
+    for run in runs:
+        rows.append((_cut(run.name, NAME_MAX), str(run.settings.get("dataset", "—")), _hidden(run.settings),
+                     "—" if run.test_accuracy is None else f"{run.test_accuracy:.1%}", f"{run.epochs:,}",
+                     _ended(run.stopped), run.sweep_name or "—", _when(run.kept)))
+    widths = [max(map(len, column)) for column in zip(*rows)]
+    right = {HEADERS.index("test acc"), HEADERS.index("epochs")}  # numbers line up on their last digit
+    line = "  ".join(f"{{:{'>' if i in right else '<'}{w}}}" for i, w in enumerate(widths))  # one format for all
+    lines = [line.format(*row).rstrip() for row in rows]
+    lines += [f"damaged  {broken.folder}: {broken.problem}" for broken in damaged]
+    return "\n".join(lines) + "\n"
+
+
+def _write(path: str, text: str) -> None:
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    from engine.atomic import write_text
+
+    write_text(path, text)
+
+
+def list_runs(args: argparse.Namespace) -> int:
+    root = Path(args.runs_dir) if args.runs_dir else default_runs_dir()
+    if root.exists() and not root.is_dir():
+        return fail(f"--runs-dir {root}: not a folder; give the folder that holds the runs", EXIT_INVALID)
+    if not root.exists() and args.runs_dir:
+        return fail(f"--runs-dir {root}: no such folder", EXIT_INVALID)
+    if args.json and args.json != "-":
+        from engine.atomic import writable_target
+
+        try:
+            writable_target(args.json)
+        except AnnclfError as error:
+            return fail(f"--json: {describe_error(error)}", EXIT_INVALID)
+    runs, damaged = RunStore(root).summaries()
+    runs.reverse()  # newest first
+    try:
+        if args.json:
+            records = [as_record(r) for r in runs] + [damaged_record(d) for d in damaged]
+            _write(args.json, json.dumps(records, indent=1, ensure_ascii=False) + "\n")
+        if args.json != "-":
+            sys.stdout.write(table(runs, damaged) if runs or damaged else f"no runs kept in {root} yet\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `annclf-tui runs | head`: the reader has what it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 — stdout is flushed once more on the way out
+        return EXIT_OK
+    except AnnclfError as error:
+        return fail(describe_error(error), EXIT_FAILED)
+    return EXIT_OK
