@@ -163,3 +163,32 @@ def test_batch_groups_puts_apart_what_cannot_share_a_step():
 def test_a_group_of_one_trains_as_alone():
     expected, got = alone([MOONS]), together([MOONS])
     assert_same_run(expected[0], got[0], 0.0)
+
+
+def test_groups_trained_in_worker_processes_come_back_as_trained_here():
+    from engine.training.parallel_groups import train_groups
+
+    settings = [MOONS, MOONS.replace(lr=0.05, momentum=0.9), MOONS.replace(hidden=[5]), MOONS.replace(patience=2)]
+    here = [TrainingSession(s) for s in settings]
+    for group in batch_groups(here):
+        train_together([here[i] for i in group])
+    there = [TrainingSession(s) for s in settings]
+    ticks = []
+    outcomes = train_groups(there, on_epoch=ticks.append, workers=2)
+    assert outcomes == [s.outcome for s in here]
+    assert ticks == list(range(1, len(ticks) + 1)) and len(ticks) >= 2 * MOONS.epochs  # two groups' epochs
+    for a, b in zip(here, there):
+        assert a.history.records == b.history.records and torch.equal(a.params.theta, b.params.theta)
+        assert a.optimizer.state_dict()["state"].keys() == b.optimizer.state_dict()["state"].keys()
+
+
+def test_worker_processes_stop_between_epochs_when_asked():
+    from engine.training.parallel_groups import train_groups
+
+    sessions = [TrainingSession(MOONS.replace(epochs=100_000)), TrainingSession(MOONS.replace(hidden=[5], epochs=100_000))]
+    ticks = []
+    outcomes = train_groups(sessions, should_stop=lambda: len(ticks) >= 20, on_epoch=ticks.append, workers=2)
+    assert [o.reason for o in outcomes] == ["stopped", "stopped"]
+    # each at its last whole epoch (a worker still starting when the stop came may have none)
+    assert all(s.history.epoch == s.outcome.epoch < 100_000 for s in sessions)
+    assert sum(s.history.epoch for s in sessions) >= 20
