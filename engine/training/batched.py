@@ -142,7 +142,7 @@ class _Stack:
         self.step: StackedStep | None = None
         done = [s for s in sessions if s.history.epoch >= s.settings.epochs]
         for s in done:  # nothing left to train: as run() would
-            s._end(Outcome(Reason.COMPLETED, s.history.epoch, f"completed {s.history.epoch} epochs"))
+            s._end(s._completed())
         self._build([s for s in sessions if s not in done])
 
     def _build(self, sessions: list[TrainingSession]) -> None:
@@ -186,7 +186,7 @@ class _Stack:
             if outcome is not None:
                 ended[row] = (outcome, True)
             elif record.epoch >= s.settings.epochs:
-                ended[row] = (Outcome(Reason.COMPLETED, record.epoch, f"completed {record.epoch} epochs"), False)
+                ended[row] = (s._completed(), False)  # the record is in its history: its epoch
         share = (time.perf_counter() - started) / len(sessions)
         for row, (s, record) in enumerate(zip(sessions, records)):
             if row in ended and ended[row][0].reason == Reason.DIVERGED:

@@ -242,12 +242,14 @@ class TrainingSession:
                 on_epoch(record)
             self._serve()
             self.controls.keep_pace(started)  # a pace to watch it by: the waiting is not training time
-        return self._end(outcome or Outcome(Reason.COMPLETED, self.history.epoch,
-                                            f"completed {self.history.epoch} epochs"))
+        return self._end(outcome or self._completed())
 
     # the loop's ends, shared with training several sessions at once (batched.py)
     def _stopped(self) -> Outcome:
         return Outcome(Reason.STOPPED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
+
+    def _completed(self) -> Outcome:
+        return Outcome(Reason.COMPLETED, self.history.epoch, f"completed {self.history.epoch} epochs")
 
     def _end(self, outcome: Outcome) -> Outcome:
         self.outcome = outcome
