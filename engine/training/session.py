@@ -50,6 +50,12 @@ def _use_threads(flops_per_epoch: float) -> None:
     torch.set_num_threads(1 if flops_per_epoch < 5e8 else _THREADS)
 
 
+def _tensor(array, device: torch.device) -> torch.Tensor:
+    # features in torch's default dtype (float32 unless a caller sets another, as the float64 tests do)
+    t = torch.from_numpy(array)
+    return t.to(device, torch.get_default_dtype()) if t.is_floating_point() else t.to(device)
+
+
 class TrainingSession:
     def __init__(self, settings: Settings):
         s = settings.resolve()
@@ -69,7 +75,7 @@ class TrainingSession:
         self.flops_per_epoch = 6.0 * len(self.split.train) * parameter_count(width, self.dataset.num_classes,
                                                                              s.hidden)
 
-        as_tensor = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
+        as_tensor = lambda a: _tensor(a, self.device)  # noqa: E731
         self.X_train = as_tensor(self.split.to_model_input(self.split.X_train))
         self.y_train = as_tensor(self.split.y_train)
         self.X_val = as_tensor(self.split.to_model_input(self.split.X_val))
@@ -203,8 +209,7 @@ class TrainingSession:
         s = self.settings
         sizes = [len(self.y_train), *(len(part_y) for _, part_y in self.held_out)]
         should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
-        stopped = lambda: Outcome(Reason.STOPPED, self.history.epoch,  # noqa: E731
-                                  f"stopped after epoch {self.history.epoch}")
+        stopped = self._stopped
         outcome = None
         while self.history.epoch < s.epochs and outcome is None:
             if not self.controls.wait_for_next_epoch(self._serve):
@@ -237,7 +242,16 @@ class TrainingSession:
                 on_epoch(record)
             self._serve()
             self.controls.keep_pace(started)  # a pace to watch it by: the waiting is not training time
-        outcome = outcome or Outcome(Reason.COMPLETED, self.history.epoch, f"completed {self.history.epoch} epochs")
+        return self._end(outcome or self._completed())
+
+    # the loop's ends, shared with training several sessions at once (batched.py)
+    def _stopped(self) -> Outcome:
+        return Outcome(Reason.STOPPED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
+
+    def _completed(self) -> Outcome:
+        return Outcome(Reason.COMPLETED, self.history.epoch, f"completed {self.history.epoch} epochs")
+
+    def _end(self, outcome: Outcome) -> Outcome:
         self.outcome = outcome
         self._serve(final=True)
         self._emit(RunEnded(outcome, self.best.epoch, self.seconds))

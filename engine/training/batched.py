@@ -1,0 +1,222 @@
+"""Many training sessions at once: those that share the data and the network's shape train as one stack.
+
+`batch_groups` says which sessions can train together: the same data (rows, labels, split, scaling and
+input columns, checked element for element), the same network (input, hidden and output widths,
+activation), device, dtype and batch size (full batch, or equal mini-batches). Everything else may differ
+within a group: learning rate and schedule, optimiser kind (SGD, Adam, AdamW, RMSprop side by side),
+momentum, Nesterov, weight decay, L1, initial weights, dropout rate, batch order (shuffle seed), epochs,
+patience, and where a resumed session left off.
+
+`train_together` trains one group: one batched forward and backward pass for all of its models a step
+(StackedStep), and leaves every session as `session.run()` alone would have: its history, weights (the best
+epoch's after early stopping), outcome, best epoch, marks, optimiser state (a checkpoint saved after it
+resumes) and a share of the time. A model that ends (its epochs reached, early stopping, divergence) leaves
+the stack and stops changing; the others go on. A session's feed gets its epochs, marks and end, but no
+maps or reports while the stack trains (its weights are the stack's until it ends); its controls are not
+consulted (pause, pace, stop: `should_stop` stops the group between epochs).
+
+Falls back to `session.run()`, one after another: a group of one, and an activation without a hand-written
+backward pass (FastStep.supports), whose models train on autograd.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import torch
+
+from .. import standalone
+from .events import EpochDone
+from .fast_step import FastStep
+from .outcome import Outcome, Reason
+from .session import TrainingSession
+from .stacked_optimizer import StackedOptimizer
+from .stacked_step import StackedStep
+
+# Models of a stack whose activations exceed this many numbers are split into stacks trained in turn each
+# epoch: past it an epoch's activations fall out of the cache (2-10-10-1 on 800 rows, one thread: 42 µs a
+# model-epoch in stacks of 16, 65–100 µs in one stack of 64).
+STACK_NUMBERS = 16 * 10 * 800
+THREADS = 1  # one thread measured fastest for small stacks (bench/sweep_speed.py); torch's own choice above
+LARGE_FLOPS = 5e8  # per model-epoch, as session._use_threads: a wide net gets torch's threads
+
+
+def _batch_rows(session: TrainingSession) -> int:
+    size, n = session.settings.batch_size, len(session.y_train)
+    return 0 if size == 0 or size >= n else size
+
+
+def _key(session: TrainingSession) -> tuple:
+    p = session.params
+    return (session.fingerprint, tuple(session.input_names), session.settings.scale,
+            tuple(tuple(span.shape) for span in p.spans), session.model.activation, str(session.device),
+            p.theta.dtype, _batch_rows(session), FastStep.supports(session.model))
+
+
+def _same_data(a: TrainingSession, b: TrainingSession) -> bool:
+    tensors = lambda s: [s.X_train, s.y_train, *(t for part in s.held_out for t in part)]  # noqa: E731
+    return all(x.shape == y.shape and torch.equal(x, y) for x, y in zip(tensors(a), tensors(b)))
+
+
+def batch_groups(sessions: list[TrainingSession]) -> list[list[int]]:
+    """Indices of the sessions that can train together, in order of first appearance (groups of one too)."""
+    groups: list[list[int]] = []
+    keys: list[tuple] = []
+    for i, s in enumerate(sessions):
+        key = _key(s)
+        for k, group in zip(keys, groups):
+            if k == key and _same_data(sessions[group[0]], s):
+                group.append(i)
+                break
+        else:
+            keys.append(key)
+            groups.append([i])
+    return groups
+
+
+def train_together(sessions: list[TrainingSession], should_stop: Callable[[], bool] = lambda: False,
+                   on_epoch: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Train one group (see batch_groups) to each session's end; the outcomes in the sessions' order.
+    `should_stop` is asked between epochs; `on_epoch(k)` is called after each of the group's epochs."""
+    if not sessions:
+        return []
+    if len(batch_groups(sessions)) != 1:
+        raise ValueError("train_together takes one group of batch_groups(): these sessions differ in data, "
+                         "network shape, device, dtype or batch size")
+    if len(sessions) == 1 or not FastStep.supports(sessions[0].model):
+        return _one_by_one(sessions, should_stop, on_epoch)
+    threads = torch.get_num_threads()
+    flops = sessions[0].flops_per_epoch
+    torch.set_num_threads(THREADS if flops < LARGE_FLOPS else threads)
+    try:
+        return _train_stacks(sessions, should_stop, on_epoch)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _one_by_one(sessions, should_stop, on_epoch) -> list[Outcome]:
+    outcomes = []
+    for s in sessions:
+        if should_stop():
+            outcomes.append(s._end(s._stopped()))
+            continue
+
+        def each(record, s=s):
+            if on_epoch is not None:
+                on_epoch(record.epoch)
+            if should_stop():
+                s.controls.stop()
+        outcomes.append(s.run(each))
+    return outcomes
+
+
+def _train_stacks(sessions, should_stop, on_epoch) -> list[Outcome]:
+    # the rows of a stack sorted by optimiser kind: each kind's update works on a contiguous slice
+    order = sorted(range(len(sessions)), key=lambda i: StackedOptimizer.kind_order(sessions[i].optimizer.kind))
+    widest = max(max(span.shape[0] for span in sessions[0].params.spans), 1)
+    per_stack = max(1, STACK_NUMBERS // (widest * (_batch_rows(sessions[0]) or len(sessions[0].y_train))))
+    count = -(-len(order) // per_stack)  # stacks of nearly equal size
+    chunks = [order[k::count] for k in range(count)]
+    stacks = [_Stack([sessions[i] for i in sorted(chunk, key=order.index)]) for chunk in chunks]
+    epoch = 0
+    while any(stack.sessions for stack in stacks):
+        if should_stop():
+            for stack in stacks:
+                stack.stop()
+            break
+        for stack in stacks:
+            if stack.sessions:
+                stack.epoch()
+        epoch += 1
+        if on_epoch is not None:
+            on_epoch(epoch)
+    return [s.outcome for s in sessions]
+
+
+class _Stack:
+    """Sessions trained as one StackedStep; a session that ends leaves it (the stack is rebuilt)."""
+
+    def __init__(self, sessions: list[TrainingSession]):
+        self.sessions = []
+        self.step: StackedStep | None = None
+        done = [s for s in sessions if s.history.epoch >= s.settings.epochs]
+        for s in done:  # nothing left to train: as run() would
+            s._end(s._completed())
+        self._build([s for s in sessions if s not in done])
+
+    def _build(self, sessions: list[TrainingSession]) -> None:
+        self.sessions = sessions
+        self.step = StackedStep(sessions) if sessions else None
+        if sessions:
+            first = sessions[0]
+            self.sizes = [len(first.y_train), *(len(part_y) for _, part_y in first.held_out)]
+            self.batch_size = _batch_rows(first)
+        for row, s in enumerate(sessions):
+            # while it trains here, a session's last finite weights are its row of the stack's: the session's
+            # own early stopping and divergence code reads them there
+            s._good = self.step.good[row]
+
+    def epoch(self) -> None:
+        started = time.perf_counter()
+        step, sessions = self.step, self.sessions
+        epochs = [s.history.epoch + 1 for s in sessions]
+        lrs = [s.schedule.at(e) for s, e in zip(sessions, epochs)]
+        step.set_lrs(lrs)
+        if step.dropout:
+            for s, e in zip(sessions, epochs):
+                if s.model.generator is not None:
+                    s.model.generator.manual_seed(standalone.epoch_seed(s.settings.init_seed, e, standalone.DROPOUT))
+        order = torch.stack([s._order(e) for s, e in zip(sessions, epochs)]) if self.batch_size else None
+        sums = step.epoch(order, self.batch_size).tolist()  # the epoch's one read from the device
+
+        records = [s._record(e, lr, row, self.sizes) for s, e, lr, row in zip(sessions, epochs, lrs, sums)]
+        ended: dict[int, tuple[Outcome, bool]] = {}  # row -> (outcome, whether the session set its weights)
+        for row, (s, record) in enumerate(zip(sessions, records)):
+            if not standalone.finite_epoch(record.train_loss, record.val_loss, record.test_loss):
+                s._good = step.good[row].clone()
+                ended[row] = (s._diverged(record.epoch, record.lr), True)
+        step.good.copy_(step.theta)
+        for row, (s, record) in enumerate(zip(sessions, records)):
+            if row in ended:
+                continue
+            s.history.records.append(record)
+            s.schedule.observe(record.watched_loss)
+            outcome = s._early_stopping(record)
+            if outcome is not None:
+                ended[row] = (outcome, True)
+            elif record.epoch >= s.settings.epochs:
+                ended[row] = (s._completed(), False)  # the record is in its history: its epoch
+        share = (time.perf_counter() - started) / len(sessions)
+        for row, (s, record) in enumerate(zip(sessions, records)):
+            if row in ended and ended[row][0].reason == Reason.DIVERGED:
+                continue  # as run(): the diverging epoch is neither timed nor reported
+            s.seconds += share
+            if s.feed is not None:
+                s.feed.put(EpochDone(record, s.seconds))
+        if ended:
+            self._leave(ended)
+
+    def _write_back(self, row: int, weights: bool) -> None:
+        s = self.sessions[row]
+        if weights:
+            s.params.theta.copy_(self.step.theta[row])
+        s._good = self.step.good[row].clone()
+        self.step.optimizer.write_back(row)
+
+    def _leave(self, ended: dict[int, tuple[Outcome, bool]]) -> None:
+        for row, s in enumerate(self.sessions):
+            outcome, restored = ended.get(row, (None, False))
+            if outcome is not None and outcome.reason == Reason.DIVERGED:
+                continue  # _diverged set its weights and reset its optimiser
+            self._write_back(row, weights=not restored)
+        for row, (outcome, _) in ended.items():
+            self.sessions[row]._end(outcome)
+        self._build([s for row, s in enumerate(self.sessions) if row not in ended])
+
+    def stop(self) -> None:
+        """Stopped between epochs: every session keeps its last whole epoch."""
+        for row, s in enumerate(self.sessions):
+            self._write_back(row, weights=True)
+            s._end(s._stopped())
+        self._build([])
