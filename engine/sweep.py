@@ -95,39 +95,55 @@ class Sweep:
         return sum(s.epochs for s in self.plan)
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_progress: Callable[[int, int], None] | None = None,
-            on_watch: Callable[..., None] | None = None) -> bool:
+            on_progress: Callable[[float, int], None] | None = None,
+            on_watch: Callable[..., None] | None = None, watch_due: Callable[[], bool] | None = None,
+            workers: int = 1) -> bool:
         """Train every combination; False when stopped before the end (what finished is kept).
-        `on_progress(model epochs done, runs finished)` after each epoch of a group; `on_watch(sessions)`
-        then too, in the training thread, with the group's sessions (to draw them), and `on_watch(sessions,
-        final=True)` when the group has ended."""
+
+        `on_progress(runs' worth done, runs finished)` as it goes. With one worker the groups train here, one
+        after another, and `on_watch(sessions)` is called between their epochs when `watch_due()` says so
+        (the sessions then hold their current weights, to be drawn), and `on_watch(sessions, final=True)`
+        when a group ends. With more, the groups are dealt to worker processes (the fastest way on a CPU)
+        and nothing is watched until they are done."""
+        from .training.batched import batch_groups, train_together
+        from .training.parallel_groups import train_groups
         from .training.session import TrainingSession
 
-        done_before = 0
         for start in range(0, len(self.plan), BATCH):
             sessions = [TrainingSession(s) for s in self.plan[start:start + BATCH]]
-            for group in _groups(sessions):
+            groups = batch_groups(sessions)
+            base = float(len(self.runs))
+            tell = on_progress or (lambda done, runs: None)
+            if workers > 1:
+                group_epochs = sum(max(sessions[i].settings.epochs for i in g) for g in groups)
+                train_groups(sessions, should_stop, lambda k: tell(base + len(sessions) * k / group_epochs,
+                                                                  len(self.runs)), workers)
+                self._keep_finished(sessions)
+            for group in groups if workers <= 1 else []:
                 members = [sessions[i] for i in group]
-                ended = len(self.runs)
+                before = float(len(self.runs))
 
-                def progress(_epoch: int, members=members, ended=ended) -> None:
-                    if on_progress is not None:
-                        on_progress(done_before + sum(m.history.epoch for m in members), ended)
+                def progress(_epoch: int, members=members, before=before) -> None:
+                    tell(before + sum(m.history.epoch / m.settings.epochs for m in members), len(self.runs))
                     if on_watch is not None:
                         on_watch(members)
 
-                _train(members, should_stop, progress)
+                train_together(members, should_stop, progress, watch_due)
                 if on_watch is not None:
                     on_watch(members, final=True)
-                for session in members:  # stopped midway, those of the group that had finished are kept
-                    if session.outcome is not None and session.outcome.reason != "stopped":
-                        self._keep(session)
+                self._keep_finished(members)
                 if should_stop():
-                    return False
-                done_before += sum(m.history.epoch for m in members)
-                if on_progress is not None:
-                    on_progress(done_before, len(self.runs))
+                    break
+            tell(float(len(self.runs)), len(self.runs))
+            if should_stop():
+                return False
         return True
+
+    def _keep_finished(self, sessions) -> None:
+        """Stopped midway, those that had finished are kept all the same."""
+        for session in sessions:
+            if session.outcome is not None and session.outcome.reason != "stopped":
+                self._keep(session)
 
     def _keep(self, session) -> None:
         from .errors import AnnclfError
@@ -156,28 +172,6 @@ class Sweep:
         return {"sweep": {"id": self.id, "name": self.name, "varying": self.grid.varying, "runs": len(self.plan),
                           "finished": len(self.runs)},
                 "configurations": [c.as_dict() for c in self.table()]}
-
-
-def _groups(sessions) -> list[list[int]]:
-    try:
-        from .training.batched import batch_groups
-    except ImportError:  # one at a time until batched training is there
-        return [[i] for i in range(len(sessions))]
-    return batch_groups(sessions)
-
-
-def _train(sessions, should_stop, on_epoch) -> None:
-    try:
-        from .training.batched import train_together
-    except ImportError:
-        for session in sessions:
-            session.controls.rearm()
-            if should_stop():
-                return
-            session.run(on_epoch=lambda record: on_epoch(record.epoch) if not should_stop() else
-                        session.controls.stop())
-        return
-    train_together(sessions, should_stop, on_epoch)
 
 
 def label(name: str, value: Any) -> str:

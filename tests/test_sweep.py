@@ -103,3 +103,46 @@ def test_a_sweep_stopped_midway_keeps_and_tables_what_finished(tmp_path):
     assert not finished and len(job.runs) == 2 and len(runs_in(tmp_path)) == 2
     assert [row.values["hidden"] for row in job.table()] != []
     assert all(run.epochs == 20 for run in job.runs)
+
+
+def test_a_group_trained_together_hands_out_its_weights_to_be_drawn_and_ends_as_each_alone(tmp_path):
+    from engine import TrainingSession
+
+    base = Settings(dataset="circles", samples=200, hidden=[6], epochs=15, optimizer="sgd", device="cpu")
+    grid = Grid(base, {"lr": [0.05, 0.1, 0.2]})
+    job = Sweep(grid, RunStore(tmp_path))
+    seen = []
+
+    def watch(members, final=False):
+        if not final:
+            assert len(members) == 3  # one group: the same data and shape
+            seen.append([m.params.theta.clone() for m in members])
+
+    assert job.run(on_watch=watch, watch_due=lambda: True)
+    assert len(seen) == 15 and not all(a.equal(b) for a, b in zip(seen[0], seen[-1]))
+    for run in job.runs:
+        alone = TrainingSession(base.replace(lr=run.settings.lr))
+        alone.run()
+        assert run.test_accuracy == pytest.approx(alone.evaluate()["test"].accuracy)
+        assert run.epochs == alone.history.epoch == 15
+
+
+def test_large_models_train_in_forked_workers_after_the_parent_used_torchs_threads():
+    # a forked child that takes torch's thread pool back (session.run does for a large model) waits forever
+    # on threads it does not have: run in a process of its own, so that a hang fails instead of hanging
+    import subprocess
+    import sys
+
+    code = """
+import torch
+from engine import Settings, TrainingSession
+from engine.training.parallel_groups import train_groups
+torch.set_num_threads(2)
+(torch.randn(1500, 1500) @ torch.randn(1500, 1500)).sum()  # the parent's pool is started
+sessions = [TrainingSession(Settings(dataset="circles", samples=400, hidden=[600, 600], seed=s, epochs=2,
+                                     device="cpu")) for s in (0, 1)]
+train_groups(sessions, workers=2)
+print([s.history.epoch for s in sessions])
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "[2, 2]", done.stderr[-2000:]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from engine.errors import AnnclfError, SettingError
@@ -59,8 +60,14 @@ def table(sweep) -> Table:
 
 
 def sweep(args: argparse.Namespace) -> int:
+    import torch
+
     from engine.runs import RunStore
     from engine.sweep import Sweep
+
+    # before anything runs: the workers are forked, and a child forked after the parent ran torch's
+    # thread pool (OpenMP) waits forever on it (seen with 1024-wide layers, whose initialisation uses it)
+    torch.set_num_threads(1)
 
     console = Console()
     if not console.is_terminal:  # a log or a pipe: the table whole, not folded into 80 columns
@@ -78,6 +85,7 @@ def sweep(args: argparse.Namespace) -> int:
     except (AnnclfError, SettingError) as error:
         return fail(describe_error(error), EXIT_INVALID)
     console.print(f"sweep {job.name}: {len(job.plan):,} runs, {job.total_epochs:,} epochs in all", highlight=False)
+    # forked workers inherit this process's handlers: the parent alone stops them, between two epochs
 
     stop = threading.Event()
     signals = StopSignals(PROG)
@@ -109,10 +117,12 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def _run(job, stop: threading.Event, console: Console) -> bool:
+    workers = os.cpu_count() or 1  # the groups in worker processes, one thread each: the fastest measured
     if not console.is_terminal:
-        return job.run(stop.is_set)
-    columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs ·"),
-               TextColumn("{task.fields[runs]} runs done"), TimeElapsedColumn())
+        return job.run(stop.is_set, workers=workers)
+    columns = (TextColumn("sweep"), BarColumn(), TaskProgressColumn(), TextColumn("{task.fields[runs]} runs kept"),
+               TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("sweep", total=job.total_epochs, runs=0)
-        return job.run(stop.is_set, lambda epochs, runs: progress.update(task, completed=epochs, runs=runs))
+        task = progress.add_task("sweep", total=len(job.plan), runs=0)
+        return job.run(stop.is_set, lambda done, runs: progress.update(task, completed=done, runs=runs),
+                       workers=workers)

@@ -14,7 +14,7 @@ MAPS_EVERY = 1.0  # seconds between two rounds of small maps: there may be dozen
 
 @dataclass(frozen=True)
 class Progressed:
-    epochs: int  # model epochs done, of the sweep's total
+    done: float  # runs' worth of training done (a run half trained counts a half), of the plan's
     runs: int  # runs finished and kept
 
 
@@ -48,11 +48,12 @@ class SweepJob:
                 self.keys.append(self._key(settings))
         self._drawn: dict[int, object] = {}  # configuration → the session drawn for it
         self._maps_due = 0.0
+        self._fresh = False  # the group's weights were just copied out of its stack: draw them now
 
     def work(self) -> None:
         """In a thread worker: the whole sweep."""
         try:
-            finished = self.sweep.run(self.stop.is_set, self._progressed, self._watch)
+            finished = self.sweep.run(self.stop.is_set, self._progressed, self._watch, self._due)
         except BaseException as error:  # the view says what went wrong; the thread must not die silently
             self.events.put(Ended(False, error))
             return
@@ -66,13 +67,20 @@ class SweepJob:
             except queue.Empty:
                 return out
 
-    def _progressed(self, epochs: int, runs: int) -> None:
-        self.events.put(Progressed(epochs, runs))
+    def _progressed(self, done: float, runs: int) -> None:
+        self.events.put(Progressed(done, runs))
+
+    def _due(self) -> bool:
+        """Asked by a stack of models between epochs: whether to hand their weights out to be drawn."""
+        self._fresh = time.monotonic() >= self._maps_due
+        return self._fresh
 
     def _watch(self, members, final: bool = False) -> None:
-        """Between two epochs of a group (and at its end): small maps of the configurations it trains."""
+        """Between two epochs of a group (and at its end): small maps of the configurations it trains. A
+        group of one trains its own weights; a stack hands them out when _due said so."""
         now = time.monotonic()
-        if not final and now < self._maps_due:
+        fresh, self._fresh = self._fresh, False
+        if not (final or fresh or (len(members) == 1 and now >= self._maps_due)):
             return
         from engine.decision_map import MapRequest, data_box
 

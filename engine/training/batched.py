@@ -76,9 +76,12 @@ def batch_groups(sessions: list[TrainingSession]) -> list[list[int]]:
 
 
 def train_together(sessions: list[TrainingSession], should_stop: Callable[[], bool] = lambda: False,
-                   on_epoch: Callable[[int], None] | None = None) -> list[Outcome]:
+                   on_epoch: Callable[[int], None] | None = None,
+                   refresh: Callable[[], bool] | None = None) -> list[Outcome]:
     """Train one group (see batch_groups) to each session's end; the outcomes in the sessions' order.
-    `should_stop` is asked between epochs; `on_epoch(k)` is called after each of the group's epochs."""
+    `should_stop` is asked between epochs; `on_epoch(k)` is called after each of the group's epochs. When
+    `refresh()` says so (before on_epoch), the sessions still training get their current weights, to be
+    drawn (a stack keeps them in its own buffer until a session leaves it)."""
     if not sessions:
         return []
     if len(batch_groups(sessions)) != 1:
@@ -90,7 +93,7 @@ def train_together(sessions: list[TrainingSession], should_stop: Callable[[], bo
     flops = sessions[0].flops_per_epoch
     torch.set_num_threads(THREADS if flops < LARGE_FLOPS else threads)
     try:
-        return _train_stacks(sessions, should_stop, on_epoch)
+        return _train_stacks(sessions, should_stop, on_epoch, refresh)
     finally:
         torch.set_num_threads(threads)
 
@@ -111,7 +114,7 @@ def _one_by_one(sessions, should_stop, on_epoch) -> list[Outcome]:
     return outcomes
 
 
-def _train_stacks(sessions, should_stop, on_epoch) -> list[Outcome]:
+def _train_stacks(sessions, should_stop, on_epoch, refresh=None) -> list[Outcome]:
     # the rows of a stack sorted by optimiser kind: each kind's update works on a contiguous slice
     order = sorted(range(len(sessions)), key=lambda i: StackedOptimizer.kind_order(sessions[i].optimizer.kind))
     widest = max(max(span.shape[0] for span in sessions[0].params.spans), 1)
@@ -129,6 +132,10 @@ def _train_stacks(sessions, should_stop, on_epoch) -> list[Outcome]:
             if stack.sessions:
                 stack.epoch()
         epoch += 1
+        if refresh is not None and refresh():
+            for stack in stacks:
+                for row, s in enumerate(stack.sessions):
+                    s.params.theta.copy_(stack.step.theta[row])  # read by no one in the stack: safe to set
         if on_epoch is not None:
             on_epoch(epoch)
     return [s.outcome for s in sessions]

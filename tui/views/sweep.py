@@ -37,7 +37,7 @@ class SweepView(Horizontal, can_focus=True):
         self.order: list[int] = []  # the configurations in the order shown
         self.cursor, self.page = 0, 0
         self.marked: set[int] = set()
-        self.progress = (0, 0)  # model epochs done, runs finished
+        self.progress = (0.0, 0)  # runs' worth of training done, runs finished
         self.ended: str | None = None
         self._base = None  # the training form's settings the fields were filled from
         self._tile_of: dict[int, DecisionMap] = {}  # the configurations on this page → their tiles
@@ -132,7 +132,7 @@ class SweepView(Horizontal, can_focus=True):
         columns, rows = self._tile_size()  # the tiles' size once the configurations are laid out
         self.job.map_size = (columns, 2 * rows)
         self.cursor = self.page = 0
-        self.progress, self.ended = (0, 0), None
+        self.progress, self.ended = (0.0, 0), None
         self.run_worker(self.job.work, name="sweep", group="sweep", thread=True, exit_on_error=False)
         self._lay_out()
 
@@ -153,7 +153,7 @@ class SweepView(Horizontal, can_focus=True):
         for event in self.job.drain():
             if isinstance(event, Progressed):
                 changed = changed or event.runs != self.progress[1]
-                self.progress = (event.epochs, event.runs)
+                self.progress = (event.done, event.runs)
             elif isinstance(event, MapMade):
                 self.tiles[event.index] = (event.session, event.grid, event.accuracy)
                 self._draw_tile(event.index)

@@ -68,7 +68,7 @@ def status_parts(job, progress: tuple[int, int], ended: str | None) -> list:
     if job is None:
         return [("no sweep yet: set lists of values, then F5", 0)]
     sweep = job.sweep
-    epochs, runs = progress
-    parts = [(f"{runs:,}/{len(sweep.plan):,} runs", 0), (f"{epochs:,}/{sweep.total_epochs:,} epochs", 2)]
+    done, runs = progress
+    parts = [(f"{runs:,}/{len(sweep.plan):,} runs kept", 0), (f"{done / max(len(sweep.plan), 1):.0%} trained", 2)]
     parts.append((ended or "running", 1))
     return parts

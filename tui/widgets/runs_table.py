@@ -27,7 +27,7 @@ from ..keys import RUNS, bindings
 # (header, width, priority): every column but the name has the width its content needs, and the name takes
 # the rest; on a narrow terminal the columns of the highest priority numbers are left out, down to NAME_MIN
 COLUMNS = (("", 1, 0), ("name", 0, 0), ("test acc", 8, 0), ("train acc", 9, 1), ("epochs", 9, 1),
-           ("ended", 14, 2), ("test loss", 9, 3), ("kept", 11, 4))
+           ("ended", 14, 2), ("sweep", 16, 3), ("test loss", 9, 4), ("kept", 11, 5))
 NAME_MIN = 24
 PADDING = 1  # each side of a cell
 
@@ -106,7 +106,7 @@ class RunsTable(ScrollView, can_focus=True):
 
     def _columns_for(self, width: int) -> tuple[int, tuple]:
         room = width - 1  # the vertical scrollbar
-        for most in range(4, -1, -1):
+        for most in range(5, -1, -1):
             shown = tuple(c for c in COLUMNS if c[2] <= most)
             others = sum(w + 2 * PADDING for label, w, _ in shown if label != "name")
             name = room - others - 2 * PADDING
@@ -165,7 +165,8 @@ class RunsTable(ScrollView, can_focus=True):
                 "test acc": _percent(run.test_accuracy), "train acc": _percent(run.train_accuracy),
                 "epochs": f"{run.epochs:,}", "ended": reason.label if reason is not None else run.stopped,
                 "test loss": "—" if run.test_loss is None else f"{run.test_loss:.4f}",
-                "kept": time.strftime("%m-%d %H:%M", time.localtime(run.kept))}
+                "kept": time.strftime("%m-%d %H:%M", time.localtime(run.kept)),
+                "sweep": _cut(run.sweep_name or "", 16)}
 
     def render_line(self, y: int) -> Strip:
         base = self.rich_style
