@@ -60,8 +60,9 @@ class RunStore:
         self.index = RunsIndex(self.root)
 
     def new_id(self, dataset: str) -> str:
-        while True:  # two processes keeping runs in the same second: each its own folder
-            run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{dataset}-{secrets.token_hex(2)}"
+        while True:  # two processes keeping runs in the same second: each its own folder (four hex digits
+            # collided now and then when two processes kept twenty runs each in one second)
+            run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{dataset}-{secrets.token_hex(4)}"
             if not (self.root / run_id).exists():
                 return run_id
 

@@ -106,8 +106,9 @@ class RunsTable(ScrollView, can_focus=True):
 
     def _columns_for(self, width: int) -> tuple[int, tuple]:
         room = width - 1  # the vertical scrollbar
+        swept = any(run.sweep_name for run in self.runs)  # the sweep column only when a sweep kept a run
         for most in range(5, -1, -1):
-            shown = tuple(c for c in COLUMNS if c[2] <= most)
+            shown = tuple(c for c in COLUMNS if c[2] <= most and (swept or c[0] != "sweep"))
             others = sum(w + 2 * PADDING for label, w, _ in shown if label != "name")
             name = room - others - 2 * PADDING
             if name >= NAME_MIN or most == 0:
@@ -124,6 +125,7 @@ class RunsTable(ScrollView, can_focus=True):
     def show(self, runs: list[RunSummary], damaged: list[Damaged] = ()) -> None:
         """The runs, then the folders that cannot be read as runs."""
         self.runs, self.damaged = list(runs), list(damaged)
+        self._layout = self._columns_for(self.size.width)
         known = {r.id for r in self.runs}
         self.marked = [i for i in self.marked if i in known]
         self._lines.clear()
