@@ -111,3 +111,15 @@ async def test_a_sweep_preset_fills_the_lists():
         assert app.query_one("#views").active == "sweep"
         assert app.query_one("#sweep-hidden", Input).value == "2;10,10;1024,1024"
         await wait_until(pilot, lambda: "3 runs" in shown_text(app.query_one("#sweep-count", Static)))
+
+
+@pytest.mark.asyncio
+async def test_tab_goes_to_the_first_list_and_typing_changes_the_count():
+    app = AnnclfApp(BASE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.set_focus(None)
+        await pilot.press("s", "tab")
+        assert app.focused is app.query_one("#sweep-hidden", Input)
+        await pilot.press(*"2;8;16,16")
+        await wait_until(pilot, lambda: "3 runs" in shown_text(app.query_one("#sweep-count", Static)))

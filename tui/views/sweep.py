@@ -58,6 +58,7 @@ class SweepView(Horizontal, can_focus=True):
             yield StatusLine(id="sweep-status")
 
     def on_mount(self) -> None:
+        self.query_one("#sweep-settings").can_focus = False  # Tab goes to the first field, not its column
         self.set_interval(0.1, self._drain)
 
     def on_show(self) -> None:
