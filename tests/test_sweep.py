@@ -146,3 +146,23 @@ print([s.history.epoch for s in sessions])
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stdout.strip() == "[2, 2]", done.stderr[-2000:]
+
+
+def test_ctrl_c_keeps_the_runs_that_finished_and_prints_their_table(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    runs_dir = tmp_path / "runs"
+    # one configuration of five epochs, one that would train for hours
+    sweep = subprocess.Popen([sys.executable, "-m", "tui", "sweep", "--dataset", "circles", "--samples", "200",
+                              "--hidden", "4", "--epochs", "5,10000000", "--device", "cpu", "--runs-dir",
+                              str(runs_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert "2 runs" in sweep.stdout.readline()  # it has begun
+    sweep.send_signal(signal.SIGINT)
+    out, err = sweep.communicate(timeout=120)
+    assert sweep.returncode == 130, err
+    kept = runs_in(runs_dir)
+    assert all(r.epochs == 5 and r.stopped == "completed" for r in kept)  # only whole runs are kept
+    assert f"stopped: {len(kept)} of 2 runs finished and were kept" in out
+    assert out.count("±") == len(kept)  # the table lists what finished

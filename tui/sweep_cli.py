@@ -84,12 +84,12 @@ def sweep(args: argparse.Namespace) -> int:
         job = Sweep(grid, RunStore(args.runs_dir), args.name)
     except (AnnclfError, SettingError) as error:
         return fail(describe_error(error), EXIT_INVALID)
-    console.print(f"sweep {job.name}: {len(job.plan):,} runs, {job.total_epochs:,} epochs in all", highlight=False)
-    # forked workers inherit this process's handlers: the parent alone stops them, between two epochs
-
     stop = threading.Event()
     signals = StopSignals(PROG)
-    signals.while_training(stop.set)  # Ctrl-C: the runs that finished are kept and tabled
+    # Ctrl-C: the runs that finished are kept and tabled. Forked workers inherit the handler; the parent alone
+    # stops them, between two epochs
+    signals.while_training(stop.set)
+    console.print(f"sweep {job.name}: {len(job.plan):,} runs, {job.total_epochs:,} epochs in all", highlight=False)
     try:
         finished = _run(job, stop, console)
     except AnnclfError as error:
