@@ -27,6 +27,7 @@ class MapRequest:
     columns: int
     rows: int
     features: tuple[int, int] = (0, 1)
+    every: float = 0.3  # seconds between two grids at the least, while it trains
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class NetworkRequest:
     rows: int
     tile: tuple[int, int]
     features: tuple[int, int] = (0, 1)
+    every: float = 0.3  # seconds between two pictures at the least, while it trains
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,10 @@ class RunsIndex:
             if not mended:
                 return list(last.runs), damaged
         known = {row[0]: row for row in connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM runs")}
-        gone = [(run_id, row[2]) for run_id, row in known.items() if run_id not in folders]
+        # a row whose folder the listing did not see may be of a run another process kept since the listing:
+        # it is dropped only when its folder is still not there
+        gone = [(run_id, row[2]) for run_id, row in known.items()
+                if run_id not in folders and not (self.root / run_id).exists()]
         unknown = [f for f, inode in folders.items() if f not in known or known[f][2] != inode]
         found, damaged = read_folders(unknown, read)
         # a row is dropped only as it was seen: a run kept again meanwhile has a new folder, and its row stays

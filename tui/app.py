@@ -1,5 +1,5 @@
-"""The terminal app: four views in tabs (training, report, network, runs), the keys that drive them, and the runner
-that owns the training session.
+"""The terminal app: five views in tabs (training, report, network, sweep, runs), the keys that drive them, and
+the runner that owns the training session.
 
 The App routes: a key goes to the view or the runner it is for; a view's request goes to the runner; the
 engine's news, drained ten times a second, goes to the views as messages. It keeps no view's state.
@@ -22,11 +22,12 @@ from textual.worker import Worker, WorkerState
 from engine.runs import RunStore
 from engine.schema import Settings
 
-from . import app_files, engine_news
+from . import app_files, engine_news, refresh
 from .commands import AppCommands
 from .failures import notify_failure
 from .keys import app_bindings, next_pace
-from .messages import MapWanted, NetworkWanted, ReopenRequested, RunDeleted, SettingsChanged, SliceShown
+from .messages import (MapWanted, NetworkWanted, RefreshChanged, ReopenRequested, RunDeleted, SettingsChanged,
+                       SliceShown)
 from .runner import Runner
 from .screens.goto_setting import GotoSetting
 from .screens.help import HelpScreen
@@ -51,8 +52,10 @@ class AnnclfApp(App):
     AUTO_FOCUS = None
     BINDINGS = app_bindings()
 
-    def __init__(self, settings: Settings | None = None, output_dir: str | Path = ".", runs_dir: str | Path | None = None):
+    def __init__(self, settings: Settings | None = None, output_dir: str | Path = ".",
+                 runs_dir: str | Path | None = None, refresh: str = "auto"):
         super().__init__()
+        self.refresh_mode = refresh
         self.initial = settings or Settings()
         self.output_dir = Path(output_dir)
         self.store = RunStore(runs_dir)
@@ -82,6 +85,7 @@ class AnnclfApp(App):
         # r, v and u switch the tabs: Tab goes straight to the form, not to the tab bar first
         self.tabs.query_one(ContentTabs).can_focus = False
         self.set_interval(0.1, self._tick)
+        self.action_refresh(self.refresh_mode)
         # torch's import holds the GIL for a second: start it once the first frame is on the screen
         self.call_after_refresh(self.runner.load_engine)
         # a dropped SSH connection (SIGHUP) or a kill (SIGTERM) ends the app as ctrl+q does: the run is kept
@@ -197,23 +201,20 @@ class AnnclfApp(App):
     def action_toggle_log(self) -> None:
         self.training.curves.log_scale = not self.training.curves.log_scale
 
-    def action_toggle_target(self) -> None:
-        self.training.toggle_target()
-
-    def action_toggle_ascii(self) -> None:
-        self.training.toggle_ascii()
-
-    def action_pick_csv(self) -> None:
-        self.tabs.active = "train"
-        self.training.pick_csv()
-
-    def action_slice(self, axis: int) -> None:
-        self.training.slice(axis)
+    def action_training(self, method: str, *args) -> None:
+        """t, a, o, x, y: the training view's own (o shows it first: the file dialog fills its form)."""
+        if method == "pick_csv":
+            self.tabs.active = "train"
+        getattr(self.training, method)(*args)
 
     def action_pace(self, per_second: int = -1) -> None:
         """p (-1) and P (-2): the next and the one before; from the palette, a pace (0: as fast as possible)."""
         pace = self.runner.pace
         self.runner.set_pace(next_pace(pace, 1 if per_second == -1 else -1) if per_second < 0 else per_second or None)
+
+    def action_refresh(self, mode: str) -> None:
+        self.refresh_mode = mode
+        self._tell(RefreshChanged(refresh.interval(mode), refresh.label(mode)))
 
     def action_show_tab(self, tab: str) -> None:
         self.tabs.active = tab
@@ -236,7 +237,6 @@ class AnnclfApp(App):
         for number in ENDING_SIGNALS:
             loop.remove_signal_handler(number)
 
-    # ----- the palette's datasets and presets
     def choose_dataset(self, name: str) -> None:
         self.training.form.field("dataset").write(name)
 

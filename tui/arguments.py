@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Build, train and understand small neural-network classifiers "
                                             "on 2-D data. With no command, opens the terminal app.")
     _add_setting_flags(parser)
+    parser.add_argument("--refresh", choices=("auto", "fast", "slow"), default="auto",
+                        help="how often the live map and curves redraw: fast (every 0.3 s), slow (once a second), "
+                             "auto (slow over SSH, where every redraw crosses the link; else fast) [default auto]")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep,runs}")
     train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "

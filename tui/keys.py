@@ -63,8 +63,8 @@ KEYS: tuple[Key, ...] = (
     Key("escape", "leave_field", "leave the field being edited, so that the letter keys work"),
     Key("slash", "goto_setting", "go to a setting (as ctrl+f)", OUTSIDE_FIELDS),
     Key("l", "toggle_log", "loss curve on a log / linear scale", OUTSIDE_FIELDS),
-    Key("t", "toggle_target", "the exact target boundary (toy sets: easy, hard, xor, cross, ring)", OUTSIDE_FIELDS),
-    Key("a", "toggle_ascii", "ASCII map (automatic when NO_COLOR is set)", OUTSIDE_FIELDS),
+    Key("t", "training('toggle_target')", "the exact target boundary (toy sets: easy, hard, xor, cross, ring)", OUTSIDE_FIELDS),
+    Key("a", "training('toggle_ascii')", "ASCII map (automatic when NO_COLOR is set)", OUTSIDE_FIELDS),
     Key("v", "show_tab('train')", "the training view", OUTSIDE_FIELDS),
     Key("r", "show_tab('report')", "the report view", OUTSIDE_FIELDS),
     Key("u", "show_tab('runs')", "the runs view: every training run is kept there", OUTSIDE_FIELDS),
@@ -75,11 +75,11 @@ KEYS: tuple[Key, ...] = (
     Key("p", "pace", "the pace: as fast as possible, or 300, 100, 30, 10 epochs a second, to watch it learn",
         OUTSIDE_FIELDS),
     Key("P", "pace(-2)", "the pace before (slower to faster)", OUTSIDE_FIELDS),
-    Key("o", "pick_csv", "your own data: open a CSV file (type its path or walk the tree), then pick its "
+    Key("o", "training('pick_csv')", "your own data: open a CSV file (type its path or walk the tree), then pick its "
                          "label column", OUTSIDE_FIELDS),
-    Key("x", "slice(0)", "with 3 or more features: the next feature along the map's x axis (the rest at "
+    Key("x", "training('slice', 0)", "with 3 or more features: the next feature along the map's x axis (the rest at "
                          "their median)", OUTSIDE_FIELDS),
-    Key("y", "slice(1)", "with 3 or more features: the next feature along the map's y axis", OUTSIDE_FIELDS),
+    Key("y", "training('slice', 1)", "with 3 or more features: the next feature along the map's y axis", OUTSIDE_FIELDS),
     Key("space", "mark", "mark the run under the cursor (again: unmark)", RUNS, footer="Mark"),
     Key("c", "compare", "compare the marked runs: maps side by side, test curves overlaid, what differs", RUNS,
         footer="Compare"),
@@ -112,6 +112,9 @@ KEYS: tuple[Key, ...] = (
     Key("", "export('data')", "export: the dataset as CSV"),
     Key("", "export('settings')", "export: settings as TOML"),
     Key("", "export('script')", "export: a standalone PyTorch script of the run"),
+    *(Key("", f"refresh('{mode}')", f"redraw the map and curves: {words}") for mode, words in (
+        ("auto", "once a second over SSH, else every 0.3 s (auto, the default)"), ("fast", "every 0.3 s"),
+        ("slow", "once a second (the epoch counter keeps ticking)"))),
     *(Key("", f"pace({pace or 0})", f"pace: {pace} epochs a second" if pace else "pace: as fast as possible")
       for pace in PACES),
 )

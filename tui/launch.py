@@ -5,10 +5,10 @@ from __future__ import annotations
 from engine.schema import Settings
 
 
-def launch(settings: Settings, runs_dir: str | None = None) -> int:
+def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto") -> int:
     from .app import AnnclfApp
 
-    app = AnnclfApp(settings, runs_dir=runs_dir)
+    app = AnnclfApp(settings, runs_dir=runs_dir, refresh=refresh)
     try:
         app.run()
     finally:

@@ -107,6 +107,14 @@ class SliceShown(Message, bubble=False):
 
 
 @dataclass
+class RefreshChanged(Message, bubble=False):
+    """How often the live views redraw (see refresh.py)."""
+
+    every: float  # seconds
+    label: str | None  # what the status line says of it; None at the usual cadence
+
+
+@dataclass
 class PaceChanged(Message, bubble=False):
     pace: float | None  # epochs a second; None: as fast as possible
 

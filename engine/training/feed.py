@@ -16,7 +16,7 @@ from ..decision_map import MapRequest
 from ..network_picture import NetworkRequest
 from .events import Event, GridReady, NetworkReady, ReportReady
 
-MAP_EVERY = 0.3  # seconds between decision maps at the least
+MAP_EVERY = 0.3  # seconds between decision maps at the least, unless a request asks for fewer
 REPORT_EVERY = 1.0  # a report a second is current enough to read
 
 
@@ -69,12 +69,12 @@ class Feed:
             self.put(GridReady(session.decision_grid(request), session.history.epoch))
             cost = time.monotonic() - now
             # wide nets make the map expensive: it comes less often rather than slowing training
-            self._map_due = time.monotonic() + max(MAP_EVERY, 5 * cost)
+            self._map_due = time.monotonic() + max(MAP_EVERY, request.every, 5 * cost)
         network = self._network
         if network is not None and (final or time.monotonic() >= self._network_due):
             started = time.monotonic()
             self.put(NetworkReady(session.network_picture(network), session.history.epoch))
-            self._network_due = time.monotonic() + max(MAP_EVERY, 5 * (time.monotonic() - started))
+            self._network_due = time.monotonic() + max(MAP_EVERY, network.every, 5 * (time.monotonic() - started))
         if self._report and not final and time.monotonic() >= self._report_due:
             started = time.monotonic()
             self.put(ReportReady(session.evaluate(), session.history.epoch))

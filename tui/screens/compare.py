@@ -111,7 +111,7 @@ class CompareScreen(Screen):
     def action_toggle_log(self) -> None:
         self.log_scale = not self.log_scale
         for plot in self.query(FreshPlot):
-            plot.refresh()
+            plot.redraw()
 
     def _draw(self, plt, key: str, title: str) -> None:
         plt.title(title + (" (log)" if self.log_scale and key == "test_loss" else ""))

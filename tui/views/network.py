@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from .. import network_cells, network_text
 from ..keys import NETWORK, bindings
-from ..messages import NetworkArrived, NetworkWanted, PaceChanged, SessionChanged, SliceShown
+from ..messages import NetworkArrived, NetworkWanted, PaceChanged, RefreshChanged, SessionChanged, SliceShown
 from ..network_cells import ORDERINGS, Selection
 from ..widgets.fresh_plot import FreshPlot
 from ..widgets.network_diagram import NetworkDiagram, PictureResized, UnitPicture
@@ -39,6 +39,7 @@ class NetworkView(Vertical, can_focus=True):
         self.histogram = False
         self.features = (0, 1)  # the plane of the pictures: the training view's map's
         self.pace: float | None = None
+        self.every = 0.3  # seconds between two pictures at the least (the refresh setting)
         self.first_layer = 0  # the first layer drawn: a deep network is drawn a window of layers at a time
         self._asked = None
         self._on_screen = False
@@ -88,6 +89,10 @@ class NetworkView(Vertical, can_focus=True):
             self.features = message.features
             self._ask()
 
+    def on_refresh_changed(self, message: RefreshChanged) -> None:
+        self.every = message.every
+        self._ask()
+
     def on_pace_changed(self, message: PaceChanged) -> None:
         self.pace = message.pace
         self._draw()
@@ -124,7 +129,7 @@ class NetworkView(Vertical, can_focus=True):
             return
         geo = self._geometry()
         request = NetworkRequest(data_box(self.session.split, self.features), width, 2 * height,
-                                 (geo.tile_columns, 2 * geo.tile_rows), self.features)
+                                 (geo.tile_columns, 2 * geo.tile_rows), self.features, self.every)
         if request != self._asked:
             self._asked = request
             self.post_message(NetworkWanted(request, self.session))

@@ -17,8 +17,8 @@ from textual.lazy import Lazy
 from engine.schema import BY_NAME, Settings
 from engine.training.outcome import Reason
 
-from ..messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RunFinished, RunState,
-                        RunStateChanged, SessionChanged, SettingsChanged)
+from ..messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RefreshChanged, RunFinished,
+                        RunState, RunStateChanged, SessionChanged, SettingsChanged)
 from ..screens.pick_csv import pick_csv
 from ..widgets.class_legend import ClassLegend
 from ..widgets.curves import Curves
@@ -44,6 +44,7 @@ class TrainingView(Horizontal):
         self._asked = None  # the last map request posted
         self._told = None  # the session last warned that the test set steers it
         self.data_problem: str | None = None  # why the form's data could not be made, until it can
+        self.every = 0.3  # seconds between two maps at the least (the refresh setting)
 
     def compose(self) -> ComposeResult:
         # the form is a few hundred widgets: it is mounted just after the first frame, in a column
@@ -149,7 +150,7 @@ class TrainingView(Horizontal):
         self.ended = None
         s, history = session.settings, session.history
         self.progress = Progress(history.epoch, s.epochs, session.seconds, device=session.device.type,
-                                 pace=self.progress.pace,
+                                 pace=self.progress.pace, refresh=self.progress.refresh,
                                  best=session.best_epoch if s.patience and session.best_epoch else None,
                                  lr=history.records[-1].lr if s.schedule != "none" and history.records else None)
         self.curves.reset(history.records, history.marks, self.progress.best)
@@ -195,6 +196,13 @@ class TrainingView(Horizontal):
             self.notify(outcome.message, title="diverged", severity="error", timeout=10)
         self.show_status()
 
+    def on_refresh_changed(self, message: RefreshChanged) -> None:
+        self.every, self.progress.refresh = message.every, message.label
+        self.curves.min_interval = message.every
+        self._asked = None
+        self._ask_for_map()
+        self.show_status()
+
     def on_pace_changed(self, message: PaceChanged) -> None:
         self.progress.pace = message.pace
         self.show_status()
@@ -224,7 +232,8 @@ class TrainingView(Horizontal):
         columns, rows = self.map.size.width, self.map.size.height
         if self.session is None or not columns or not rows:
             return
-        request = MapRequest(data_box(self.session.split, self.features), columns, 2 * rows, self.features)
+        request = MapRequest(data_box(self.session.split, self.features), columns, 2 * rows, self.features,
+                             self.every)
         if request != self._asked:
             self._asked = request
             self.post_message(MapWanted(request, self.session))

@@ -25,6 +25,7 @@ class Progress:
     best: int | None = None  # with early stopping on
     device: str = ""
     pace: float | None = None  # epochs a second the run keeps to; None: as fast as it goes
+    refresh: str | None = None  # how often the map and curves redraw, when not the usual
 
 
 def status_parts(state: RunState, then: str, progress: Progress, ended: str | None,
@@ -54,6 +55,8 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
         parts.append((f"best {p.best:,}", 3))
     # paced, the training time is a small part of the time watched: say what it is
     parts += [(duration(p.seconds) + (" computing" if p.pace else ""), 5), (p.device, 6)]
+    if p.refresh:
+        parts.append((p.refresh, 4))
     label = ended if state == RunState.READY and ended else state.value
     parts.append((label + waiting, 1))
     return parts

@@ -101,6 +101,7 @@ class Curves(Vertical):
         self.best_epoch: int | None = None
         self._loss_cache: tuple | None = None  # (records list, how many of them, train losses, test losses)
         self._drawn_at = 0.0
+        self.min_interval = self.MIN_INTERVAL  # the refresh setting's
         self._pending = False
 
     def compose(self) -> ComposeResult:
@@ -134,7 +135,7 @@ class Curves(Vertical):
         self.records.extend(records)
         self.marks.extend(marks)
         self.best_epoch = best_epoch
-        wait = self._drawn_at + self.MIN_INTERVAL - time.monotonic()
+        wait = self._drawn_at + self.min_interval - time.monotonic()
         if wait <= 0:
             self.redraw()
         elif not self._pending:
@@ -146,8 +147,8 @@ class Curves(Vertical):
         if not self.is_mounted:
             return
         self._drawn_at = time.monotonic()
-        self.loss_plot.refresh()
-        self.accuracy_plot.refresh()
+        self.loss_plot.redraw()
+        self.accuracy_plot.redraw()
         self._show_legend()
 
     @property

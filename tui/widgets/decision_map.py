@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -48,9 +49,10 @@ def map_data_for(session, grid, box=None, features: tuple[int, int] = (0, 1)) ->
 
 
 def build_lines(data: MapData, width: int, height: int, palette: map_cells.Palette, ascii_only: bool,
-                show_target: bool) -> list[list[Segment]]:
-    """The segments of each line of a `width`×`height`-cell map."""
-    codes = _codes(data, width, height, show_target)
+                show_target: bool, codes: np.ndarray | None = None) -> list[list[Segment]]:
+    """The segments of each line of a `width`×`height`-cell map (from its pixel codes, when made already)."""
+    if codes is None:
+        codes = map_codes(data, width, height, show_target)
     X = np.concatenate([data.X_train, data.X_test])
     cols, rows = map_cells.place_points(X, data.box, width, height)
     correct = np.concatenate([
@@ -63,14 +65,31 @@ def build_lines(data: MapData, width: int, height: int, palette: map_cells.Palet
     return map_cells.colour_lines(codes, palette, points)
 
 
-def _codes(data: MapData, width: int, height: int, show_target: bool) -> np.ndarray:
+def map_codes(data: MapData, width: int, height: int, show_target: bool,
+              previous: np.ndarray | None = None) -> np.ndarray:
     target = None
     if show_target and data.target is not None:
         from engine.decision_map import grid_points
 
         target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
     # a grid of another size (the map was resized since) is stretched until its own arrives
-    return map_cells.pixel_codes(data.probabilities, (2 * height, width), target)
+    return map_cells.pixel_codes(data.probabilities, (2 * height, width), target, previous)
+
+
+def _cells(line: list[Segment]) -> list[tuple[str, Style | None]]:
+    return [(char, segment.style) for segment in line for char in segment.text]
+
+
+def changed_span(before: list[Segment], now: list[Segment]) -> tuple[int, int] | None:
+    """The cells [start, stop) of a line that differ between two updates (None: the same line): a region that
+    narrow is all the terminal is sent, since the rest of the line stays as it is on the screen."""
+    if before == now:
+        return None
+    old, new = _cells(before), _cells(now)
+    if len(old) != len(new):
+        return 0, max(len(old), len(new))
+    differ = [x for x, (a, b) in enumerate(zip(old, new)) if a != b]
+    return (differ[0], differ[-1] + 1) if differ else None
 
 
 class DecisionMap(Widget, can_focus=False):
@@ -89,6 +108,8 @@ class DecisionMap(Widget, can_focus=False):
         self._dark = True
         self._palettes: dict[tuple, map_cells.Palette] = {}
         self.show_extent = True  # the plane's extent under the map
+        self._extent = ""
+        self._codes: np.ndarray | None = None  # the last update's pixel codes: shades hold against jitter
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda theme: self._use_theme(theme.dark))
         self._use_theme(self.app.current_theme.dark)
@@ -122,15 +143,26 @@ class DecisionMap(Widget, can_focus=False):
 
     def _rebuild(self) -> None:
         width, height = self.size.width, self.size.height
-        data = self.data
+        data, old = self.data, self._lines
         if data is None or width == 0 or height == 0:
             self._lines = []
         else:
-            self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target)
+            self._codes = map_codes(data, width, height, self.show_target, self._codes)
+            self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target,
+                                      self._codes)
             b = data.box
-            if self.show_extent:
-                self.border_subtitle = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
-        self.refresh()
+            extent = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
+            if self.show_extent and extent != self._extent:  # setting a border title repaints the whole widget
+                self.border_subtitle = self._extent = extent
+        if len(old) != len(self._lines):
+            self.refresh()
+            return
+        # only the rows that changed go to the terminal: most of a map keeps its cells from one update to the
+        # next, and over SSH the rows it would resend are most of what the app writes
+        spans = [changed_span(before, now) for before, now in zip(old, self._lines)]
+        regions = [Region(start, y, stop - start, 1) for y, span in enumerate(spans) if span for start, stop in [span]]
+        if regions:
+            self.refresh(*regions)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._lines):

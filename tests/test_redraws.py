@@ -1,0 +1,95 @@
+"""What the live views send to the terminal: a map update that changes no cell refreshes no row, a plot whose
+cells did not change is not refreshed, and the refresh setting (fast, slow, auto over SSH) sets the cadence
+and says so on the status line."""
+
+import pytest
+
+from engine import Settings
+from tui import refresh
+from tui.app import AnnclfApp
+
+from pilot_helpers import ready, status, train, wait_until
+
+QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=30, device="cpu")
+
+
+def watch_refreshes(monkeypatch, widget) -> list:
+    """Every refresh of `widget` from now on: the regions it names ([] for the whole widget)."""
+    calls = []
+    original = type(widget).refresh
+
+    def counted(self, *regions, **kwargs):
+        if self is widget:
+            calls.append(list(regions))
+        return original(self, *regions, **kwargs)
+
+    monkeypatch.setattr(type(widget), "refresh", counted)
+    return calls
+
+
+@pytest.mark.asyncio
+async def test_a_map_update_that_changes_no_cell_refreshes_no_row_and_one_that_does_only_its_rows(monkeypatch):
+    app = AnnclfApp(QUICK)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await train(pilot, 30)
+        decision_map = app.training.map
+        await wait_until(pilot, lambda: decision_map.data is not None and decision_map.data.probabilities is not None)
+        await pilot.pause()
+        calls = watch_refreshes(monkeypatch, decision_map)
+        data = decision_map.data
+        decision_map.show(data)  # the same grid again
+        assert calls == []
+        changed = data.probabilities.copy()
+        changed[:2] = changed[:2, :, ::-1]  # the top two pixel rows (one line of cells) change class
+        decision_map.show(type(data)(**{**data.__dict__, "probabilities": changed}))
+        assert len(calls) == 1 and all(region.height == 1 for region in calls[0])
+        assert {region.y for region in calls[0]} <= {0, 1}
+
+
+@pytest.mark.asyncio
+async def test_a_plot_whose_cells_did_not_change_is_not_sent_again(monkeypatch):
+    app = AnnclfApp(QUICK)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await train(pilot, 30)
+        plot = app.training.curves.loss_plot
+        await pilot.pause()
+        assert plot.redraw() is False  # nothing new since it was drawn
+        app.training.curves.log_scale = True
+        await pilot.pause()
+        assert plot.redraw() is False  # already drawn on the log scale by the watcher
+
+
+@pytest.mark.parametrize("mode,environ,every,label", [
+    ("auto", {}, refresh.FAST, None),
+    ("auto", {"SSH_CONNECTION": "10.0.0.1 50000 10.0.0.2 22"}, refresh.SLOW, "redraws 1/s (SSH)"),
+    ("auto", {"SSH_TTY": "/dev/pts/3"}, refresh.SLOW, "redraws 1/s (SSH)"),
+    ("fast", {"SSH_CONNECTION": "x"}, refresh.FAST, None),
+    ("slow", {}, refresh.SLOW, "redraws 1/s"),
+])
+def test_the_refresh_setting_sets_the_cadence(mode, environ, every, label):
+    assert refresh.interval(mode, environ) == every and refresh.label(mode, environ) == label
+
+
+@pytest.mark.asyncio
+async def test_over_ssh_the_map_is_asked_for_once_a_second_and_the_status_line_says_so(monkeypatch):
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")
+    app = AnnclfApp(QUICK)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: app.runner.wanted.get("map") is not None
+                         and app.runner.wanted["map"].every == refresh.SLOW)
+        assert app.training.curves.min_interval == refresh.SLOW
+        assert "redraws 1/s (SSH)" in status(app)
+        app.action_refresh("fast")  # the palette's
+        await wait_until(pilot, lambda: app.runner.wanted["map"].every == refresh.FAST)
+        assert "redraws" not in status(app)
+
+
+def test_the_refresh_flag_is_in_help(capsys):
+    from tui.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "--refresh {auto,fast,slow}" in capsys.readouterr().out
