@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from .run_summary import Damaged, RunSummary
 INDEX_FILE = "index.sqlite"
 SCHEMA_VERSION = 1  # PRAGMA user_version; an index of an earlier one is rebuilt from the folders
 WAIT_S = 30  # how long a writer waits for another process's transaction
+BUSY_TRIES = 20  # tries of a change that found the index busy in a way that does not wait (its making)
 
 _COLUMNS = ("id", "folder", "inode", "name", "sweep_id", "sweep_name", "created", "updated", "settings",
             "train_accuracy", "test_accuracy", "test_loss", "epochs", "stopped")
@@ -76,6 +78,11 @@ def _summary(row: tuple) -> RunSummary:
                       json.loads(settings), updated, sweep_id, sweep_name)
 
 
+def _busy(error: sqlite3.DatabaseError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or \
+        "locked" in str(error)
+
+
 def _corrupt(error: sqlite3.DatabaseError) -> bool:
     return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
@@ -99,13 +106,20 @@ class RunsIndex:
     def _use(self, action: Callable[[sqlite3.Connection], T]) -> T:
         """`action` on an open index of this schema (made, or rebuilt, if need be); Unusable when there can
         be none."""
-        for attempt in (1, 2):
+        discarded = False
+        for attempt in range(BUSY_TRIES):
             try:
                 with closing(self._open()) as connection:
                     return action(connection)
             except sqlite3.DatabaseError as error:  # sqlite3.OperationalError (locked, read-only) among them
-                if attempt == 1 and _corrupt(error):
+                if not discarded and _corrupt(error):
+                    discarded = True
                     self._discard()  # not a database: an empty one takes its place, filled from the folders
+                    continue
+                if _busy(error) and attempt < BUSY_TRIES - 1:
+                    # two processes making the index at once: switching it to WAL does not wait for the other
+                    # as a transaction does, it fails at once; a moment later it is made
+                    time.sleep(0.02 * (attempt + 1))
                     continue
                 raise Unusable(str(error)) from None
         raise AssertionError("unreachable")

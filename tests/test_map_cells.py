@@ -50,17 +50,3 @@ def test_classes_named_after_colours_get_them_and_others_go_by_class_order():
     assert map_cells.class_rgb(["no", "yes", "red"]) == map_cells.CLASS_RGB[:3]  # not all colours: by order
     assert map_cells.class_rgb(["red", "red2"]) == map_cells.CLASS_RGB[:2]
 
-
-def test_a_confidence_wavering_on_a_band_edge_keeps_its_shade_and_a_real_change_moves_it():
-    def grid(confidence):  # one pixel of class 1 at a confidence, as two-class probabilities
-        p = 0.5 + confidence / 2
-        return np.array([[[1 - p, p]]])
-    first = map_cells.pixel_codes(grid(3.95 / map_cells.SHADES), (1, 1))
-    assert first[0, 0] == map_cells.SHADES + 3
-    wobble = map_cells.pixel_codes(grid(4.05 / map_cells.SHADES), (1, 1), previous=first)
-    assert wobble[0, 0] == first[0, 0]  # alone it would be band 4; by the last update's it stays 3
-    assert map_cells.pixel_codes(grid(4.05 / map_cells.SHADES), (1, 1))[0, 0] == map_cells.SHADES + 4
-    far = map_cells.pixel_codes(grid(5.5 / map_cells.SHADES), (1, 1), previous=first)
-    assert far[0, 0] == map_cells.SHADES + 5  # a real change is drawn
-    other = map_cells.pixel_codes(np.array([[[0.9, 0.1]]]), (1, 1), previous=first)
-    assert other[0, 0] // map_cells.SHADES == 0  # so is a change of class

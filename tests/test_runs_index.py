@@ -149,3 +149,31 @@ def test_two_processes_keeping_runs_at_once_lose_none(tmp_path):
     runs, damaged = RunStore(runs_dir).summaries()
     assert len(runs) == 40 and len({r.id for r in runs}) == 40 and not damaged
     assert sorted(r.sweep_id for r in runs) == ["a"] * 20 + ["b"] * 20
+
+
+def _put_at_once(root, barrier, tag):
+    from engine.run_summary import RunSummary
+    from engine.runs_index import RunsIndex
+
+    summary = RunSummary(id=f"run-{tag}", name=tag, created=1.0, epochs=1, stopped="completed", train_accuracy=0.5,
+                         test_accuracy=0.5, test_loss=0.7, settings={"dataset": "circles"})
+    index = RunsIndex(root)
+    barrier.wait()
+    index.put(summary, 1)  # Unusable (the exit code says) if the other's making of the index shut it out
+
+
+def test_two_processes_making_the_index_at_once_both_write_their_row(tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for attempt in range(10):  # the making of a new index is the moment they meet: each time a new one
+        root = tmp_path / f"runs-{attempt}"
+        root.mkdir()
+        barrier = context.Barrier(2)
+        workers = [context.Process(target=_put_at_once, args=(root, barrier, tag)) for tag in "ab"]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [w.exitcode for w in workers] == [0, 0]
+        assert indexed_ids(root) == ["run-a", "run-b"]

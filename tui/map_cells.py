@@ -70,17 +70,11 @@ def resample(probabilities: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return probabilities[pick_rows][:, pick_columns]
 
 
-HYSTERESIS = 0.25  # of a shade band: a pixel keeps its shade until its confidence leaves the band by this much
-
-
 def pixel_codes(probabilities: np.ndarray | None, shape: tuple[int, int],
-                target: np.ndarray | None = None, previous: np.ndarray | None = None) -> np.ndarray:
+                target: np.ndarray | None = None) -> np.ndarray:
     """(H, W, K) probabilities to (H, W) codes: class·SHADES + shade, or BOUNDARY / TARGET.
 
-    Without probabilities (no model yet) the plane is blank: class 0 at its faintest shade. With the codes
-    of the last update (`previous`), a pixel of the same class keeps its shade while its confidence stays
-    near its band: a confidence that wavers on a band's edge would flip the cell at every update, and each
-    flip is bytes to the terminal.
+    Without probabilities (no model yet) the plane is blank: class 0 at its faintest shade.
     """
     if probabilities is not None:
         probabilities = resample(probabilities, shape)
@@ -91,11 +85,6 @@ def pixel_codes(probabilities: np.ndarray | None, shape: tuple[int, int],
         winner = probabilities.argmax(axis=2)
         confidence = (probabilities.max(axis=2) - 1 / k) / (1 - 1 / k)
         codes = winner * SHADES + np.clip((confidence * SHADES).astype(int), 0, SHADES - 1)
-        if previous is not None and previous.shape == codes.shape:
-            old_class, old_shade = np.divmod(previous, SHADES)
-            near = np.abs(confidence * SHADES - (old_shade + 0.5)) < 0.5 + HYSTERESIS
-            keep = (previous >= 0) & (old_class == winner) & near
-            codes = np.where(keep, previous, codes)
         codes[_edges(winner)] = BOUNDARY
     if target is not None:
         codes[_edges(target)] = TARGET

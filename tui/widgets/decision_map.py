@@ -65,15 +65,14 @@ def build_lines(data: MapData, width: int, height: int, palette: map_cells.Palet
     return map_cells.colour_lines(codes, palette, points)
 
 
-def map_codes(data: MapData, width: int, height: int, show_target: bool,
-              previous: np.ndarray | None = None) -> np.ndarray:
+def map_codes(data: MapData, width: int, height: int, show_target: bool) -> np.ndarray:
     target = None
     if show_target and data.target is not None:
         from engine.decision_map import grid_points
 
         target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
     # a grid of another size (the map was resized since) is stretched until its own arrives
-    return map_cells.pixel_codes(data.probabilities, (2 * height, width), target, previous)
+    return map_cells.pixel_codes(data.probabilities, (2 * height, width), target)
 
 
 def _cells(line: list[Segment]) -> list[tuple[str, Style | None]]:
@@ -109,7 +108,6 @@ class DecisionMap(Widget, can_focus=False):
         self._palettes: dict[tuple, map_cells.Palette] = {}
         self.show_extent = True  # the plane's extent under the map
         self._extent = ""
-        self._codes: np.ndarray | None = None  # the last update's pixel codes: shades hold against jitter
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda theme: self._use_theme(theme.dark))
         self._use_theme(self.app.current_theme.dark)
@@ -147,9 +145,7 @@ class DecisionMap(Widget, can_focus=False):
         if data is None or width == 0 or height == 0:
             self._lines = []
         else:
-            self._codes = map_codes(data, width, height, self.show_target, self._codes)
-            self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target,
-                                      self._codes)
+            self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target)
             b = data.box
             extent = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
             if self.show_extent and extent != self._extent:  # setting a border title repaints the whole widget
