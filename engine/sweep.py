@@ -51,6 +51,11 @@ class Configuration:
         return statistics.stdev(self.accuracies) if len(self.runs) > 1 else 0.0
 
     @property
+    def test_loss(self) -> float | None:
+        """The mean over the runs whose loss is finite (None when none is)."""
+        return _mean_finite([r.test_loss for r in self.runs])
+
+    @property
     def diverged(self) -> int:
         return sum(r.reason == "diverged" for r in self.runs)
 
@@ -58,7 +63,7 @@ class Configuration:
         acc = self.accuracies
         return {"settings": {n: _plain(v) for n, v in self.values.items()},
                 "test_accuracy": {"mean": self.mean, "std": self.std, "min": min(acc), "max": max(acc)},
-                "test_loss": _mean_finite([r.test_loss for r in self.runs]),
+                "test_loss": self.test_loss,
                 "epochs": statistics.fmean(r.epochs for r in self.runs),
                 "seconds": sum(r.seconds for r in self.runs), "diverged": self.diverged,
                 "runs": [{"id": r.run_id, "seed": r.settings.seed, "test_accuracy": r.test_accuracy,

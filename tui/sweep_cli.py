@@ -47,7 +47,7 @@ def table(sweep) -> Table:
         out.add_column(name, justify="right", no_wrap=True)
     for row in sweep.table():
         accuracies = row.accuracies
-        loss = row.as_dict()["test_loss"]
+        loss = row.test_loss
         runs = f"{len(row.runs)}" + (f", {row.diverged} diverged" if row.diverged else "")
         epochs = {r.epochs for r in row.runs}
         out.add_row(*(label(n, row.values[n]) for n in varying),

@@ -41,6 +41,7 @@ class SweepView(Horizontal, can_focus=True):
         self.ended: str | None = None
         self._base = None  # the training form's settings the fields were filled from
         self._tile_of: dict[int, DecisionMap] = {}  # the configurations on this page → their tiles
+        self.rows: dict = {}  # configuration → its row of the table, once finished (sweep_text.by_index)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="sweep-settings"):
@@ -129,7 +130,7 @@ class SweepView(Horizontal, can_focus=True):
             self.notify(str(error), title="the sweep cannot start", severity="error", timeout=8)
             return
         self.job = SweepJob(sweep, (0, 0))
-        self.tiles, self.order, self.marked = {}, list(range(len(self.job.keys))), set()
+        self.tiles, self.order, self.marked, self.rows = {}, list(range(len(self.job.keys))), set(), {}
         columns, rows = self._tile_size()  # the tiles' size once the configurations are laid out
         self.job.map_size = (columns, 2 * rows)
         self.cursor = self.page = 0
@@ -159,18 +160,18 @@ class SweepView(Horizontal, can_focus=True):
                 self.tiles[event.index] = (event.session, event.grid, event.accuracy)
                 self._draw_tile(event.index)
             elif isinstance(event, Ended):
-                self.ended = "finished" if event.finished else "stopped"
-                if event.error is not None:
-                    self.ended = f"failed: {event.error}"
-                self._sort()
+                self.ended = f"failed: {event.error}" if event.error else ("finished" if event.finished else "stopped")
                 changed = True
-        if changed:
+        if changed:  # a run more: the table and the rows the tiles are titled from, made once
+            self.rows = sweep_text.by_index(self.job)
             self.query_one(SweepTable).show(self.job.sweep)
+            if self.ended is not None:
+                self._sort()
         self._show_status()
 
     def _sort(self) -> None:
         """At the end, the best configurations first (mean test accuracy over their seeds)."""
-        means = {i: -c.mean for i, c in sweep_text.by_index(self.job).items()}
+        means = {i: -c.mean for i, c in self.rows.items()}
         self.order = sorted(self.order, key=lambda i: means.get(i, 1.0))
         self.cursor, self.page = 0, 0
         self._lay_out()
@@ -225,7 +226,7 @@ class SweepView(Horizontal, can_focus=True):
         tile.ascii_only = self.app.no_color
         tile.set_class(self.order.index(index) == self.cursor, "-cursor")
         tile.set_class(index in self.marked, "-marked")
-        tile.border_title = sweep_text.tile_title(self.job, index, self.tiles.get(index), index in self.marked)
+        tile.border_title = sweep_text.tile_title(self.job, self.rows, index, self.tiles.get(index), index in self.marked)
         if index in self.tiles:
             session, grid, _ = self.tiles[index]
             tile.show(map_data_for(session, grid))

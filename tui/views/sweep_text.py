@@ -36,10 +36,10 @@ def config_name(job, index: int) -> str:
     return " ".join(f"{name.replace('_', ' ')} {label(name, value)}" for name, value in job.keys[index]) or "the run"
 
 
-def tile_title(job, index: int, drawn, marked: bool) -> str:
+def tile_title(job, rows: dict, index: int, drawn, marked: bool) -> str:
     """The test accuracy, then the values that vary (the table names them): the mean over the seeds once they
-    have all finished, else the drawn run's, live."""
-    row = by_index(job).get(index)
+    have all finished (`rows`: by_index's), else the drawn run's, live."""
+    row = rows.get(index)
     runs_each = len(job.sweep.plan) // max(len(job.keys), 1)
     if row is not None and len(row.runs) == runs_each:
         accuracy = f"{row.mean:.3f}" + (f"±{row.std:.2f}" if len(row.runs) > 1 else "")

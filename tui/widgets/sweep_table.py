@@ -20,7 +20,7 @@ class SweepTable(DataTable, can_focus=False):
                          "runs")
         self.order = []
         for rank, row in enumerate(sweep.table(), 1):
-            loss = row.as_dict()["test_loss"]
+            loss = row.test_loss
             runs = f"{len(row.runs)}" + (f" ({row.diverged} diverged)" if row.diverged else "")
             cells = [label(n, row.values[n]) for n in varying]
             self.order.append(" ".join(cells))
