@@ -1,8 +1,11 @@
 """The map as characters and colours: boundary, regions, points, and the class colours everyone shares."""
 
 import numpy as np
+import pytest
+from rich.color import ColorSystem
 
-from tui import map_cells
+from tui import colour_system, map_cells, shades256
+from tui.map_cells import SHADES, pixel_codes
 
 
 def halves():
@@ -50,3 +53,66 @@ def test_classes_named_after_colours_get_them_and_others_go_by_class_order():
     assert map_cells.class_rgb(["no", "yes", "red"]) == map_cells.CLASS_RGB[:3]  # not all colours: by order
     assert map_cells.class_rgb(["red", "red2"]) == map_cells.CLASS_RGB[:2]
 
+
+
+def _two_class(confidence: np.ndarray) -> np.ndarray:
+    """(H, W, 2) probabilities where class 0 wins with this confidence (0: a tie, 1: certain)."""
+    p0 = 0.5 + confidence / 2
+    return np.stack([p0, 1 - p0], axis=2)
+
+
+def test_a_held_pixel_keeps_its_shade_while_its_confidence_jitters_about_its_bands_edge():
+    edge = 2 / SHADES  # the edge between shades 1 and 2
+    before = pixel_codes(_two_class(np.full((2, 4), edge - 0.01)), (2, 4))
+    assert set(before.ravel()) == {1}
+    jittered = _two_class(np.full((2, 4), edge + 0.01))
+    assert set(pixel_codes(jittered, (2, 4)).ravel()) == {2}  # unheld, it flips with a tiny change
+    assert (pixel_codes(jittered, (2, 4), held=before) == before).all()  # held, it does not
+    moved = _two_class(np.full((2, 4), edge + 0.5 / SHADES))  # half a band past the edge: a real change
+    assert set(pixel_codes(moved, (2, 4), held=before).ravel()) == {2}
+
+
+def test_a_held_pixel_whose_class_changes_changes_at_once():
+    before = pixel_codes(_two_class(np.full((2, 4), 0.02)), (2, 4))
+    flipped = _two_class(np.full((2, 4), 0.02))[:, :, ::-1]  # class 1 now wins, as narrowly
+    assert set(pixel_codes(flipped, (2, 4), held=before).ravel()) == {SHADES}
+
+
+@pytest.mark.parametrize("dark", [True, False])
+@pytest.mark.parametrize("classes", [map_cells.CLASS_RGB, list(map_cells.NAMED_RGB.values())])
+def test_in_256_colours_each_classs_shades_stay_distinct_and_in_order(dark, classes):
+    """What a 256-colour terminal is sent for each shade: Rich's choice of the palette's colour."""
+    palette = map_cells.Palette(dark=dark, classes=classes, eight_bit=True)
+    sent = lambda colour: colour.downgrade(ColorSystem.EIGHT_BIT).number
+    boundary = sent(palette.pair(map_cells.BOUNDARY, map_cells.BOUNDARY).color)
+    for k in range(len(classes)):
+        shades = [sent(palette.pair(k * SHADES + s, 0).color) for s in range(SHADES)]
+        point = sent(palette.point(k, 0, False).color)
+        assert len(set(shades)) == SHADES and point not in shades and boundary not in shades
+        away = [shades256.distance(shades256.palette_rgb(n), palette.background) for n in shades]
+        assert away == sorted(away)  # fainter shades nearer the background, as in 24-bit colour
+    # 24-bit shades as Rich sends them to the same terminal: what the test above keeps from happening
+    plain = map_cells.Palette(dark=dark, classes=classes)
+    assert any(len({sent(plain.pair(k * SHADES + s, 0).color) for s in range(SHADES)}) < SHADES
+               for k in range(len(classes)))
+
+
+def test_the_map_takes_its_256_colour_shades_where_the_terminal_has_256_colours():
+    wide, narrow = (map_cells.palette_for(True, (), system) for system in ("truecolor", "256"))
+    assert wide.pair(1, 1) != narrow.pair(1, 1) and map_cells.palette_for(True, (), "256") is narrow
+
+
+@pytest.mark.parametrize("environ,platform,expected", [
+    ({"TERM": "xterm-256color"}, "linux", "256"),
+    ({"TERM": "xterm"}, "linux", "256"),  # Rich would take 16 colours: two or three shades a class
+    ({"TERM": "screen"}, "darwin", "256"),
+    ({"TERM": "xterm-256color", "COLORTERM": "truecolor"}, "linux", "truecolor"),
+    ({"TERM": "xterm", "COLORTERM": "24bit"}, "linux", "truecolor"),
+    ({"TERM": "linux"}, "linux", None),  # the Linux console: its 16 colours
+    ({"TERM": "dumb"}, "linux", None),
+    ({}, "linux", None),
+    ({"TERM": "xterm", "TEXTUAL_COLOR_SYSTEM": "standard"}, "linux", None),  # the user's own choice stands
+    ({"TERM": "xterm"}, "win32", None),
+])
+def test_the_app_asks_for_256_colours_unless_the_terminal_says_it_has_24_bit(environ, platform, expected):
+    assert colour_system.preferred(environ, platform) == expected

@@ -2,13 +2,13 @@
 cells did not change is not refreshed, and the refresh setting (fast, slow, auto over SSH) sets the cadence
 and says so on the status line."""
 
+import numpy as np
 import pytest
+from pilot_helpers import ready, status, train, wait_until
 
 from engine import Settings
-from tui import refresh
+from tui import map_cells, refresh
 from tui.app import AnnclfApp
-
-from pilot_helpers import ready, status, train, wait_until
 
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=30, device="cpu")
 
@@ -93,3 +93,32 @@ def test_the_refresh_flag_is_in_help(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "--refresh {auto,fast,slow}" in capsys.readouterr().out
+
+
+@pytest.mark.asyncio
+async def test_while_training_jitter_moves_no_cell_and_a_map_made_at_rest_is_exact(monkeypatch):
+    app = AnnclfApp(QUICK)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await train(pilot, 30)
+        decision_map = app.training.map
+        await wait_until(pilot, lambda: decision_map.data is not None and decision_map.data.probabilities is not None)
+        await pilot.pause()
+        data = decision_map.data
+        p = data.probabilities
+        k = p.shape[2]
+        position = ((p.max(axis=2) - 1 / k) / (1 - 1 / k)) * map_cells.SHADES
+        # nudge every pixel a hair towards the edge of its band it is nearest (not those near a tie, whose
+        # class would change): some cross it
+        nudge = np.where(position % 1 < 0.5, -0.02, 0.02) * (position > 0.5)
+        nudge = nudge[..., None] / map_cells.SHADES
+        jittered = p + nudge * (1 - 1 / k) * np.where(p == p.max(axis=2, keepdims=True), 1, -1 / (k - 1))
+        live = type(data)(**{**data.__dict__, "probabilities": jittered})
+        exact = map_cells.pixel_codes(jittered, jittered.shape[:2])
+        assert (exact != decision_map._codes).any()  # unheld, the nudge would move cells
+        decision_map.show(data, hold=True)  # one of a stream of maps while training
+        calls = watch_refreshes(monkeypatch, decision_map)
+        decision_map.show(live, hold=True)
+        assert calls == []
+        decision_map.show(live)  # made at rest (paused, or the run over): every pixel in its own band
+        assert (decision_map._codes == exact).all() and calls

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--refresh", choices=("auto", "fast", "slow"), default="auto",
                         help="how often the live map and curves redraw: fast (every 0.3 s), slow (once a second), "
                              "auto (slow over SSH, where every redraw crosses the link; else fast) [default auto]")
+    parser.add_argument("--full-frames", action="store_true",
+                        help="send the terminal every frame as Textual draws it; by default only the cells that "
+                             "changed are sent (a fifth of the bytes). For a terminal that shows a garbled screen")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep,runs}")
     train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "

@@ -45,7 +45,7 @@ def _main(argv: list[str] | None) -> int:
         return fail(describe_error(error), 2)
     from .launch import launch
 
-    return launch(settings, args.runs_dir, args.refresh)
+    return launch(settings, args.runs_dir, args.refresh, args.full_frames)
 
 
 def entry_point() -> NoReturn:

@@ -21,7 +21,7 @@ def messages(events: list, session) -> list[Message]:
         elif isinstance(event, Marked):
             epochs.marks.append(event.mark)
         elif isinstance(event, GridReady):
-            grid = GridArrived(event.grid, session)
+            grid = GridArrived(event.grid, session, event.still)
         elif isinstance(event, NetworkReady):
             network = NetworkArrived(event.picture, event.epoch, session)
         elif isinstance(event, ReportReady):

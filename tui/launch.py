@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
+
 from engine.schema import Settings
 
+from . import colour_system
 
-def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto") -> int:
+
+def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto", full_frames: bool = False) -> int:
+    colours = colour_system.preferred()
+    if colours is not None:  # Textual reads it when it is first imported, which is next
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = colours
     from .app import AnnclfApp
+    from .terminal_driver import changes_only
 
     app = AnnclfApp(settings, runs_dir=runs_dir, refresh=refresh)
+    if not full_frames:
+        app.driver_class = changes_only(app.driver_class)
     try:
         app.run()
     finally:

@@ -9,11 +9,14 @@ render 20× slower in measurements).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+
+from . import shades256
 
 SHADES = 6
 # ten classes, distinguishable (matplotlib's tab10)
@@ -39,6 +42,7 @@ def class_rgb(class_names: list[str] | tuple[str, ...]) -> list[tuple[int, int, 
     return [CLASS_RGB[k % len(CLASS_RGB)] for k in range(len(class_names))]
 
 BOUNDARY, TARGET = -1, -2  # special pixel codes next to class*SHADES + shade
+HOLD = 0.3  # of a band: how far past its band's edge a held pixel's confidence may go before its shade changes
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,13 @@ def resample(probabilities: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 def pixel_codes(probabilities: np.ndarray | None, shape: tuple[int, int],
-                target: np.ndarray | None = None) -> np.ndarray:
+                target: np.ndarray | None = None, held: np.ndarray | None = None) -> np.ndarray:
     """(H, W, K) probabilities to (H, W) codes: class·SHADES + shade, or BOUNDARY / TARGET.
 
-    Without probabilities (no model yet) the plane is blank: class 0 at its faintest shade.
+    Without probabilities (no model yet) the plane is blank: class 0 at its faintest shade. `held`, the
+    codes of the map before (while training), keeps a pixel's shade until its confidence has moved a
+    margin past its band: a pixel near a band's edge would otherwise flip back and forth with every
+    update, which is what the eye sees as flicker and the terminal as bytes.
     """
     if probabilities is not None:
         probabilities = resample(probabilities, shape)
@@ -85,6 +92,10 @@ def pixel_codes(probabilities: np.ndarray | None, shape: tuple[int, int],
         winner = probabilities.argmax(axis=2)
         confidence = (probabilities.max(axis=2) - 1 / k) / (1 - 1 / k)
         codes = winner * SHADES + np.clip((confidence * SHADES).astype(int), 0, SHADES - 1)
+        if held is not None and held.shape == codes.shape:
+            band = held % SHADES
+            keep = (held >= 0) & (held // SHADES == winner) & (np.abs(confidence * SHADES - band - 0.5) < 0.5 + HOLD)
+            codes = np.where(keep, held, codes)
         codes[_edges(winner)] = BOUNDARY
     if target is not None:
         codes[_edges(target)] = TARGET
@@ -96,15 +107,33 @@ def _blend(rgb, background, amount: float) -> Color:
 
 
 class Palette:
-    def __init__(self, dark: bool = True, classes: list[tuple[int, int, int]] | None = None):
+    """The map's colours: per class its shades, blended from the background towards the class colour, and
+    its points in the class colour. `eight_bit`: for a terminal of 256 colours, each drawn from its palette
+    so that no two shades of a class become one (`shades256`)."""
+
+    def __init__(self, dark: bool = True, classes: list[tuple[int, int, int]] | None = None,
+                 eight_bit: bool = False):
         self.background = (24, 24, 28) if dark else (250, 250, 250)
         self.classes = classes or CLASS_RGB
-        self._colors: dict[int, Color] = {BOUNDARY: Color.from_rgb(*(BOUNDARY_RGB if dark else (40, 40, 40))),
-                                          TARGET: Color.from_rgb(*TARGET_RGB)}
-        for k, rgb in enumerate(self.classes):
-            for s in range(SHADES):
-                self._colors[k * SHADES + s] = _blend(rgb, self.background, 0.12 + 0.5 * s / (SHADES - 1))
+        boundary = BOUNDARY_RGB if dark else (40, 40, 40)
+        shades = [[_blend(rgb, self.background, 0.12 + 0.5 * s / (SHADES - 1)) for s in range(SHADES)]
+                  for rgb in self.classes]
+        self._points = [Color.from_rgb(*rgb) for rgb in self.classes]
+        if eight_bit:
+            shades = self._apart(shades, boundary)
+        self._colors: dict[int, Color] = {BOUNDARY: Color.from_rgb(*boundary), TARGET: Color.from_rgb(*TARGET_RGB)}
+        for k, colours in enumerate(shades):
+            for s, colour in enumerate(colours):
+                self._colors[k * SHADES + s] = colour
         self._styles: dict[tuple, Style] = {}
+
+    def _apart(self, shades: list[list[Color]], boundary) -> list[list[Color]]:
+        line, picked = shades256.sent_as(boundary), []
+        for rgb, colours in zip(self.classes, shades):
+            point = shades256.sent_as(rgb)  # points are sent as Rich sends their colour, as in the legend
+            numbers = shades256.apart([colour.triplet for colour in colours], self.background, {point, line})
+            picked.append([Color.from_rgb(*shades256.send(n)) for n in numbers])
+        return picked
 
     def pair(self, top: int, bottom: int) -> Style:
         key = (top, bottom)
@@ -117,9 +146,16 @@ class Palette:
         key = ("point", cls, under, wrong)
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = Style(color=Color.from_rgb(*self.classes[cls % len(self.classes)]),
+            style = self._styles[key] = Style(color=self._points[cls % len(self._points)],
                                               bgcolor=self._colors[under], bold=wrong)
         return style
+
+
+@lru_cache(maxsize=32)
+def palette_for(dark: bool, classes: tuple, colour_system: str | None) -> Palette:
+    """One palette per theme, class colours and colour system, for every view: its style cache is what keeps
+    a map update cheap."""
+    return Palette(dark, list(classes) or None, eight_bit=colour_system == "256")
 
 
 def merge_runs(cells: list[tuple[str, Style | None]]) -> list[Segment]:

@@ -89,6 +89,7 @@ class EpochsArrived(Message, bubble=False):
 class GridArrived(_Replaced, bubble=False):
     grid: DecisionGrid
     session: object
+    still: bool = True  # False: one of the maps made while training (its shades may hold against jitter)
 
 
 @dataclass

@@ -32,6 +32,7 @@ class Marked:
 class GridReady:
     grid: DecisionGrid
     epoch: int  # the epoch whose weights made it
+    still: bool = False  # made while the weights stand still (paused, or the run over), not between epochs
 
 
 @dataclass(frozen=True)

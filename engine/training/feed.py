@@ -60,13 +60,13 @@ class Feed:
     def put(self, event: Event) -> None:
         self._events.put(event)
 
-    def serve(self, session, final: bool = False) -> None:
+    def serve(self, session, final: bool = False, still: bool = False) -> None:
         """Make the map, the network's pictures and the report if they are due (the pictures in any case at
-        the end of a run)."""
+        the end of a run); `still`: the loop is paused."""
         now = time.monotonic()
         request = self._map
         if request is not None and (final or now >= self._map_due):
-            self.put(GridReady(session.decision_grid(request), session.history.epoch))
+            self.put(GridReady(session.decision_grid(request), session.history.epoch, still=final or still))
             cost = time.monotonic() - now
             # wide nets make the map expensive: it comes less often rather than slowing training
             self._map_due = time.monotonic() + max(MAP_EVERY, request.every, 5 * cost)

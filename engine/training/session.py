@@ -132,9 +132,9 @@ class TrainingSession:
         if self.feed is not None:
             self.feed.put(event)
 
-    def _serve(self, final: bool = False) -> None:
+    def _serve(self, final: bool = False, still: bool = False) -> None:
         if self.feed is not None:
-            self.feed.serve(self, final)
+            self.feed.serve(self, final, still)
 
     def decision_grid(self, request: MapRequest) -> DecisionGrid:
         """Call from the thread that trains (or while it is idle): it reads the weights."""
@@ -212,7 +212,7 @@ class TrainingSession:
         stopped = self._stopped
         outcome = None
         while self.history.epoch < s.epochs and outcome is None:
-            if not self.controls.wait_for_next_epoch(self._serve):
+            if not self.controls.wait_for_next_epoch(lambda: self._serve(still=True)):
                 outcome = stopped()
                 break
             started = time.perf_counter()  # after the wait: time spent paused is not training time

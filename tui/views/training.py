@@ -182,7 +182,7 @@ class TrainingView(Horizontal):
     def on_grid_arrived(self, message: GridArrived) -> None:
         if message.session is not self.session:
             return
-        self.map.show(map_data_for(self.session, message.grid))
+        self.map.show(map_data_for(self.session, message.grid), hold=not message.still)
         rows, columns = message.grid.probabilities.shape[:2]
         if (rows, columns) != (2 * self.map.size.height, self.map.size.width):
             self._ask_for_map()  # made before the last resize: one for the size there is now
@@ -217,6 +217,8 @@ class TrainingView(Horizontal):
                             title="test set in use", severity="warning", timeout=8)
         if message.state in (RunState.RUNNING, RunState.PAUSED):
             self.ended = None
+        if message.state == RunState.PAUSED and self.state == RunState.RUNNING:
+            self._ask_for_map(again=True)  # the last one held its shades: paused, the map is exact
         self.state, self.then = message.state, message.then
         self.show_status()
 
@@ -225,7 +227,7 @@ class TrainingView(Horizontal):
         event.stop()
         self._ask_for_map()
 
-    def _ask_for_map(self) -> None:
+    def _ask_for_map(self, again: bool = False) -> None:
         """A grid for the map as it now is: from the trainer between epochs, or at once when idle."""
         from engine.decision_map import MapRequest, data_box
 
@@ -234,7 +236,7 @@ class TrainingView(Horizontal):
             return
         request = MapRequest(data_box(self.session.split, self.features), columns, 2 * rows, self.features,
                              self.every)
-        if request != self._asked:
+        if request != self._asked or again:
             self._asked = request
             self.post_message(MapWanted(request, self.session))
 

@@ -65,14 +65,14 @@ def build_lines(data: MapData, width: int, height: int, palette: map_cells.Palet
     return map_cells.colour_lines(codes, palette, points)
 
 
-def map_codes(data: MapData, width: int, height: int, show_target: bool) -> np.ndarray:
+def map_codes(data: MapData, width: int, height: int, show_target: bool, held: np.ndarray | None = None) -> np.ndarray:
     target = None
     if show_target and data.target is not None:
         from engine.decision_map import grid_points
 
         target = data.target(grid_points(data.box, width, 2 * height)).reshape(2 * height, width)
     # a grid of another size (the map was resized since) is stretched until its own arrives
-    return map_cells.pixel_codes(data.probabilities, (2 * height, width), target)
+    return map_cells.pixel_codes(data.probabilities, (2 * height, width), target, held)
 
 
 def _cells(line: list[Segment]) -> list[tuple[str, Style | None]]:
@@ -104,8 +104,9 @@ class DecisionMap(Widget, can_focus=False):
         super().__init__(**kwargs)
         self.data: MapData | None = None
         self._lines: list = []
+        self._codes: np.ndarray | None = None  # the pixel codes drawn
+        self._hold = False  # whether the last map shown holds its shades against jitter (one of a live run)
         self._dark = True
-        self._palettes: dict[tuple, map_cells.Palette] = {}
         self.show_extent = True  # the plane's extent under the map
         self._extent = ""
     def on_mount(self) -> None:
@@ -118,12 +119,8 @@ class DecisionMap(Widget, can_focus=False):
 
     @property
     def palette(self) -> map_cells.Palette:
-        """One palette per theme and class colours: its style cache is what keeps a map update cheap."""
         classes = tuple(map_cells.class_rgb(self.data.class_names)) if self.data is not None else ()
-        key = (self._dark, classes)
-        if key not in self._palettes:
-            self._palettes[key] = map_cells.Palette(dark=self._dark, classes=list(classes) or None)
-        return self._palettes[key]
+        return map_cells.palette_for(self._dark, classes, self.app.console.color_system)
 
     def on_resize(self) -> None:
         self.post_message(self.Resized(self.size.width, self.size.height))
@@ -135,17 +132,21 @@ class DecisionMap(Widget, can_focus=False):
     def watch_show_target(self) -> None:
         self._rebuild()
 
-    def show(self, data: MapData) -> None:
-        self.data = data
+    def show(self, data: MapData, hold: bool = False) -> None:
+        """Draw `data`; `hold`: it is one of a stream of maps while training, so a pixel keeps its shade
+        until its confidence has left its band by a margin (a map drawn while nothing trains is exact)."""
+        self.data, self._hold = data, hold
         self._rebuild()
 
     def _rebuild(self) -> None:
         width, height = self.size.width, self.size.height
         data, old = self.data, self._lines
         if data is None or width == 0 or height == 0:
-            self._lines = []
+            self._lines, self._codes = [], None
         else:
-            self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target)
+            self._codes = map_codes(data, width, height, self.show_target, self._codes if self._hold else None)
+            self._lines = build_lines(data, width, height, self.palette, self.ascii_only, self.show_target,
+                                      self._codes)
             b = data.box
             extent = f"x {b.x_min:.2f}…{b.x_max:.2f}  y {b.y_min:.2f}…{b.y_max:.2f}"
             if self.show_extent and extent != self._extent:  # setting a border title repaints the whole widget

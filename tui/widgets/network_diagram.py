@@ -24,13 +24,10 @@ class _Cells(Widget, can_focus=False):
         super().__init__(**kwargs)
         self._lines: list[Strip] = []
         self.ascii_only = False
-        self._palettes: dict[tuple, map_cells.Palette] = {}
 
     def palette(self, class_names) -> map_cells.Palette:
-        key = (self.app.current_theme.dark, tuple(map_cells.class_rgb(class_names)))
-        if key not in self._palettes:
-            self._palettes[key] = map_cells.Palette(dark=key[0], classes=list(key[1]) or None)
-        return self._palettes[key]
+        return map_cells.palette_for(self.app.current_theme.dark, tuple(map_cells.class_rgb(class_names)),
+                                     self.app.console.color_system)
 
     def on_resize(self) -> None:
         self.post_message(PictureResized())

@@ -1,0 +1,98 @@
+"""The map's shades in the terminal's 256-colour palette, kept apart.
+
+A terminal of 256 colours is sent, for each 24-bit colour, the nearest of its palette (Rich picks it). The
+map's shades of a class differ by small steps of brightness, and in a dark theme four of a class's six fell
+on one palette colour: confidence could no longer be read. Here each shade takes the palette colour nearest
+to it that no other shade of its class (nor its class's point colour, nor the boundary) has taken, the
+strongest shade first and each fainter one nearer to the background than the one before, so the bands keep
+their order as well as their difference.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.color import Color, ColorSystem
+
+RGB = tuple[int, int, int]
+_LEVELS = (0, 95, 135, 175, 215, 255)  # the colour cube's steps (xterm's)
+
+
+def palette_rgb(number: int) -> RGB:
+    """The colour a 256-colour terminal shows for `number` (16–255; 0–15 follow the terminal's theme)."""
+    if number >= 232:
+        grey = 8 + 10 * (number - 232)
+        return grey, grey, grey
+    cube = number - 16
+    return _LEVELS[cube // 36], _LEVELS[cube // 6 % 6], _LEVELS[cube % 6]
+
+
+@lru_cache(maxsize=1)
+def _sendable() -> dict[int, RGB]:
+    """Palette number → a 24-bit colour that Rich sends as that number. Most are their own colour, but
+    Rich's grey formula sends some greys of the ramp as their neighbour: those are reached through
+    another grey."""
+    by_number: dict[int, RGB] = {}
+    for rgb in [palette_rgb(n) for n in range(16, 256)] + [(g, g, g) for g in range(256)]:
+        number = Color.from_rgb(*rgb).downgrade(ColorSystem.EIGHT_BIT).number
+        if number is not None and number >= 16 and (number not in by_number or rgb == palette_rgb(number)):
+            by_number[number] = rgb
+    return by_number
+
+
+def send(number: int) -> RGB:
+    """The 24-bit colour to give Rich for it to send `number`."""
+    return _sendable()[number]
+
+
+def _stable() -> list[int]:
+    return list(_sendable())
+
+
+def _lab(rgb: RGB) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65): distances in it are near to the differences the eye sees."""
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    x, y, z = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, \
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def distance(a: RGB, b: RGB) -> float:
+    return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b))) ** 0.5
+
+
+def sent_as(rgb: RGB) -> int:
+    """The palette number Rich sends for a 24-bit colour."""
+    return Color.from_rgb(*rgb).downgrade(ColorSystem.EIGHT_BIT).number
+
+
+def apart(shades: list[RGB], background: RGB, taken: set[int] = frozenset()) -> list[int]:
+    """A palette colour for each of `shades` (faintest first), none of them in `taken`, each farther from
+    `background` than the one before: of those, the ones nearest to the shades in all (a shortest path
+    through the palette sorted by distance from the background)."""
+    palette = sorted((n for n in _stable() if n not in taken), key=lambda n: distance(palette_rgb(n), background))
+    costs = [[distance(palette_rgb(n), rgb) for n in palette] for rgb in shades]
+    best, came_from = costs[0][:], []
+    for cost in costs[1:]:
+        step, links, low, low_at = [], [], float("inf"), -1
+        for j, c in enumerate(cost):  # the best chain ending before j (each shade farther than the last)
+            step.append(low + c)
+            links.append(low_at)
+            if best[j] < low:
+                low, low_at = best[j], j
+        best = step
+        came_from.append(links)
+    at = min(range(len(best)), key=best.__getitem__)
+    chain = [at]
+    for links in reversed(came_from):
+        at = links[at]
+        chain.append(at)
+    return [palette[j] for j in reversed(chain)]
