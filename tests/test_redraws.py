@@ -92,7 +92,8 @@ def test_the_refresh_flag_is_in_help(capsys):
 
     with pytest.raises(SystemExit):
         main(["--help"])
-    assert "--refresh {auto,fast,slow}" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "--refresh {auto,fast,slow}" in shown and "--full-frames" in shown
 
 
 @pytest.mark.asyncio

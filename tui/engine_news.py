@@ -9,6 +9,8 @@ from .messages import EpochsArrived, GridArrived, NetworkArrived, ReportArrived,
 
 
 def messages(events: list, session) -> list[Message]:
+    if not events:
+        return []  # no import either: before the first frame the engine (torch) is not loaded yet
     from engine.training.events import EpochDone, GridReady, Marked, NetworkReady, ReportReady, RunEnded
 
     out: list[Message] = []

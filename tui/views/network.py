@@ -121,12 +121,12 @@ class NetworkView(Vertical, can_focus=True):
         return geo
 
     def _ask(self) -> None:
+        width, height = self.big.size.width, self.big.size.height
+        if self.session is None or not self._on_screen or not width or not height or not self.diagram.size.height:
+            return  # before the engine has loaded, too: importing it (torch) here would hold up the first frame
         from engine.decision_map import data_box
         from engine.network_picture import NetworkRequest
 
-        width, height = self.big.size.width, self.big.size.height
-        if self.session is None or not self._on_screen or not width or not height or not self.diagram.size.height:
-            return
         geo = self._geometry()
         request = NetworkRequest(data_box(self.session.split, self.features), width, 2 * height,
                                  (geo.tile_columns, 2 * geo.tile_rows), self.features, self.every)

@@ -229,11 +229,11 @@ class TrainingView(Horizontal):
 
     def _ask_for_map(self, again: bool = False) -> None:
         """A grid for the map as it now is: from the trainer between epochs, or at once when idle."""
-        from engine.decision_map import MapRequest, data_box
-
         columns, rows = self.map.size.width, self.map.size.height
         if self.session is None or not columns or not rows:
-            return
+            return  # before the engine has loaded, too: importing it (torch) here would hold up the first frame
+        from engine.decision_map import MapRequest, data_box
+
         request = MapRequest(data_box(self.session.split, self.features), columns, 2 * rows, self.features,
                              self.every)
         if request != self._asked or again:
