@@ -15,6 +15,7 @@ the copy when the terminal's size changes. The worst case is the frame as Textua
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -105,11 +106,6 @@ def transition(before: Attributes | None, after: Attributes) -> str:
     return change if len(change) < len(reset) else reset
 
 
-class Cell(NamedTuple):
-    char: str
-    style: Attributes
-
-
 class ScreenCopy:
     """The cells a terminal shows, as far as the frames written to it say; `frame()` turns a frame into what
     the terminal must be sent to show what the frame would have shown."""
@@ -117,10 +113,11 @@ class ScreenCopy:
     def __init__(self, size: Callable[[], tuple[int, int]] | None = None):
         self._size = size or (lambda: (0, 0))  # the terminal's size, read at each frame
         self._known_size: tuple[int, int] | None = None
-        self._shown: dict[tuple[int, int], Cell] = {}
+        self._shown: dict[tuple[int, int], tuple[str, Attributes]] = {}  # (row, column) → (character, attributes)
         self._style: Attributes | None = None  # the terminal's attributes (None: not known)
         self._cursor: tuple[int, int] | None = None  # (row, column), 1-based as the terminal counts
         self._moves: dict[tuple[Attributes | None, Attributes], str] = {}
+        self._sgr: dict[tuple[Attributes, str], Attributes | None] = {}  # Rich sends the same few again and again
 
     def forget(self) -> None:
         self._shown.clear()
@@ -155,14 +152,19 @@ class ScreenCopy:
         are trusted until the whole of it has been read, so a frame this cannot model is sent as it is."""
         out: list[str] = []
         cursor, style = self._cursor, self._style if self._style is not None else PLAIN
-        written: dict[tuple[int, int], Cell] = {}
+        written: dict[tuple[int, int], tuple[str, Attributes]] = {}
         plan: list[tuple[dict, tuple[int, int] | None, Attributes, str]] = []
         for token in tokens:
             kind = token.lastgroup
             if kind == "row" or kind == "col":
                 cursor = (int(token.group("row") or 1), int(token.group("col") or 1))
             elif kind == "sgr":
-                after = apply_sgr(style, token.group("sgr"))
+                key = (style, token.group("sgr"))
+                after = self._sgr.get(key, False)
+                if after is False:
+                    if len(self._sgr) > 4096:
+                        self._sgr.clear()
+                    after = self._sgr[key] = apply_sgr(*key)
                 if after is None:
                     self.forget()
                     return "".join(t.group(0) for t in tokens)
@@ -177,10 +179,9 @@ class ScreenCopy:
                     self.forget()
                     return "".join(t.group(0) for t in tokens)
                 row, column = cursor
-                cell_style = style
-                for offset, char in enumerate(token.group("text")):
-                    written[(row, column + offset)] = Cell(char, cell_style)
-                cursor = (row, column + len(token.group("text")))
+                text = token.group("text")
+                written.update(zip(zip(repeat(row), range(column, column + len(text))), zip(text, repeat(style))))
+                cursor = (row, column + len(text))
             else:  # a quiet sequence: everything before it must be on the screen when it arrives
                 plan.append((written, cursor, style, token.group(0)))
                 written = {}
@@ -191,7 +192,7 @@ class ScreenCopy:
             out.append(sequence)
         return "".join(out)
 
-    def _draw(self, cells: dict[tuple[int, int], Cell], out: list[str]) -> None:
+    def _draw(self, cells: dict[tuple[int, int], tuple[str, Attributes]], out: list[str]) -> None:
         shown = self._shown
         changed = sorted(pos for pos, cell in cells.items() if shown.get(pos) != cell)
         if not changed:
@@ -209,10 +210,10 @@ class ScreenCopy:
                     out.append(_forward(column - cursor[1]))
             elif cursor != (row, column):
                 out.append(f"\x1b[{row}H" if column == 1 else f"\x1b[{row};{column}H")
-            cell = shown[(row, column)]
-            out.append(self._move(style, cell.style))
-            out.append(cell.char)
-            style, cursor = cell.style, (row, column + 1)
+            char, attributes = shown[(row, column)]
+            out.append(self._move(style, attributes))
+            out.append(char)
+            style, cursor = attributes, (row, column + 1)
         self._cursor, self._style = cursor, style
 
     def _bridge(self, row: int, start: int, stop: int, style: Attributes | None) -> tuple[str, Attributes | None] | None:
@@ -223,11 +224,12 @@ class ScreenCopy:
             cell = self._shown.get((row, column))
             if cell is None:
                 return None
-            parts += [self._move(style, cell.style), cell.char]
-            cost += len(parts[-2]) + len(cell.char.encode())
+            char, attributes = cell
+            parts += [self._move(style, attributes), char]
+            cost += len(parts[-2]) + len(char.encode())
             if cost >= jump:
                 return None
-            style = cell.style
+            style = attributes
         return "".join(parts), style
 
     def _move(self, before: Attributes | None, after: Attributes) -> str:

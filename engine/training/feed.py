@@ -68,8 +68,9 @@ class Feed:
         if request is not None and (final or now >= self._map_due):
             self.put(GridReady(session.decision_grid(request), session.history.epoch, still=final or still))
             cost = time.monotonic() - now
-            # wide nets make the map expensive: it comes less often rather than slowing training
-            self._map_due = time.monotonic() + max(MAP_EVERY, request.every, 5 * cost)
+            # from when this one was begun, so maps come at the cadence asked for; but wide nets make the map
+            # expensive: it comes less often rather than slowing training
+            self._map_due = now + max(MAP_EVERY, request.every, 6 * cost)
         network = self._network
         if network is not None and (final or time.monotonic() >= self._network_due):
             started = time.monotonic()
