@@ -79,22 +79,36 @@ def test_a_held_pixel_whose_class_changes_changes_at_once():
 
 
 @pytest.mark.parametrize("dark", [True, False])
-@pytest.mark.parametrize("classes", [map_cells.CLASS_RGB, list(map_cells.NAMED_RGB.values())])
-def test_in_256_colours_each_classs_shades_stay_distinct_and_in_order(dark, classes):
+@pytest.mark.parametrize("classes", [map_cells.CLASS_RGB[:2], map_cells.CLASS_RGB[:4], map_cells.CLASS_RGB,
+                                     list(map_cells.NAMED_RGB.values())[:6]])
+def test_in_256_colours_the_shades_stay_distinct_in_order_and_each_classs_own(dark, classes):
     """What a 256-colour terminal is sent for each shade: Rich's choice of the palette's colour."""
     palette = map_cells.Palette(dark=dark, classes=classes, eight_bit=True)
-    sent = lambda colour: colour.downgrade(ColorSystem.EIGHT_BIT).number
-    boundary = sent(palette.pair(map_cells.BOUNDARY, map_cells.BOUNDARY).color)
+    sent = lambda colour: colour.downgrade(ColorSystem.EIGHT_BIT).number  # noqa: E731
+    lightness = lambda number: shades256._lab_of(number)[0]  # noqa: E731
+    points = {sent(palette.point(k, 0, False).color) for k in range(len(classes))}
+    used = [sent(palette.pair(map_cells.BOUNDARY, map_cells.BOUNDARY).color)]
     for k in range(len(classes)):
         shades = [sent(palette.pair(k * SHADES + s, 0).color) for s in range(SHADES)]
-        point = sent(palette.point(k, 0, False).color)
-        assert len(set(shades)) == SHADES and point not in shades and boundary not in shades
-        away = [shades256.distance(shades256.palette_rgb(n), palette.background) for n in shades]
-        assert away == sorted(away)  # fainter shades nearer the background, as in 24-bit colour
+        steps = [lightness(b) - lightness(a) for a, b in zip(shades, shades[1:])]
+        # fainter shades nearer the background's lightness, as in 24-bit colour: lighter in a dark theme
+        assert all(step > 0 for step in steps) if dark else all(step < 0 for step in steps)
+        assert not points & set(shades)
+        used += shades
+    assert len(set(used)) == len(used)  # no shade is another class's, nor the boundary's
     # 24-bit shades as Rich sends them to the same terminal: what the test above keeps from happening
     plain = map_cells.Palette(dark=dark, classes=classes)
     assert any(len({sent(plain.pair(k * SHADES + s, 0).color) for s in range(SHADES)}) < SHADES
                for k in range(len(classes)))
+
+
+def test_in_256_colours_a_classs_stronger_shades_wear_its_hue():
+    palette = map_cells.Palette(dark=True, classes=map_cells.CLASS_RGB[:2], eight_bit=True)
+    for k, hue in ((0, "blue"), (1, "orange")):
+        for s in range(2, SHADES):  # the two faintest may be greys, as their 24-bit shades nearly are
+            colour = palette.pair(k * SHADES + s, 0).color.downgrade(ColorSystem.EIGHT_BIT)
+            r, g, b = shades256.palette_rgb(colour.number)
+            assert (b > r) if hue == "blue" else (r > b)  # not a grey, and not the other class's
 
 
 def test_the_map_takes_its_256_colour_shades_where_the_terminal_has_256_colours():

@@ -123,3 +123,14 @@ async def test_while_training_jitter_moves_no_cell_and_a_map_made_at_rest_is_exa
         assert calls == []
         decision_map.show(live)  # made at rest (paused, or the run over): every pixel in its own band
         assert (decision_map._codes == exact).all() and calls
+
+
+def test_while_training_over_ssh_the_status_line_keeps_the_cadence_before_the_rate():
+    from tui.messages import RunState
+    from tui.one_line import fit
+    from tui.views.training_status import Progress, status_parts
+
+    progress = Progress(epoch=11_697, epochs=20_000, seconds=6.8, rate_from=(0, 0.5), device="cpu",
+                        refresh="redraws 1/s (SSH)")
+    line = fit(status_parts(RunState.RUNNING, "", progress, None, None), 64).plain  # 100 columns' status line
+    assert "redraws 1/s (SSH)" in line and line.endswith("running")

@@ -112,8 +112,9 @@ KEYS: tuple[Key, ...] = (
     Key("", "export('data')", "export: the dataset as CSV"),
     Key("", "export('settings')", "export: settings as TOML"),
     Key("", "export('script')", "export: a standalone PyTorch script of the run"),
-    *(Key("", f"refresh('{mode}')", f"redraw the map and curves: {words}") for mode, words in (
-        ("auto", "once a second over SSH, else every 0.3 s (auto, the default)"), ("fast", "every 0.3 s"),
+    # "refresh fast" and "slow" are what a user types for them (--refresh is the flag)
+    *(Key("", f"refresh('{mode}')", f"refresh {mode}: redraw the map and curves {words}") for mode, words in (
+        ("auto", "once a second over SSH, else every 0.3 s (the default)"), ("fast", "every 0.3 s"),
         ("slow", "once a second (the epoch counter keeps ticking)"))),
     *(Key("", f"pace({pace or 0})", f"pace: {pace} epochs a second" if pace else "pace: as fast as possible")
       for pace in PACES),

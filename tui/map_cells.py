@@ -128,10 +128,13 @@ class Palette:
         self._styles: dict[tuple, Style] = {}
 
     def _apart(self, shades: list[list[Color]], boundary) -> list[list[Color]]:
-        line, picked = shades256.sent_as(boundary), []
-        for rgb, colours in zip(self.classes, shades):
-            point = shades256.sent_as(rgb)  # points are sent as Rich sends their colour, as in the legend
-            numbers = shades256.apart([colour.triplet for colour in colours], self.background, {point, line})
+        # no shade is another's, a point's (points are sent as Rich sends their colour, as in the legend) or
+        # the boundary's: two classes' faint shades alike would hide which side of the boundary is which
+        taken = {shades256.sent_as(rgb) for rgb in (*self.classes, boundary, TARGET_RGB)}
+        picked = []
+        for colours in shades:
+            numbers = shades256.apart([colour.triplet for colour in colours], self.background, taken)
+            taken |= set(numbers)
             picked.append([Color.from_rgb(*shades256.send(n)) for n in numbers])
         return picked
 

@@ -10,11 +10,13 @@ their order as well as their difference.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from rich.color import Color, ColorSystem
 
 RGB = tuple[int, int, int]
+FAINT = 2  # shades below this may be greys
 _LEVELS = (0, 95, 135, 175, 215, 255)  # the colour cube's steps (xterm's)
 
 
@@ -65,8 +67,24 @@ def _lab(rgb: RGB) -> tuple[float, float, float]:
     return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
 
 
+@lru_cache(maxsize=1024)
+def _lab_of(number: int) -> tuple[float, float, float]:
+    return _lab(palette_rgb(number))
+
+
 def distance(a: RGB, b: RGB) -> float:
     return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b))) ** 0.5
+
+
+def _likeness(lab: tuple[float, float, float], target: tuple[float, float, float], tinted: bool) -> float:
+    """How far a palette colour is from a shade (CIE76). `tinted`: the shade must read as its class, so
+    a colour of another hue, or a grey, does not do (a ramp of greys reads as no class at all)."""
+    if tinted:
+        chroma = math.hypot(lab[1], lab[2])
+        turn = abs(math.degrees(math.atan2(lab[2], lab[1]) - math.atan2(target[2], target[1]))) % 360
+        if chroma < 12 or min(turn, 360 - turn) > 30:
+            return math.inf
+    return math.dist(lab, target)
 
 
 def sent_as(rgb: RGB) -> int:
@@ -75,24 +93,48 @@ def sent_as(rgb: RGB) -> int:
 
 
 def apart(shades: list[RGB], background: RGB, taken: set[int] = frozenset()) -> list[int]:
-    """A palette colour for each of `shades` (faintest first), none of them in `taken`, each farther from
-    `background` than the one before: of those, the ones nearest to the shades in all (a shortest path
-    through the palette sorted by distance from the background)."""
-    palette = sorted((n for n in _stable() if n not in taken), key=lambda n: distance(palette_rgb(n), background))
-    costs = [[distance(palette_rgb(n), rgb) for n in palette] for rgb in shades]
+    """A palette colour for each of `shades` (faintest first), none of them in `taken` and each farther in
+    lightness from `background` than the one before, as the shades are: of those, the ones nearest to the
+    shades in all (a shortest path through the palette sorted by lightness)."""
+    away = 1 if _lab(shades[-1])[0] >= _lab(background)[0] else -1  # lighter in a dark theme, darker in a light
+    palette = sorted((n for n in _stable() if n not in taken), key=lambda n: away * _lab_of(n)[0])
+    keys = [away * _lab_of(n)[0] for n in palette]
+    targets = [_lab(rgb) for rgb in shades]
+    # the two faintest may be greys, as their 24-bit shades nearly are; the others must wear the class's hue
+    # (where the palette has too few such colours, any will do)
+    for tinted in (True, False):
+        costs = [[_likeness(_lab_of(n), target, tinted and shade >= FAINT) for n in palette]
+                 for shade, target in enumerate(targets)]
+        chain = _path(costs, keys)
+        if chain is not None:
+            return [palette[j] for j in chain]
+    raise AssertionError("a palette of 236 colours always has a path")
+
+
+def _path(costs: list[list[float]], keys: list[float]) -> list[int] | None:
+    """The cheapest choice of one column per row of `costs`, their keys strictly rising (None: none finite)."""
     best, came_from = costs[0][:], []
     for cost in costs[1:]:
-        step, links, low, low_at = [], [], float("inf"), -1
-        for j, c in enumerate(cost):  # the best chain ending before j (each shade farther than the last)
-            step.append(low + c)
-            links.append(low_at)
-            if best[j] < low:
-                low, low_at = best[j], j
+        step, links = [math.inf] * len(keys), [-1] * len(keys)
+        low, low_at, j = math.inf, -1, 0
+        while j < len(keys):  # a group of equal keys takes only from the groups before it
+            end = j + 1
+            while end < len(keys) and keys[end] == keys[j]:
+                end += 1
+            group = range(j, end)
+            for g in group:
+                step[g], links[g] = low + cost[g], low_at
+            for g in group:
+                if best[g] < low:
+                    low, low_at = best[g], g
+            j = group[-1] + 1
         best = step
         came_from.append(links)
     at = min(range(len(best)), key=best.__getitem__)
+    if best[at] == math.inf:
+        return None
     chain = [at]
     for links in reversed(came_from):
         at = links[at]
         chain.append(at)
-    return [palette[j] for j in reversed(chain)]
+    return chain[::-1]

@@ -48,15 +48,15 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
         parts.append((f"pace {p.pace:g}/s", 1))  # kept at 80 columns: the counter is slow on purpose
     elif state == RunState.RUNNING and p.rate_from is not None and p.seconds > p.rate_from[1]:
         rate = (p.epoch - p.rate_from[0]) / (p.seconds - p.rate_from[1])
-        parts.append((f"{rate:,.0f} epochs/s", 2))
+        parts.append((f"{rate:,.0f} epochs/s", 3))
     if p.lr is not None:
-        parts.append((f"lr {p.lr:.3g}", 4))
+        parts.append((f"lr {p.lr:.3g}", 5))
     if p.best:
-        parts.append((f"best {p.best:,}", 3))
+        parts.append((f"best {p.best:,}", 4))
     # paced, the training time is a small part of the time watched: say what it is
-    parts += [(duration(p.seconds) + (" computing" if p.pace else ""), 5), (p.device, 6)]
-    if p.refresh:
-        parts.append((p.refresh, 4))
+    parts += [(duration(p.seconds) + (" computing" if p.pace else ""), 6), (p.device, 7)]
+    if p.refresh:  # before the rate: over SSH it says why the map is slow to change
+        parts.append((p.refresh, 2))
     label = ended if state == RunState.READY and ended else state.value
     parts.append((label + waiting, 1))
     return parts
