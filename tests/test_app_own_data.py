@@ -41,7 +41,9 @@ async def test_your_own_csv_picked_by_keys_its_map_sliced_and_its_classes_named_
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_csv_by_keys(pilot, path)
-        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
+        # the view has the session once it has taken the runner's message, which may be after the runner is ready
+        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY
+                         and app.training.session is app.runner.session)
         session = app.runner.session
         assert session.dataset.feature_names == ["a", "b", "c", "d"] and session.class_names == ["green", "red"]
         assert "a (x) × b (y)" in app.training.map.border_title
