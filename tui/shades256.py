@@ -2,10 +2,11 @@
 
 A terminal of 256 colours is sent, for each 24-bit colour, the nearest of its palette (Rich picks it). The
 map's shades of a class differ by small steps of brightness, and in a dark theme four of a class's six fell
-on one palette colour: confidence could no longer be read. Here each shade takes the palette colour nearest
-to it that no other shade of its class (nor its class's point colour, nor the boundary) has taken, the
-strongest shade first and each fainter one nearer to the background than the one before, so the bands keep
-their order as well as their difference.
+on one palette colour: confidence could no longer be read. Here a class's shades are a path through the
+palette: each lighter than the one before (darker in a light theme), as the 24-bit shades are; none a
+colour that another class, a point or the boundary has; the stronger four in the class's hue; and of such
+paths the one nearest to the 24-bit shades (CIE-Lab). Two classes' faint shades alike would hide which
+side of the boundary is which.
 """
 
 from __future__ import annotations
