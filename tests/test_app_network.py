@@ -28,14 +28,19 @@ async def network_shown(pilot, epoch: int | None = None):
     return nv
 
 
+async def trained_network(pilot, epochs: int):
+    """Ready, trained for `epochs` with no field focused, and on the network view with their pictures."""
+    await ready(pilot)
+    pilot.app.set_focus(None)
+    await train(pilot, epochs)
+    return await network_shown(pilot, epoch=epochs)
+
+
 @pytest.mark.asyncio
 async def test_the_network_view_draws_every_layer_and_the_arrows_move_the_selection():
     app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[4, 3], epochs=60, device="cpu"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.set_focus(None)
-        await train(pilot, 60)
-        nv = await network_shown(pilot, epoch=60)
+        nv = await trained_network(pilot, 60)
         assert app.query_one("#views").active == "network"
         title = text(app, "network-title")
         assert "2 inputs → 4 → 3 → 1 output" in title
@@ -64,10 +69,7 @@ async def test_a_dead_relu_unit_is_flagged_dead_in_the_diagram_the_details_and_t
     # zero initial weights: every ReLU is 0 on every row, so no gradient reaches them: all dead
     app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[3], init="zeros", epochs=5, device="cpu"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.set_focus(None)
-        await train(pilot, 5)
-        await network_shown(pilot, epoch=5)
+        await trained_network(pilot, 5)
         assert "DEAD: never active" in text(app, "unit-details")
         assert "h1.0✗" in shown_text(app.query_one("#network-diagram"))
         assert "100%" in text(app, "layer-stats")
@@ -77,10 +79,7 @@ async def test_a_dead_relu_unit_is_flagged_dead_in_the_diagram_the_details_and_t
 async def test_a_wide_layer_shows_its_strongest_units_says_so_and_b_changes_the_ordering():
     app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[64], epochs=10, device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        app.set_focus(None)
-        await train(pilot, 10)
-        nv = await network_shown(pilot, epoch=10)
+        nv = await trained_network(pilot, 10)
         notes = text(app, "network-notes")
         assert "of 64 (hidden 1), by outgoing weight (b" in notes
         layer = nv.picture.layers[1]
@@ -105,10 +104,7 @@ async def test_a_wide_layer_shows_its_strongest_units_says_so_and_b_changes_the_
 async def test_h_opens_and_closes_the_histogram_of_the_selected_layers_weights():
     app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[8], epochs=10, device="cpu"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.set_focus(None)
-        await train(pilot, 10)
-        await network_shown(pilot, epoch=10)
+        await trained_network(pilot, 10)
         histogram = app.query_one("#weight-histogram")
         assert not histogram.display
         await pilot.press("h")
@@ -175,10 +171,7 @@ async def test_the_inputs_field_changes_the_first_column_and_the_parameter_count
 async def test_a_deep_network_is_drawn_a_window_of_layers_at_a_time_and_the_arrows_reach_them_all():
     app = AnnclfApp(Settings(dataset="moons", samples=300, hidden=[4] * 7, epochs=5, device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        app.set_focus(None)
-        await train(pilot, 5)
-        nv = await network_shown(pilot, epoch=5)
+        nv = await trained_network(pilot, 5)
         assert "(← → for the others)" in text(app, "network-notes")
         for _ in range(8):
             await pilot.press("right")
@@ -199,10 +192,7 @@ async def test_with_more_than_two_features_the_pictures_span_the_maps_plane(tmp_
     path.write_text("a,b,c,label\n" + "\n".join(f"{a:.3f},{b:.3f},{c:.3f},{int(a + c > 0)}" for a, b, c in X) + "\n")
     app = AnnclfApp(Settings(dataset="csv", csv=str(path), hidden=[4], epochs=5, device="cpu"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.set_focus(None)
-        await train(pilot, 5)
-        nv = await network_shown(pilot, epoch=5)
+        nv = await trained_network(pilot, 5)
         assert "plane a × b" in text(app, "network-title") and nv.picture.features == (0, 1)
         await pilot.press("v", "y")  # the map's y axis to the next feature: c
         await pilot.press("w")

@@ -27,15 +27,21 @@ def watch_refreshes(monkeypatch, widget) -> list:
     return calls
 
 
+async def trained_map(pilot):
+    """The training view's map once QUICK has trained and the map of its model is drawn."""
+    await ready(pilot)
+    await train(pilot, QUICK.epochs)
+    decision_map = pilot.app.training.map
+    await wait_until(pilot, lambda: decision_map.data is not None and decision_map.data.probabilities is not None)
+    await pilot.pause()
+    return decision_map
+
+
 @pytest.mark.asyncio
 async def test_a_map_update_that_changes_no_cell_refreshes_no_row_and_one_that_does_only_its_rows(monkeypatch):
     app = AnnclfApp(QUICK)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await train(pilot, 30)
-        decision_map = app.training.map
-        await wait_until(pilot, lambda: decision_map.data is not None and decision_map.data.probabilities is not None)
-        await pilot.pause()
+        decision_map = await trained_map(pilot)
         calls = watch_refreshes(monkeypatch, decision_map)
         data = decision_map.data
         decision_map.show(data)  # the same grid again
@@ -100,11 +106,7 @@ def test_the_refresh_flag_is_in_help(capsys):
 async def test_while_training_jitter_moves_no_cell_and_a_map_made_at_rest_is_exact(monkeypatch):
     app = AnnclfApp(QUICK)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await train(pilot, 30)
-        decision_map = app.training.map
-        await wait_until(pilot, lambda: decision_map.data is not None and decision_map.data.probabilities is not None)
-        await pilot.pause()
+        decision_map = await trained_map(pilot)
         data = decision_map.data
         p = data.probabilities
         k = p.shape[2]

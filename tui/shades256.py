@@ -73,10 +73,6 @@ def _lab_of(number: int) -> tuple[float, float, float]:
     return _lab(palette_rgb(number))
 
 
-def distance(a: RGB, b: RGB) -> float:
-    return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b))) ** 0.5
-
-
 def _likeness(lab: tuple[float, float, float], target: tuple[float, float, float], tinted: bool) -> float:
     """How far a palette colour is from a shade (CIE76). `tinted`: the shade must read as its class, so
     a colour of another hue, or a grey, does not do (a ramp of greys reads as no class at all)."""

@@ -166,18 +166,15 @@ class ScreenCopy:
                         self._sgr.clear()
                     after = self._sgr[key] = apply_sgr(*key)
                 if after is None:
-                    self.forget()
-                    return "".join(t.group(0) for t in tokens)
+                    return self._as_it_is(tokens)
                 style = after
             elif kind == "feed":
                 if cursor is None or cursor[0] >= self._known_size[1] > 0:
-                    self.forget()  # at the bottom a line feed scrolls the screen
-                    return "".join(t.group(0) for t in tokens)
+                    return self._as_it_is(tokens)  # at the bottom a line feed scrolls the screen
                 cursor = (cursor[0] + 1, -1)  # its column: as the terminal is set; Textual moves there next
             elif kind == "text":
                 if cursor is None or cursor[1] < 1:
-                    self.forget()
-                    return "".join(t.group(0) for t in tokens)
+                    return self._as_it_is(tokens)
                 row, column = cursor
                 text = token.group("text")
                 written.update(zip(zip(repeat(row), range(column, column + len(text))), zip(text, repeat(style))))
@@ -191,6 +188,11 @@ class ScreenCopy:
             self._arrive(at, then, out)
             out.append(sequence)
         return "".join(out)
+
+    def _as_it_is(self, tokens: list[re.Match]) -> str:
+        """The frame as it came, after which what the terminal shows is no longer known."""
+        self.forget()
+        return "".join(t.group(0) for t in tokens)
 
     def _draw(self, cells: dict[tuple[int, int], tuple[str, Attributes]], out: list[str]) -> None:
         shown = self._shown

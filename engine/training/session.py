@@ -210,9 +210,10 @@ class TrainingSession:
         sizes = [len(self.y_train), *(len(part_y) for _, part_y in self.held_out)]
         should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
         stopped = self._stopped
+        serve_paused = lambda: self._serve(still=True)  # noqa: E731  (a paused loop's weights stand still)
         outcome = None
         while self.history.epoch < s.epochs and outcome is None:
-            if not self.controls.wait_for_next_epoch(lambda: self._serve(still=True)):
+            if not self.controls.wait_for_next_epoch(serve_paused):
                 outcome = stopped()
                 break
             started = time.perf_counter()  # after the wait: time spent paused is not training time
