@@ -90,7 +90,7 @@ async def _until(condition, limit: float = 120) -> None:
 
 
 async def _view_seconds(root: Path, count: int, repeats: int) -> list[float]:
-    from tui.app import AnnclfApp
+    from tui.app.app import AnnclfApp
 
     app = AnnclfApp(Settings(dataset="circles", samples=300, hidden=[8], epochs=20, device="cpu"), runs_dir=root)
     times = []

@@ -52,7 +52,7 @@ async def _until(condition, limit: float = 120) -> None:
 
 
 async def _in_app_rate(view: str) -> float:
-    from tui.app import AnnclfApp
+    from tui.app.app import AnnclfApp
 
     app = AnnclfApp(SETTINGS, runs_dir=tempfile.mkdtemp(prefix="annclf-bench-"))  # not the user's runs
     async with app.run_test(size=SIZE) as pilot:
@@ -80,8 +80,8 @@ def map_update_ms(repeats: int = 30) -> float:
     """Forward pass over a 120×80-pixel grid and the lines of a 120×40-cell map, as the app does them."""
     from engine.decision_map import data_box
     from engine.training.session import MapRequest, TrainingSession
-    from tui.map_cells import Palette
-    from tui.widgets.decision_map import MapData, build_lines
+    from tui.app.drawing.map_cells import Palette
+    from tui.app.widgets.decision_map import MapData, build_lines
 
     session = TrainingSession(SETTINGS.replace(epochs=200))
     session.run()

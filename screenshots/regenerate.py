@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 
 from engine import Settings
-from tui.app import AnnclfApp
-from tui.messages import RunState
+from tui.app.app import AnnclfApp
+from tui.app.messages import RunState
 
 HERE = Path(__file__).resolve().parent
 SIZE = (120, 40)

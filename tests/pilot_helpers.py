@@ -1,6 +1,6 @@
 """Waiting for, and reading, what the app shows while a Pilot drives it."""
 
-from tui.messages import RunState
+from tui.app.messages import RunState
 
 
 async def wait_until(pilot, condition, tries=600):

@@ -7,10 +7,10 @@ from textual.widgets import Input, Static
 
 from engine import Settings
 from engine.runs import RunStore
-from tui.app import AnnclfApp
-from tui.messages import RunState
-from tui.screens.goto_setting import GotoSetting
-from tui.screens.help import HelpScreen
+from tui.app.app import AnnclfApp
+from tui.app.messages import RunState
+from tui.app.screens.goto_setting import GotoSetting
+from tui.app.screens.help import HelpScreen
 
 from pilot_helpers import notices, ready, shown_text, status, train, wait_until
 
@@ -118,11 +118,11 @@ async def test_quit_while_training_keeps_the_run_with_its_history_and_weights(tm
 
 @pytest.mark.asyncio
 async def test_f5_while_pytorch_loads_starts_once_it_has(tmp_path, monkeypatch):
-    import tui.runner_work
+    import tui.app.runner_work
 
     loaded = threading.Event()
-    real = tui.runner_work.import_engine
-    monkeypatch.setattr(tui.runner_work, "import_engine", lambda: (loaded.wait(30), real()))
+    real = tui.app.runner_work.import_engine
+    monkeypatch.setattr(tui.app.runner_work, "import_engine", lambda: (loaded.wait(30), real()))
     app = AnnclfApp(QUICK.replace(epochs=50), output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await wait_until(pilot, lambda: len(app.query("SettingField")) > 0)
@@ -136,7 +136,7 @@ async def test_f5_while_pytorch_loads_starts_once_it_has(tmp_path, monkeypatch):
 
 @pytest.mark.asyncio
 async def test_f1_opens_and_closes_the_help_which_lists_every_key(tmp_path):
-    from tui.keys import ANYWHERE, OUTSIDE_FIELDS, keyed
+    from tui.app.keys import ANYWHERE, OUTSIDE_FIELDS, keyed
 
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -258,7 +258,7 @@ async def test_the_focused_field_is_marked_headers_are_no_tab_stops_and_slash_ju
 
 @pytest.mark.asyncio
 async def test_the_nesterov_box_shows_no_mark_when_off(tmp_path):
-    from tui.widgets.on_off import OnOff
+    from tui.app.widgets.on_off import OnOff
 
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(100, 32), notifications=True) as pilot:

@@ -5,8 +5,8 @@ import pytest
 from textual.widgets import Input
 
 from engine import Settings
-from tui.app import AnnclfApp
-from tui.messages import RunState
+from tui.app.app import AnnclfApp
+from tui.app.messages import RunState
 
 from pilot_helpers import kept, notices, ready, shown_text, train, wait_until
 
@@ -77,7 +77,7 @@ async def test_f5_twice_before_the_first_took_effect_pauses_one_run_never_starts
 
 
 def test_every_palette_action_is_an_action_of_the_app():
-    from tui.keys import palette_entries
+    from tui.app.keys import palette_entries
 
     for _, action in palette_entries():
         assert hasattr(AnnclfApp, "action_" + action.split("(")[0]), action

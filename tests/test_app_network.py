@@ -5,7 +5,7 @@ import pytest
 from textual.widgets import Static
 
 from engine import Settings
-from tui.app import AnnclfApp
+from tui.app.app import AnnclfApp
 
 from pilot_helpers import notices, ready, shown_text, status, train, wait_until
 

@@ -5,8 +5,8 @@ import pytest
 from textual.widgets import Input
 
 from engine import Settings
-from tui.app import AnnclfApp
-from tui.messages import RunState
+from tui.app.app import AnnclfApp
+from tui.app.messages import RunState
 
 from pilot_helpers import notices, ready, shown_text, train, wait_until
 
@@ -48,7 +48,7 @@ async def test_your_own_csv_picked_by_keys_its_map_sliced_and_its_classes_named_
         assert session.dataset.feature_names == ["a", "b", "c", "d"] and session.class_names == ["green", "red"]
         assert "a (x) × b (y)" in app.training.map.border_title
         assert "● green  ● red" in shown_text(app.training.legend)
-        from tui.widgets.class_legend import legend_line
+        from tui.app.widgets.class_legend import legend_line
 
         line = legend_line(session.class_names, False, 80)
         red = next(span for span in line.spans if line.plain[span.end:].startswith(" red"))

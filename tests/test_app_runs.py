@@ -5,11 +5,11 @@ from textual.widgets import Input, Static
 
 from engine import Settings, TrainingSession
 from engine.runs import RunStore
-from tui.app import AnnclfApp
-from tui.messages import RunState
-from tui.screens.ask import Confirm
-from tui.screens.compare import CompareScreen
-from tui.widgets.decision_map import DecisionMap
+from tui.app.app import AnnclfApp
+from tui.app.messages import RunState
+from tui.app.screens.ask import Confirm
+from tui.app.screens.compare import CompareScreen
+from tui.app.widgets.decision_map import DecisionMap
 
 from pilot_helpers import kept, notices, ready, shown_text, train, wait_until
 

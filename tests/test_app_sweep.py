@@ -5,7 +5,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from engine import Settings
-from tui.app import AnnclfApp
+from tui.app.app import AnnclfApp
 
 from pilot_helpers import kept, ready, shown_text, wait_until
 
@@ -103,7 +103,7 @@ async def test_a_sweep_preset_fills_the_lists():
     app = AnnclfApp(BASE)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        from tui.presets import SWEEP_PRESETS
+        from tui.app.presets import SWEEP_PRESETS
 
         title = next(t for t in SWEEP_PRESETS if "underfit" in t)
         app.apply_sweep_preset(*SWEEP_PRESETS[title])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import load_settings
-from tui.cli import main
+from tui.main import main
 
 QUICK = ["train", "--dataset", "circles", "--samples", "200", "--hidden", "8", "--epochs", "30", "--device", "cpu"]
 
@@ -192,7 +192,7 @@ def test_written_files_get_the_permissions_of_any_new_file(capsys, tmp_path):
 
 
 def test_a_quick_run_reports_its_time_in_milliseconds(capsys):
-    from tui.formats import duration
+    from tui.text.formats import duration
 
     code, out, _ = run(capsys)
     assert code == 0 and "completed 30 epochs in " in out and " 0.0 s" not in out
@@ -257,7 +257,7 @@ def test_runs_with_no_runs_yet_says_so(capsys, tmp_path):
 
 def test_runs_loads_neither_torch_nor_scikit_learn(tmp_path):
     kept_runs(tmp_path, 1)
-    code = ("import sys; from tui.cli import main; code = main(['runs', '--runs-dir', sys.argv[1]]); "
+    code = ("import sys; from tui.main import main; code = main(['runs', '--runs-dir', sys.argv[1]]); "
             "print([m for m in sys.modules if m.split('.')[0] in ('torch', 'sklearn', 'textual')]); sys.exit(code)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "runs")], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -1,7 +1,7 @@
 """What the curves keep when a long run has more epochs than the plot has room for."""
 
 from engine.training.history import EpochRecord
-from tui.widgets.curves import thin
+from tui.app.widgets.curves import thin
 
 
 def test_thinning_keeps_a_loss_spike_and_both_ends():

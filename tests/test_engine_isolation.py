@@ -28,7 +28,7 @@ def test_importing_the_schema_does_not_load_torch_or_sklearn():
 
 FIRST_FRAME = """
 import asyncio, sys
-from tui.app import AnnclfApp
+from tui.app.app import AnnclfApp
 
 async def main():
     app = AnnclfApp()

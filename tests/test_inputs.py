@@ -13,7 +13,7 @@ from engine.config_file import settings_from_toml, settings_to_toml
 from engine.errors import FileProblem, SettingError
 from engine.model import parameter_count
 from engine.schema import BY_NAME, INPUTS, field_help, find_problems
-from tui.cli import main
+from tui.main import main
 
 RING = Settings(dataset="circles", hidden=[], epochs=300, device="cpu")  # logistic regression on circles
 ACCEPTS = "one or more of x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)"

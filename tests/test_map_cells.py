@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from rich.color import ColorSystem
 
-from tui import colour_system, map_cells, shades256
-from tui.map_cells import SHADES, pixel_codes
+from tui.terminal import colour_system, shades256
+from tui.app.drawing import map_cells
+from tui.app.drawing.map_cells import SHADES, pixel_codes
 
 
 def halves():

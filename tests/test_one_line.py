@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.one_line import fit
+from tui.app.drawing.one_line import fit
 
 
 def test_the_least_needed_parts_are_dropped_first_and_the_order_is_kept():

@@ -7,8 +7,9 @@ import pytest
 from pilot_helpers import ready, status, train, wait_until
 
 from engine import Settings
-from tui import map_cells, refresh
-from tui.app import AnnclfApp
+from tui.app.drawing import map_cells
+from tui.terminal import cadence as refresh
+from tui.app.app import AnnclfApp
 
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=30, device="cpu")
 
@@ -94,7 +95,7 @@ async def test_over_ssh_the_map_is_asked_for_once_a_second_and_the_status_line_s
 
 
 def test_the_refresh_flag_is_in_help(capsys):
-    from tui.cli import main
+    from tui.main import main
 
     with pytest.raises(SystemExit):
         main(["--help"])
@@ -128,9 +129,9 @@ async def test_while_training_jitter_moves_no_cell_and_a_map_made_at_rest_is_exa
 
 
 def test_while_training_over_ssh_the_status_line_keeps_the_cadence_before_the_rate():
-    from tui.messages import RunState
-    from tui.one_line import fit
-    from tui.views.training_status import Progress, status_parts
+    from tui.app.messages import RunState
+    from tui.app.drawing.one_line import fit
+    from tui.app.views.training_status import Progress, status_parts
 
     progress = Progress(epoch=11_697, epochs=20_000, seconds=6.8, rate_from=(0, 0.5), device="cpu",
                         refresh="redraws 1/s (SSH)")

@@ -10,7 +10,7 @@ import stat
 import pytest
 
 from engine.runs import RunStore
-from tui.cli import main
+from tui.main import main
 
 QUICK = ["train", "--dataset", "circles", "--samples", "200", "--hidden", "8", "--epochs", "20", "--device", "cpu"]
 
@@ -183,17 +183,17 @@ def test_a_signal_while_the_files_are_written_lets_them_finish_and_a_second_abor
 @pytest.mark.parametrize("number,code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
 def test_sigterm_and_sighup_mid_training_stop_it_as_ctrl_c_does_the_files_written(capsys, tmp_path, monkeypatch,
                                                                                    number, code):
-    import tui.headless
+    import tui.cli.train
 
-    real = tui.headless._Lines.__call__
+    real = tui.cli.train._Lines.__call__
 
     def report(self, record):
         if record.epoch == 7:
             os.kill(os.getpid(), number)
         real(self, record)
 
-    monkeypatch.setattr(tui.headless._Lines, "__call__", report)
-    monkeypatch.setattr(tui.headless._Lines, "__init__", lambda self, total, start: setattr(self, "every", 1)
+    monkeypatch.setattr(tui.cli.train._Lines, "__call__", report)
+    monkeypatch.setattr(tui.cli.train._Lines, "__init__", lambda self, total, start: setattr(self, "every", 1)
                         or setattr(self, "total", total))
     exit_code = main([*QUICK[:-4], "--epochs", "100000", "--device", "cpu", "--json", str(tmp_path / "r.json"),
                       "--runs-dir", str(tmp_path / "runs")])

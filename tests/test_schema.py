@@ -3,7 +3,7 @@ import pytest
 from engine import BY_NAME, SCHEMA, Settings, find_problems, settings_from_toml, settings_to_toml
 from engine.config_file import load_settings, save_settings
 from engine.errors import FileProblem, SettingError
-from tui.arguments import build_parser
+from tui.cli.arguments import build_parser
 
 
 def test_defaults_follow_the_spec():

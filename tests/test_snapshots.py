@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from engine import Settings
-from tui.app import AnnclfApp
+from tui.app.app import AnnclfApp
 
 from pilot_helpers import ready, shown_text, train, wait_until
 

@@ -10,7 +10,7 @@ from engine.errors import SettingError
 from engine.runs import RunStore
 from engine.sweep import Sweep
 from engine.sweep_grid import Grid, parse_values
-from tui.cli import main
+from tui.main import main
 
 QUICK = ["sweep", "--dataset", "circles", "--samples", "200", "--epochs", "40", "--device", "cpu"]
 

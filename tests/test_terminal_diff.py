@@ -18,8 +18,8 @@ from rich.style import Style
 from textual.driver import Driver
 from textual.strip import Strip
 
-from tui.terminal_diff import PLAIN, Attributes, ScreenCopy, apply_sgr, transition
-from tui.terminal_driver import changes_only
+from tui.terminal.screen_copy import PLAIN, Attributes, ScreenCopy, apply_sgr, transition
+from tui.terminal.driver import changes_only
 
 COLUMNS, ROWS = 24, 6
 CHARS = "ab ▀●━⣿x·"

@@ -1,0 +1,28 @@
+"""Opening the terminal app."""
+
+from __future__ import annotations
+
+import os
+
+from engine.schema import Settings
+
+from tui.terminal import colour_system
+
+
+def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto", full_frames: bool = False) -> int:
+    colours = colour_system.preferred()
+    if colours is not None:  # Textual reads it when it is first imported, which is next
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = colours
+    from tui.app.app import AnnclfApp
+    from tui.terminal.driver import changes_only
+
+    app = AnnclfApp(settings, runs_dir=runs_dir, refresh=refresh)
+    if not full_frames:
+        app.driver_class = changes_only(app.driver_class)
+    try:
+        app.run()
+    finally:
+        app.runner.settle()  # a run stopped by quitting is being kept: the process ends once it is on disk
+    if app.ended_by is not None:
+        return 128 + app.ended_by  # 129 for SIGHUP, 143 for SIGTERM, as a shell reports them
+    return app.return_code or 0  # 1 if the app ended on an error: a crash must not look like a quit

@@ -1,0 +1,271 @@
+"""The training view: the settings form, the decision map, the curves and the status line of the run.
+
+It owns what it shows: the session on screen, the features the map spans, the map's size, the records
+drawn and the figures of the status line, all kept from the messages the App sends it. It asks for what
+it needs (a map of its size, a start with valid settings) by posting messages up.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
+
+from engine.schema import BY_NAME, Settings
+from engine.training.outcome import Reason
+
+from tui.app.messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RefreshChanged, RunFinished, RunState, RunStateChanged, SessionChanged, SettingsChanged)
+from tui.app.screens.pick_csv import pick_csv
+from tui.app.widgets.class_legend import ClassLegend
+from tui.app.widgets.curves import Curves
+from tui.app.widgets.decision_map import DecisionMap, map_data_for
+from tui.app.widgets.settings_form import SettingsForm
+from tui.app.widgets.status_line import StatusLine
+from tui.app.views.training_status import Progress, status_parts
+
+STYLES = Path(__file__).with_suffix(".tcss")
+
+
+class TrainingView(Horizontal):
+    def __init__(self, settings: Settings, **kwargs):
+        super().__init__(**kwargs)
+        self.initial = settings
+        self.settings: Settings | None = settings
+        self.problems: dict[str, str] = {}
+        self.session = None
+        self.features = (0, 1)  # the two features the map spans (the others held at their median)
+        self.state, self.then = RunState.LOADING, ""
+        self.progress = Progress()
+        self.ended: str | None = None  # how the session's last run ended, for the status line
+        self._asked = None  # the last map request posted
+        self._told = None  # the session last warned that the test set steers it
+        self.data_problem: str | None = None  # why the form's data could not be made, until it can
+        self.every = 0.3  # seconds between two maps at the least (the refresh setting)
+
+    def compose(self) -> ComposeResult:
+        # the form is a few hundred widgets: it is mounted just after the first frame, in a column
+        # already its size, so the app shows at once and nothing moves when the form arrives
+        with Vertical(id="settings-column"):
+            yield Lazy(SettingsForm(self.initial, id="settings"))
+        with Vertical(id="training-right"):
+            yield DecisionMap(id="map")
+            yield ClassLegend(id="class-legend")
+            yield Curves(id="curves")
+            yield StatusLine(id="status")
+
+    def on_mount(self) -> None:
+        self.map, self.curves = self.query_one(DecisionMap), self.query_one(Curves)
+        self.legend, self.status = self.query_one(ClassLegend), self.query_one(StatusLine)
+        self.map.border_title = "decision map"
+        self.map.ascii_only = self.curves.plain = self.app.no_color
+        self.show_status()
+
+    @property
+    def form(self) -> SettingsForm:
+        return self.query_one(SettingsForm)
+
+    # ----- what the keys ask of it
+    def settings_now(self) -> Settings | None:
+        """The form's settings as they are at this key press (read now: a value typed a moment ago counts);
+        None when one is refused, and then the keyboard is put on it (the status line and the field say why)."""
+        forms = self.query(SettingsForm)
+        if not forms:  # the form arrives just after the first frame: the settings it starts from
+            return self.settings
+        self.settings, self.problems = forms.first().check()
+        self.show_status()
+        if self.settings is None:
+            self.form.focus_setting(next(iter(self.problems)))
+        return self.settings
+
+    def toggle_ascii(self) -> None:
+        self.map.ascii_only = not self.map.ascii_only
+        self.curves.plain = self.map.ascii_only or self.app.no_color
+        self._show_legend()
+
+    def toggle_target(self) -> None:
+        if self.session is not None and self.session.split.dataset.target is None:
+            self.notify(f"{self.session.settings.dataset} has no exact target; the toy sets do", severity="warning")
+            return
+        self.map.show_target = not self.map.show_target
+        self._show_legend()
+
+    def pick_csv(self) -> None:
+        if self.state in (RunState.RUNNING, RunState.PAUSED):
+            self.notify("Stop the run (F7) before changing the data", severity="warning")
+            return
+        pick_csv(self.app, Path.cwd(), self._use_csv)
+
+    def _use_csv(self, path: str, label: str) -> None:
+        form = self.form
+        form.field("dataset").write("csv")
+        form.field("csv").write(path)
+        form.field("label").write(label)
+        form.field("features").write(None)  # every other column
+
+    def slice(self, axis: int) -> None:
+        """Move the map's horizontal (0) or vertical (1) axis to the next feature."""
+        if self.session is None:
+            return
+        names = self.session.dataset.feature_names
+        if len(names) <= 2:
+            self.notify("The map spans both features of this data; x and y choose the slice when there are "
+                        "three or more", severity="warning")
+            return
+        chosen = list(self.features)
+        nxt = (chosen[axis] + 1) % len(names)
+        if nxt == chosen[1 - axis]:
+            nxt = (nxt + 1) % len(names)
+        chosen[axis] = nxt
+        self.features = (chosen[0], chosen[1])
+        self._title_map()
+        self._show_points()
+        self._ask_for_map()
+
+    # ----- the form
+    def on_settings_form_changed(self, event: SettingsForm.Changed) -> None:
+        event.stop()
+        self.settings, self.problems = event.settings, event.problems
+        self.post_message(SettingsChanged(event.settings, event.problems))
+        self.show_status()
+
+    def draw_seed(self) -> None:
+        """F9: a new data seed in the form, at once (the settings read after this key hold it)."""
+        if self.query(SettingsForm):
+            self.form.field("data_seed").write(random.randrange(2**31 - 1))
+
+    def on_data_failed(self, message: DataFailed) -> None:
+        self.data_problem = message.problem
+        self.show_status()
+
+    # ----- the session and its news
+    def on_session_changed(self, message: SessionChanged) -> None:
+        session = self.session = message.session
+        self.data_problem = None
+        if max(self.features) >= len(session.dataset.feature_names):
+            self.features = (0, 1)  # the old data had more features than this one
+        self.ended = None
+        s, history = session.settings, session.history
+        self.progress = Progress(history.epoch, s.epochs, session.seconds, device=session.device.type,
+                                 pace=self.progress.pace, refresh=self.progress.refresh,
+                                 best=session.best_epoch if s.patience and session.best_epoch else None,
+                                 lr=history.records[-1].lr if s.schedule != "none" and history.records else None)
+        self.curves.reset(history.records, history.marks, self.progress.best)
+        self._title_map()
+        self._show_points()
+        self._show_legend()
+        self._asked = None
+        self._ask_for_map()
+        self.show_status()
+        if message.reopened is not None:
+            self.form.load(s)
+            more = (f"F5 continues it to epoch {s.epochs:,}" if s.epochs > history.epoch else
+                    "raise epochs or change the learning rate or optimiser, then F5 continues it")
+            self.notify(f"Reopened {message.reopened!r} at epoch {history.epoch:,}: {more}", title="run reopened")
+
+    def on_epochs_arrived(self, message: EpochsArrived) -> None:
+        if self.session is None:
+            return
+        p, s = self.progress, self.session.settings
+        if message.records:
+            last = message.records[-1]
+            p.epoch, p.seconds = last.epoch, message.seconds
+            p.lr = last.lr if s.schedule != "none" else None
+        p.epochs = s.epochs
+        p.best = self.session.best_epoch if s.patience and self.session.best_epoch else None
+        self.curves.extend(message.records, message.marks, p.best)
+        self.show_status()
+
+    def on_grid_arrived(self, message: GridArrived) -> None:
+        if message.session is not self.session:
+            return
+        self.map.show(map_data_for(self.session, message.grid), hold=not message.still)
+        rows, columns = message.grid.probabilities.shape[:2]
+        if (rows, columns) != (2 * self.map.size.height, self.map.size.width):
+            self._ask_for_map()  # made before the last resize: one for the size there is now
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        outcome = message.outcome
+        self.ended = outcome.reason.label  # short: the status line has room for it at 80 columns
+        self.progress.seconds = message.seconds
+        self.curves.redraw()
+        if outcome.reason == Reason.DIVERGED:
+            self.notify(outcome.message, title="diverged", severity="error", timeout=10)
+        self.show_status()
+
+    def on_refresh_changed(self, message: RefreshChanged) -> None:
+        self.every, self.progress.refresh = message.every, message.label
+        self.curves.min_interval = message.every
+        self._asked = None
+        self._ask_for_map()
+        self.show_status()
+
+    def on_pace_changed(self, message: PaceChanged) -> None:
+        self.progress.pace = message.pace
+        self.show_status()
+
+    def on_run_state_changed(self, message: RunStateChanged) -> None:
+        if message.state == RunState.RUNNING and self.state != RunState.RUNNING:
+            self.progress.rate_from = (self.progress.epoch, self.progress.seconds)
+            if self.session is not None and self.session.steered_by_test and self._told is not self.session:
+                self._told = self.session  # once a session: it is a note, not an alarm
+                self.notify("Early stopping (or the plateau schedule) watches the test set, so the test accuracy "
+                            "is optimistic: set a val fraction to hold out a validation set for it",
+                            title="test set in use", severity="warning", timeout=8)
+        if message.state in (RunState.RUNNING, RunState.PAUSED):
+            self.ended = None
+        if message.state == RunState.PAUSED and self.state == RunState.RUNNING:
+            self._ask_for_map(again=True)  # the last one held its shades: paused, the map is exact
+        self.state, self.then = message.state, message.then
+        self.show_status()
+
+    # ----- the map
+    def on_decision_map_resized(self, event: DecisionMap.Resized) -> None:
+        event.stop()
+        self._ask_for_map()
+
+    def _ask_for_map(self, again: bool = False) -> None:
+        """A grid for the map as it now is: from the trainer between epochs, or at once when idle."""
+        columns, rows = self.map.size.width, self.map.size.height
+        if self.session is None or not columns or not rows:
+            return  # before the engine has loaded, too: importing it (torch) here would hold up the first frame
+        from engine.decision_map import MapRequest, data_box
+
+        request = MapRequest(data_box(self.session.split, self.features), columns, 2 * rows, self.features,
+                             self.every)
+        if request != self._asked or again:
+            self._asked = request
+            self.post_message(MapWanted(request, self.session))
+
+    def _show_points(self) -> None:
+        """The points alone, over the span of the features now chosen, until the grid arrives."""
+        from engine.decision_map import data_box
+
+        self.map.show(map_data_for(self.session, None, data_box(self.session.split, self.features), self.features))
+
+    def _title_map(self) -> None:
+        names = self.session.dataset.feature_names
+        if len(names) <= 2:
+            self.map.border_title = "decision map"
+        else:
+            fx, fy = (names[i] for i in self.features)
+            self.map.border_title = f"decision map: {fx} (x) × {fy} (y), the others at their median"
+
+    def _show_legend(self) -> None:
+        if self.session is not None:
+            target = self.map.show_target and self.session.split.dataset.target is not None
+            self.legend.show(self.session.class_names, self.map.ascii_only, target)
+
+    def show_status(self) -> None:
+        if not self.is_mounted:
+            return
+        problem = None
+        if self.settings is None and self.problems:
+            name = next(iter(self.problems))
+            label = BY_NAME[name].label if name in BY_NAME else name  # as the form names it
+            problem = ("settings", f"{label}: {self.problems[name]}")
+        elif self.data_problem is not None:
+            problem = ("data", self.data_problem)
+        self.status.show(status_parts(self.state, self.then, self.progress, self.ended, problem))

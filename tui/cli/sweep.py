@@ -1,0 +1,128 @@
+"""`annclf-tui sweep`: every combination of the settings given as lists, trained, kept, and ranked."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from engine.errors import AnnclfError, SettingError
+
+from tui.cli.arguments import PROG, describe_error, fail
+from tui.text.formats import duration
+from tui.cli.stop_signals import StopSignals
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def grid_from_args(args: argparse.Namespace):
+    """The grid the flags and --config give: each flag's values (a list, a range) on top of the file."""
+    from engine.config_file import load_settings
+    from engine.schema import BY_NAME, Settings
+    from engine.sweep_grid import Grid, parse_values
+
+    base = load_settings(args.config) if args.config else Settings()
+    axes = {}
+    for name in BY_NAME:
+        if hasattr(args, name):
+            raw = getattr(args, name)
+            axes[name] = [raw] if isinstance(raw, bool) else parse_values(name, raw)
+    return Grid(base, axes)
+
+
+def table(sweep) -> Table:
+    """The configurations, best mean test accuracy first: what varies, then accuracy over the seeds."""
+    from engine.sweep import label
+    from engine.sweep_grid import SEEDS
+
+    varying = [n for n in sweep.grid.varying if n not in SEEDS]
+    out = Table(title=f"sweep {sweep.name} ({sweep.id}): {len(sweep.runs)} runs", title_justify="left")
+    for name in varying:
+        out.add_column(name, no_wrap=True)
+    for name in ("test accuracy", "min…max", "test loss", "epochs", "time", "runs"):
+        out.add_column(name, justify="right", no_wrap=True)
+    for row in sweep.table():
+        accuracies = row.accuracies
+        loss = row.test_loss
+        runs = f"{len(row.runs)}" + (f", {row.diverged} diverged" if row.diverged else "")
+        epochs = {r.epochs for r in row.runs}
+        out.add_row(*(label(n, row.values[n]) for n in varying),
+                    f"{row.mean:.3f} ± {row.std:.3f}", f"{min(accuracies):.3f}…{max(accuracies):.3f}",
+                    "—" if loss is None else f"{loss:.4f}",
+                    str(epochs.pop()) if len(epochs) == 1 else f"{min(epochs)}…{max(epochs)}",
+                    duration(sum(r.seconds for r in row.runs)), runs,
+                    style="red" if row.diverged == len(row.runs) else None)
+    return out
+
+
+def sweep(args: argparse.Namespace) -> int:
+    import torch
+
+    from engine.runs import RunStore
+    from engine.sweep import Sweep
+
+    # before anything runs: the workers are forked, and a child forked after the parent ran torch's
+    # thread pool (OpenMP) waits forever on it (seen with 1024-wide layers, whose initialisation uses it)
+    torch.set_num_threads(1)
+
+    console = Console()
+    if not console.is_terminal:  # a log or a pipe: the table whole, not folded into 80 columns
+        console = Console(width=160)
+    try:
+        grid = grid_from_args(args)
+        if grid.count > args.max_runs:
+            return fail(f"the sweep has {grid.count:,} runs, more than --max-runs {args.max_runs:,}: give fewer "
+                        "values, or raise --max-runs", EXIT_INVALID)
+        if args.json:
+            from engine.output_paths import check_outputs
+
+            check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config})
+        job = Sweep(grid, RunStore(args.runs_dir), args.name)
+    except (AnnclfError, SettingError) as error:
+        return fail(describe_error(error), EXIT_INVALID)
+    stop = threading.Event()
+    signals = StopSignals(PROG)
+    # Ctrl-C: the runs that finished are kept and tabled. Forked workers inherit the handler; the parent alone
+    # stops them, between two epochs
+    signals.while_training(stop.set)
+    console.print(f"sweep {job.name}: {len(job.plan):,} runs, {job.total_epochs:,} epochs in all", highlight=False)
+    try:
+        finished = _run(job, stop, console)
+    except AnnclfError as error:
+        return fail(describe_error(error), EXIT_INVALID)
+    except Exception as error:  # a failure inside torch: one line, no traceback
+        return fail(f"the sweep failed: {error}", EXIT_FAILED)
+    finally:
+        signals.restore()
+    if job.runs:
+        console.print(table(job))
+    if not finished:
+        console.print(f"stopped: {len(job.runs):,} of {len(job.plan):,} runs finished and were kept", highlight=False)
+    for problem in job.problems:
+        print(f"{PROG}: error: a run was not kept: {problem}")
+    if args.json:
+        from engine.exports import write_json
+
+        write_json(job.as_dict(), args.json)
+        console.print(f"wrote {args.json}", highlight=False)
+    if signals.exit_code is not None:
+        return signals.exit_code
+    if job.runs and all(r.reason == "diverged" for r in job.runs):
+        return fail("every run diverged: try lower learning rates", EXIT_FAILED)
+    return EXIT_OK
+
+
+def _run(job, stop: threading.Event, console: Console) -> bool:
+    workers = os.cpu_count() or 1  # the groups in worker processes, one thread each: the fastest measured
+    if not console.is_terminal:
+        return job.run(stop.is_set, workers=workers)
+    columns = (TextColumn("sweep"), BarColumn(), TaskProgressColumn(), TextColumn("{task.fields[runs]} runs kept"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("sweep", total=len(job.plan), runs=0)
+        return job.run(stop.is_set, lambda done, runs: progress.update(task, completed=done, runs=runs),
+                       workers=workers)
