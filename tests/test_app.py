@@ -118,11 +118,11 @@ async def test_quit_while_training_keeps_the_run_with_its_history_and_weights(tm
 
 @pytest.mark.asyncio
 async def test_f5_while_pytorch_loads_starts_once_it_has(tmp_path, monkeypatch):
-    import tui.app.runner_work
+    import tui.app.runner
 
     loaded = threading.Event()
-    real = tui.app.runner_work.import_engine
-    monkeypatch.setattr(tui.app.runner_work, "import_engine", lambda: (loaded.wait(30), real()))
+    real = tui.app.runner.import_engine
+    monkeypatch.setattr(tui.app.runner, "import_engine", lambda: (loaded.wait(30), real()))
     app = AnnclfApp(QUICK.replace(epochs=50), output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await wait_until(pilot, lambda: len(app.query("SettingField")) > 0)

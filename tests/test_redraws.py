@@ -131,7 +131,7 @@ async def test_while_training_jitter_moves_no_cell_and_a_map_made_at_rest_is_exa
 def test_while_training_over_ssh_the_status_line_keeps_the_cadence_before_the_rate():
     from tui.app.messages import RunState
     from tui.app.drawing.one_line import fit
-    from tui.app.views.training_status import Progress, status_parts
+    from tui.app.views.training import Progress, status_parts
 
     progress = Progress(epoch=11_697, epochs=20_000, seconds=6.8, rate_from=(0, 0.5), device="cpu",
                         refresh="redraws 1/s (SSH)")

@@ -22,12 +22,13 @@ from textual.worker import Worker, WorkerState
 from engine.runs import RunStore
 from engine.schema import Settings
 
-from tui.app import app_files, engine_news
+from tui.app import engine_news, files
 from tui.terminal import cadence as refresh
 from tui.app.commands import AppCommands
 from tui.app.failures import notify_failure
 from tui.app.keys import app_bindings, next_pace
-from tui.app.messages import (MapWanted, NetworkWanted, RefreshChanged, ReopenRequested, RunDeleted, SettingsChanged, SliceShown)
+from tui.app.messages import (MapWanted, NetworkWanted, RefreshChanged, ReopenRequested, RunDeleted,
+                              SettingsChanged, SliceShown)
 from tui.app.runner import Runner
 from tui.app.screens.goto_setting import GotoSetting
 from tui.app.screens.help import HelpScreen
@@ -170,13 +171,13 @@ class AnnclfApp(App):
         self.runner.press("new data", self.training.settings_now())
 
     def action_save(self) -> None:
-        app_files.export(self, "checkpoint,settings", "saved")
+        files.export(self, "checkpoint,settings", "saved")
 
-    def action_export(self, what: str = app_files.ALL_OF_A_RUN) -> None:
-        app_files.export(self, what, "exported")
+    def action_export(self, what: str = files.ALL_OF_A_RUN) -> None:
+        files.export(self, what, "exported")
 
     def action_screenshot_svg(self) -> None:
-        app_files.screenshot(self)
+        files.screenshot(self)
 
     def action_goto_setting(self) -> None:
         form = self.training.form

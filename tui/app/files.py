@@ -1,7 +1,5 @@
-"""What the app's file keys write: the run's files under one name stem, none of them over another file.
-
-No textual here: the app calls these from a worker thread.
-"""
+"""What the app's file keys write (ctrl+s, ctrl+o, F12): the run's files under one name stem, none of them over
+another file. The writing is done in a worker thread; the App gives the notice when it is done."""
 
 from __future__ import annotations
 
@@ -9,6 +7,7 @@ import time
 from pathlib import Path
 
 SCREENSHOT = ".svg"
+ALL_OF_A_RUN = "metrics,json,data,settings,script"
 
 
 def free_stem(folder: Path, dataset: str) -> Path:
@@ -40,3 +39,18 @@ def export_run(session, folder: Path, kinds: list[str]) -> str:
     for kind in kinds:
         write_export(kind, session, stem.with_name(stem.name + SUFFIXES[kind]), data)
     return written(stem, [SUFFIXES[kind] for kind in kinds])
+
+
+def export(app, what: str, title: str) -> None:
+    session, folder = app.runner.session, app.output_dir
+    if session is None:
+        app.notify("Nothing to save yet: the data is still being prepared", severity="warning")
+        return
+    app.run_worker(lambda: (title, export_run(session, folder, what.split(","))), name="export",
+                   group="export", thread=True, exit_on_error=False)
+
+
+def screenshot(app) -> None:
+    stem = free_stem(app.output_dir, getattr(getattr(app.runner.session, "settings", None), "dataset", "app"))
+    app.save_screenshot(filename=stem.name + SCREENSHOT, path=str(app.output_dir))
+    app.notify(written(stem, [SCREENSHOT]), title="screenshot")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 from textual.app import App
@@ -20,10 +21,9 @@ from textual.worker import Worker
 from engine.runs import RunStore
 from engine.schema import Settings
 
-from tui.app import runner_work
 from tui.app.failures import data_problem
-from tui.app.messages import (DataFailed, GridArrived, NetworkArrived, PaceChanged, ReportArrived, RunKept, RunState, RunStateChanged, SessionChanged)
-from tui.app.runner_work import Trained
+from tui.app.messages import (DataFailed, GridArrived, NetworkArrived, PaceChanged, ReportArrived, RunKept,
+                              RunState, RunStateChanged, SessionChanged)
 
 DEBOUNCE = 0.25  # seconds of quiet typing before the data and network are rebuilt
 
@@ -70,7 +70,7 @@ class Runner:
 
     # ----- starting up
     def load_engine(self) -> None:
-        self._worker(lambda: runner_work.import_engine(), "load")
+        self._worker(lambda: import_engine(), "load")
 
     def _worker(self, work, name: str, *args, exclusive: bool = False, group: str | None = None) -> Worker:
         return self.app.run_worker(lambda: work(*args), name=name, group=group or name, thread=True,
@@ -155,7 +155,7 @@ class Runner:
 
     def _build_now(self, settings: Settings) -> None:
         self.building = True
-        self._worker(runner_work.build, "build", settings, exclusive=True)
+        self._worker(build, "build", settings, exclusive=True)
         self._state_changed()
 
     def reopen(self, run_id: str, name: str) -> None:
@@ -197,7 +197,7 @@ class Runner:
         if paused:
             session.controls.step()
         self._on_disk = threading.Event()
-        self.training = self._worker(runner_work.train, "train", session, self.store, self.run_id, self.replaces,
+        self.training = self._worker(train, "train", session, self.store, self.run_id, self.replaces,
                                      self._on_disk)
         self._state_changed()
 
@@ -295,3 +295,45 @@ class Runner:
             self.run_id = None
             return True
         return False
+
+
+# ----- what the workers do, each in a thread of its own: they touch no widget; what they make is their result
+@dataclass(frozen=True)
+class Trained:
+    """What a training worker hands back: the run's end, its final report, where it was kept."""
+
+    session: object
+    report: dict
+    summary: object | None  # engine RunSummary; None when not kept
+    problem: str | None  # why it could not be kept; None when there was nothing new to keep
+
+
+def import_engine() -> None:
+    """The slow imports (torch, scikit-learn), in a worker once the first frame is on the screen."""
+    import engine.checkpoint  # noqa: F401
+    import engine.training.session  # noqa: F401
+
+
+def train(session, store: RunStore, run_id: str | None, replaces: str | None, kept: threading.Event) -> Trained:
+    """Train, then keep the run; `kept` is set once the run is on disk (or could not be), whatever happens:
+    an app that quits while this trains waits for it before the process ends."""
+    from engine.errors import AnnclfError
+
+    try:
+        before = session.history.epoch
+        session.run()
+        report = session.evaluate()
+        if session.history.epoch == before:  # stopped before its first epoch: nothing new to keep
+            return Trained(session, report, None, None)
+        try:
+            return Trained(session, report, store.keep(session, report, run_id, replaces), None)
+        except (AnnclfError, OSError) as error:
+            return Trained(session, report, None, str(error))
+    finally:
+        kept.set()
+
+
+def build(settings: Settings):
+    from engine.training.session import TrainingSession
+
+    return TrainingSession(settings)
