@@ -166,7 +166,7 @@ class RunStore:
             os.replace(building, place)
 
     def summaries(self) -> tuple[list[RunSummary], list[Damaged]]:
-        """The runs, oldest first, and each folder that cannot be read as one (what is wrong with it), sorted.
+        """The runs, newest first (as every listing shows them), and each folder that cannot be read as one (what is wrong with it), sorted.
         One directory listing and one query of the index; only folders the index does not know (a new
         index, a folder copied in) are read."""
         try:
@@ -178,7 +178,7 @@ class RunStore:
             runs, damaged = self.index.listing(folders, self._folder)
         except Unusable:  # a read-only runs directory, say: every folder is read, as before the index
             runs, damaged = read_folders(folders, self._folder)
-        runs.sort(key=lambda r: (r.created, r.id))
+        runs.sort(key=lambda r: (r.created, r.id), reverse=True)
         damaged.sort(key=lambda d: d.folder)
         return runs, damaged
 

@@ -155,7 +155,7 @@ async def test_compare_two_marked_runs_maps_ready_titles_saying_what_differs(tmp
         assert len(maps) == 2 and all(m.data.probabilities is not None for m in maps)  # with the view, not later
         from rich.text import Text
 
-        assert [Text.from_markup(str(m.border_title)).plain for m in maps] == ["1 hidden layers 2", "2 hidden layers 32,32"]
+        assert [Text.from_markup(str(m.border_title)).plain for m in maps] == ["1 hidden layers 32,32", "2 hidden layers 2"]  # as listed: newest first
         table = shown_text(screen.query_one("#compare-table", Static))
         assert "hidden layers" in table and "32,32" in table and "test accuracy" in table
         assert "learning rate" not in table  # only what differs

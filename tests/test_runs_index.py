@@ -40,7 +40,7 @@ def test_a_runs_directory_without_an_index_is_indexed_when_first_listed_then_lis
         path.write_text(json.dumps(summary))
     opened = RunStore(tmp_path)
     runs, damaged = opened.summaries()
-    assert [r.id for r in runs] == [r.id for r in kept] and not damaged
+    assert [r.id for r in runs] == [r.id for r in reversed(kept)] and not damaged  # newest first
     assert all(r.sweep_id is None and r.sweep_name is None for r in runs)
     assert indexed_ids(tmp_path) == sorted(r.id for r in kept)
     monkeypatch.setattr(RunStore, "summary", lambda *a: pytest.fail("a run's file was read to list it"))
@@ -82,7 +82,7 @@ def test_an_index_that_is_not_a_database_is_rebuilt_from_the_folders(session, tm
     kept = [store.keep(session) for _ in range(2)]
     (tmp_path / INDEX_FILE).write_bytes(b"this is not an SQLite database, whatever it was" * 100)
     runs, damaged = RunStore(tmp_path).summaries()
-    assert [r.id for r in runs] == [r.id for r in kept] and not damaged
+    assert [r.id for r in runs] == [r.id for r in reversed(kept)] and not damaged  # newest first
     with sqlite3.connect(tmp_path / INDEX_FILE) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -15,8 +15,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App, ComposeResult
 from textual.message import Message
-from textual.widgets import Footer, Static, TabbedContent, TabPane
-from textual.widgets._tabbed_content import ContentTabs
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from engine.runs import RunStore
@@ -38,6 +37,7 @@ from tui.app.views.sweep import SweepView
 from tui.app.views.report import ReportView
 from tui.app.views.runs import RunsView
 from tui.app.views.training import TrainingView
+from tui.app.widgets.key_footer import KeyFooter
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -76,7 +76,7 @@ class AnnclfApp(App):
             with TabPane("Runs", id="runs"):
                 yield RunsView(self.store, id="runs-view")
         yield Static(f"The terminal is too small: at least {MIN_WIDTH}×{MIN_HEIGHT} is needed.", id="too-small")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # held, not queried: the timer may tick while the screen is being torn down at exit
@@ -84,7 +84,7 @@ class AnnclfApp(App):
         self.runs_view, self.tabs = self.query_one(RunsView), self.query_one(TabbedContent)
         self.views = (self.training, self.report, self.query_one(NetworkView), self.runs_view)
         # r, v and u switch the tabs: Tab goes straight to the form, not to the tab bar first
-        self.tabs.query_one(ContentTabs).can_focus = False
+        self.tabs.query_one(Tabs).can_focus = False
         self.set_interval(0.1, self._tick)
         self.action_refresh(self.refresh_mode)
         # torch's import holds the GIL for a second: start it once the first frame is on the screen
@@ -151,14 +151,25 @@ class AnnclfApp(App):
     # ----- the keys (the key table in keys.py says which runs which)
     # F5, F6, F8, F9 go to the runner at once, with the form's settings as they are now: in the order pressed
     def action_start_pause(self) -> None:
+        settings = self.training.settings_now()
         if self.tabs.active == "sweep":
-            return self.query_one(SweepView).start(self.training.settings_now())
-        if self.tabs.active == "runs":
-            self.tabs.active = "train"  # to see it train
-        self.runner.press("start", self.training.settings_now())
+            self.query_one(SweepView).start(settings)
+        else:
+            if self.tabs.active == "runs":
+                self.tabs.active = "train"  # to see it train
+            self.runner.press("start", settings)
+        self._leave_form(settings)
 
     def action_step(self) -> None:
-        self.runner.press("step", self.training.settings_now())
+        settings = self.training.settings_now()
+        self.runner.press("step", settings)
+        self._leave_form(settings)
+
+    def _leave_form(self, settings: Settings | None) -> None:
+        """A run started, paused or stepped: the letter keys are the app's again (an `r` typed next went into the
+        field, "500r"). Settings refused keep the keyboard on the field that says why."""
+        if settings is not None:
+            self.action_leave_field()
 
     def action_stop(self) -> None:
         self.query_one(SweepView).stop() if self.tabs.active == "sweep" else self.runner.stop()
@@ -180,13 +191,16 @@ class AnnclfApp(App):
         files.screenshot(self)
 
     def action_goto_setting(self) -> None:
-        form = self.training.form
-        self.push_screen(GotoSetting(form.shown_settings()), self._go_to)
+        """ctrl+f, /: the settings of the form on screen (the sweep's own in the sweep view)."""
+        view = self.query_one(SweepView) if self.tabs.active == "sweep" else self.training
+        tab = self.tabs.active if self.tabs.active == "sweep" else "train"
 
-    def _go_to(self, name: str | None) -> None:
-        if name is not None:
-            self.tabs.active = "train"
-            self.training.form.focus_setting(name)
+        def go_to(name: str | None) -> None:
+            if name is not None:
+                self.tabs.active = tab
+                view.focus_setting(name)
+
+        self.push_screen(GotoSetting(view.shown_settings()), go_to)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -199,14 +213,22 @@ class AnnclfApp(App):
         view = self.tabs.active_pane.children[0] if self.tabs.active_pane else None
         self.set_focus(view if view is not None and view.can_focus else None)
 
+    # l, t, a, x, y: the training view's own
     def action_toggle_log(self) -> None:
-        self.training.curves.log_scale = not self.training.curves.log_scale
+        self.training.toggle_log()
 
-    def action_training(self, method: str, *args) -> None:
-        """t, a, o, x, y: the training view's own (o shows it first: the file dialog fills its form)."""
-        if method == "pick_csv":
-            self.tabs.active = "train"
-        getattr(self.training, method)(*args)
+    def action_toggle_target(self) -> None:
+        self.training.toggle_target()
+
+    def action_toggle_ascii(self) -> None:
+        self.training.toggle_ascii()
+
+    def action_slice(self, axis: int) -> None:
+        self.training.slice(axis)
+
+    def action_pick_csv(self) -> None:
+        self.tabs.active = "train"  # the file dialog fills the training view's form: show it
+        self.training.pick_csv()
 
     def action_pace(self, per_second: int = -1) -> None:
         """p (-1) and P (-2): the next and the one before; from the palette, a pace (0: as fast as possible)."""
@@ -238,13 +260,14 @@ class AnnclfApp(App):
         for number in ENDING_SIGNALS:
             loop.remove_signal_handler(number)
 
+    # ----- from the command palette
     def choose_dataset(self, name: str) -> None:
-        self.training.form.field("dataset").write(name)
+        self.training.choose_dataset(name)
 
     def apply_preset(self, settings: Settings) -> None:
-        self.training.form.load(settings)
+        self.training.load_settings(settings)
 
     def apply_sweep_preset(self, settings: Settings, lists: dict[str, str]) -> None:
-        self.training.form.load(settings)
+        self.training.load_settings(settings)
         self.tabs.active = "sweep"
         self.query_one(SweepView).fill(settings, lists)

@@ -25,6 +25,8 @@ class Key:
     where: str = ANYWHERE
     footer: str = ""  # the footer's short label; empty: not in the footer
     priority: bool = False  # works even while a field has the focus
+    rank: int = 3  # in the footer, the least needed (highest) are left out first when it is narrow
+    group: str = ""  # footer keys of one group share one entry, named by it
 
     @property
     def name(self) -> str:
@@ -41,45 +43,47 @@ class Key:
 
 KEYS: tuple[Key, ...] = (
     # in the footer's order, the most needed first: what does not fit at 80 columns is in F1's help
-    Key("f1", "help", "help: every key, and how to read the map", footer="Help", priority=True),
+    Key("f1", "help", "help: every key, and how to read the map", footer="Help", priority=True, rank=0),
     Key("f5", "start_pause", "start training; pause; resume (in the sweep view: train the sweep)",
-        footer="Run/Pause", priority=True),
-    Key("f6", "step", "train one epoch (pauses a running run first)", footer="Step", priority=True),
+        footer="Run/Pause", priority=True, rank=1),
+    Key("f6", "step", "train one epoch (pauses a running run first)", footer="Step", priority=True, rank=5),
     Key("f7", "stop", "stop the run (it is kept; change epochs, lr or optimiser and F5 continues it; in the sweep "
                       "view: stop the sweep)",
-        footer="Stop", priority=True),
+        footer="Stop", priority=True, rank=2),
     Key("f8", "reset", "reset to the initial weights (a running run stops first; its kept run is replaced "
-                       "once this one has trained as far, unless you renamed it)", footer="Reset", priority=True),
+                       "once this one has trained as far, unless you renamed it)", footer="Reset", priority=True,
+        rank=6),
     Key("f9", "new_data", "a new data sample: a new data seed (a running run stops first)", footer="New data",
-        priority=True),
+        priority=True, rank=7),
     Key("ctrl+s", "save", "save a checkpoint and the settings (TOML) in the current directory", footer="Save",
-        priority=True),
+        priority=True, rank=8),
     Key("ctrl+o", "export", "export the run there: per-epoch metrics (CSV), the run (JSON), the dataset (CSV), "
-                            "settings (TOML), a standalone PyTorch script", footer="Export", priority=True),
-    Key("f12", "screenshot_svg", "SVG screenshot in the current directory", footer="Screenshot", priority=True),
+                            "settings (TOML), a standalone PyTorch script", footer="Export", priority=True, rank=10),
+    Key("f12", "screenshot_svg", "SVG screenshot in the current directory", footer="Screenshot", priority=True, rank=11),
     Key("ctrl+f", "goto_setting", "go to a setting: type a few letters of its name, Enter", priority=True),
     Key("ctrl+p", "command_palette", "command palette: actions, datasets, presets", priority=True),
-    Key("ctrl+q", "quit", "quit, also while training (the run is kept)", footer="Quit", priority=True),
+    Key("ctrl+q", "quit", "quit, also while training (the run is kept)", footer="Quit", priority=True, rank=1),
     Key("escape", "leave_field", "leave the field being edited, so that the letter keys work"),
     Key("slash", "goto_setting", "go to a setting (as ctrl+f)", OUTSIDE_FIELDS),
     Key("l", "toggle_log", "loss curve on a log / linear scale", OUTSIDE_FIELDS),
-    Key("t", "training('toggle_target')", "the exact target boundary (toy sets: easy, hard, xor, cross, ring)", OUTSIDE_FIELDS),
-    Key("a", "training('toggle_ascii')", "ASCII map (automatic when NO_COLOR is set)", OUTSIDE_FIELDS),
-    Key("v", "show_tab('train')", "the training view", OUTSIDE_FIELDS),
-    Key("r", "show_tab('report')", "the report view", OUTSIDE_FIELDS),
-    Key("u", "show_tab('runs')", "the runs view: every training run is kept there", OUTSIDE_FIELDS),
+    Key("t", "toggle_target", "the exact target boundary (toy sets: easy, hard, xor, cross, ring)", OUTSIDE_FIELDS),
+    Key("a", "toggle_ascii", "ASCII map (automatic when NO_COLOR is set)", OUTSIDE_FIELDS),
+    Key("v", "show_tab('train')", "the training view", OUTSIDE_FIELDS, footer="views", rank=4, group="views"),
+    Key("r", "show_tab('report')", "the report view", OUTSIDE_FIELDS, footer="views", rank=4, group="views"),
     Key("w", "show_tab('network')", "the network view: every unit's picture, the weights, per-layer statistics",
-        OUTSIDE_FIELDS),
+        OUTSIDE_FIELDS, footer="views", rank=4, group="views"),
     Key("s", "show_tab('sweep')", "the sweep view: lists of values, every combination trained at once, ranked",
-        OUTSIDE_FIELDS),
+        OUTSIDE_FIELDS, footer="views", rank=4, group="views"),
+    Key("u", "show_tab('runs')", "the runs view: every training run is kept there", OUTSIDE_FIELDS,
+        footer="views", rank=4, group="views"),
     Key("p", "pace", "the pace: as fast as possible, or 300, 100, 30, 10 epochs a second, to watch it learn",
         OUTSIDE_FIELDS),
     Key("P", "pace(-2)", "the pace before (slower to faster)", OUTSIDE_FIELDS),
-    Key("o", "training('pick_csv')", "your own data: open a CSV file (type its path or walk the tree), then pick its "
+    Key("o", "pick_csv", "your own data: open a CSV file (type its path or walk the tree), then pick its "
                          "label column", OUTSIDE_FIELDS),
-    Key("x", "training('slice', 0)", "with 3 or more features: the next feature along the map's x axis (the rest at "
+    Key("x", "slice(0)", "with 3 or more features: the next feature along the map's x axis (the rest at "
                          "their median)", OUTSIDE_FIELDS),
-    Key("y", "training('slice', 1)", "with 3 or more features: the next feature along the map's y axis", OUTSIDE_FIELDS),
+    Key("y", "slice(1)", "with 3 or more features: the next feature along the map's y axis", OUTSIDE_FIELDS),
     Key("space", "mark", "mark the run under the cursor (again: unmark)", RUNS, footer="Mark"),
     Key("c", "compare", "compare the marked runs: maps side by side, test curves overlaid, what differs", RUNS,
         footer="Compare"),

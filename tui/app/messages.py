@@ -138,6 +138,7 @@ class RunFinished(Message, bubble=False):
 class RunStateChanged(_Replaced, bubble=False):
     state: RunState
     then: str = ""  # what a key asked for, to be done when the runner is free ("start", "reset", ...)
+    ended: str | None = None  # not training: how the session's last run ended ("completed", "stopped", ...)
 
 
 @dataclass

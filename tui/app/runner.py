@@ -60,8 +60,19 @@ class Runner:
             return RunState.PREPARING
         return RunState.READY
 
+    @property
+    def ended(self) -> str | None:
+        """How the session's last run ended, once its thread is done: the status line says it rather than
+        "ready" (the run's end and the runner's state reach the views by different ways, in either order)."""
+        session = self.session
+        if self.training is not None or session is None or not session.history.epoch:
+            return None
+        if session.outcome is not None:
+            return session.outcome.reason.label
+        return "completed" if session.history.epoch >= session.settings.epochs else None
+
     def _state_changed(self) -> None:
-        self.tell(RunStateChanged(self.state, ", ".join(self.waiting)))
+        self.tell(RunStateChanged(self.state, ", ".join(self.waiting), self.ended))
 
     @property
     def busy(self) -> bool:

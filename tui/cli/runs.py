@@ -101,7 +101,6 @@ def list_runs(args: argparse.Namespace) -> int:
         except AnnclfError as error:
             return fail(f"--json: {describe_error(error)}", EXIT_INVALID)
     runs, damaged = RunStore(root).summaries()
-    runs.reverse()  # newest first
     try:
         if args.json:
             records = [as_record(r) for r in runs] + [damaged_record(d) for d in damaged]

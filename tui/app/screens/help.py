@@ -35,9 +35,7 @@ In ASCII (a, or NO_COLOR): a training point is its class's digit (0, 1, …), a 
 regions where the model is confident are filled with its class's character ({' '.join(ASCII_REGION[:4])} … for \
 classes 0, 1, 2, 3 …). The curves: ⢕ train, • test.
 
-The network view (w): each unit's picture is its value over the map's plane, each scaled to its own largest value: the hue is the sign (class 1's colour above zero, class 0's below), the shade the size; in ASCII ' : + * # above zero and . - ~ = % below. Left of each layer, a strip per unit: its weights from the layer before, in that layer's order top to bottom. A unit marked ✗ (! in ASCII) is a dead ReLU: never active on a training row, so it no longer learns. p sets a pace (epochs a second) to watch the regions form.
-
-Escape or F1 closes this help."""
+The network view (w): each unit's picture is its value over the map's plane, each scaled to its own largest value: the hue is the sign (class 1's colour above zero, class 0's below), the shade the size; in ASCII ' : + * # above zero and . - ~ = % below. Left of each layer, a strip per unit: its weights from the layer before, in that layer's order top to bottom. A unit marked ✗ (! in ASCII) is a dead ReLU: never active on a training row, so it no longer learns. p sets a pace (epochs a second) to watch the regions form."""
 
 
 def _keys(title: str, where: str) -> Table:
@@ -64,4 +62,5 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box_:
             box_.border_title = "annclf-tui help"
+            box_.border_subtitle = "Escape or F1 closes · ↓ PgDn scroll"  # seen at once, not after the text
             yield Static(help_text(), id="help-text")

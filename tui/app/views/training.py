@@ -84,6 +84,22 @@ class TrainingView(Horizontal):
             self.form.focus_setting(next(iter(self.problems)))
         return self.settings
 
+    def toggle_log(self) -> None:
+        self.curves.log_scale = not self.curves.log_scale
+
+    def choose_dataset(self, name: str) -> None:
+        self.form.field("dataset").write(name)
+
+    def load_settings(self, settings: Settings) -> None:
+        """A preset's or a reopened run's settings into the form."""
+        self.form.load(settings)
+
+    def shown_settings(self) -> list:
+        return self.form.shown_settings()
+
+    def focus_setting(self, name: str) -> None:
+        self.form.focus_setting(name)
+
     def toggle_ascii(self) -> None:
         self.map.ascii_only = not self.map.ascii_only
         self.curves.plain = self.map.ascii_only or self.app.no_color
@@ -220,6 +236,8 @@ class TrainingView(Horizontal):
                             title="test set in use", severity="warning", timeout=8)
         if message.state in (RunState.RUNNING, RunState.PAUSED):
             self.ended = None
+        elif message.state == RunState.READY:
+            self.ended = message.ended or self.ended
         if message.state == RunState.PAUSED and self.state == RunState.RUNNING:
             self._ask_for_map(again=True)  # the last one held its shades: paused, the map is exact
         self.state, self.then = message.state, message.then
@@ -317,7 +335,9 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
     if p.best:
         parts.append((f"best {p.best:,}", 4))
     # paced, the training time is a small part of the time watched: say what it is
-    parts += [(duration(p.seconds) + (" computing" if p.pace else ""), 6), (p.device, 7)]
+    if p.seconds or not p.pace:  # "0 ms computing" before the first epoch says nothing
+        parts.append((duration(p.seconds) + (" computing" if p.pace else ""), 6))
+    parts.append((p.device, 7))
     if p.refresh:  # before the rate: over SSH it says why the map is slow to change
         parts.append((p.refresh, 2))
     label = ended if state == RunState.READY and ended else state.value
