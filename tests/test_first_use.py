@@ -156,3 +156,18 @@ async def test_the_runs_view_lists_the_newest_first_with_the_cursor_on_it(tmp_pa
         table = app.runs_view.table
         await wait_until(pilot, lambda: len(table.runs) == 3)
         assert [r.settings["hidden"] for r in table.runs] == [[8], [6], [4]] and table.cursor_row == 0
+
+
+@pytest.mark.asyncio
+async def test_at_80_columns_the_network_views_title_and_hint_are_whole_lines(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("p", "w")  # a pace: the title has one more part to place
+        view = app.query_one("NetworkView")
+        await wait_until(pilot, lambda: view.picture is not None)
+        await pilot.pause()
+        for name in ("#network-title", "#network-notes"):
+            line = shown_text(app.query_one(name)).rstrip()
+            assert line and "…" not in line and len(line) <= 78, line
+        assert "shade: the size" not in shown_text(app.query_one("#network-notes"))  # the least needed left out

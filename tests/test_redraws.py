@@ -88,7 +88,7 @@ async def test_over_ssh_the_map_is_asked_for_once_a_second_and_the_status_line_s
         await wait_until(pilot, lambda: app.runner.wanted.get("map") is not None
                          and app.runner.wanted["map"].every == refresh.SLOW)
         assert app.training.curves.min_interval == refresh.SLOW
-        assert "redraws 1/s (SSH)" in status(app)
+        assert "redraws 1/s · over SSH" in status(app)
         app.action_refresh("fast")  # the palette's
         await wait_until(pilot, lambda: app.runner.wanted["map"].every == refresh.FAST)
         assert "redraws" not in status(app)
@@ -136,4 +136,6 @@ def test_while_training_over_ssh_the_status_line_keeps_the_cadence_before_the_ra
     progress = Progress(epoch=11_697, epochs=20_000, seconds=6.8, rate_from=(0, 0.5), device="cpu",
                         refresh="redraws 1/s (SSH)")
     line = fit(status_parts(RunState.RUNNING, "", progress, None, None), 64).plain  # 100 columns' status line
-    assert "redraws 1/s (SSH)" in line and line.endswith("running")
+    assert "redraws 1/s" in line and line.endswith("running")
+    line = fit(status_parts(RunState.RUNNING, "", progress, None, None), 44).plain  # 80 columns'
+    assert line == "epoch 11,697/20,000 · redraws 1/s · running"

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from tui.app.drawing import network_cells, network_text
+from tui.app.drawing.one_line import fit
 from tui.app.keys import NETWORK, bindings
 from tui.app.messages import NetworkArrived, NetworkWanted, PaceChanged, RefreshChanged, SessionChanged, SliceShown
 from tui.app.drawing.network_cells import ORDERINGS, Selection
@@ -157,18 +158,21 @@ class NetworkView(Vertical, can_focus=True):
         geo = self._geometry()
         shown = self._shown(geo)
         self._keep_selection_shown(shown, geo)
-        pace = f" · pace {self.pace:g} epochs/s" if self.pace else ""
-        title.update(Text.assemble((network_text.architecture(picture, picture.activation), "bold"),
-                                   f" · epoch {self.epoch:,}{pace}{network_text.plane(self.session, self.features)}"))
+        width = max(title.size.width, 20)
+        pace = [(f"pace {self.pace:g} epochs/s", 1)] if self.pace else []
+        plane = network_text.plane(self.session, self.features).removeprefix(" · ")
+        title.update(fit([(Text(network_text.architecture(picture, picture.activation), "bold"), 0),
+                          (f"epoch {self.epoch:,}", 0), *pace, *([(plane, 2)] if plane else [])], width))
         self.diagram.draw(picture, shown, geo, self.selected, names)
         layer = picture.layers[self.selected.layer]
         self.big.draw(layer, self.selected.unit, names)
         details = self.query_one("#unit-details", Static)
         details.update(network_text.unit_details(picture, self.selected.layer, self.selected.unit,
                                                  max(details.size.width, 20)))
-        notes.update(network_text.left_out(picture, shown, geo.layers, self.ordering, geo.capacity,
-                                           max(notes.size.width, 20))
-                     or "each picture: the unit's value over the map's plane, hue the sign, shade the size")
+        width = max(notes.size.width, 20)
+        notes.update(network_text.left_out(picture, shown, geo.layers, self.ordering, geo.capacity, width)
+                     or fit([("each picture: a unit's value over the map's plane", 0), ("hue: the sign", 1),
+                             ("shade: the size", 1)], width, ", "))
         stats.update(network_text.layer_table(picture, self.selected.layer))
         if self.histogram:
             self.query_one("#weight-histogram", FreshPlot).refresh()

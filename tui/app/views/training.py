@@ -338,8 +338,11 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
     if p.seconds or not p.pace:  # "0 ms computing" before the first epoch says nothing
         parts.append((duration(p.seconds) + (" computing" if p.pace else ""), 6))
     parts.append((p.device, 7))
-    if p.refresh:  # before the rate: over SSH it says why the map is slow to change
-        parts.append((p.refresh, 2))
+    if p.refresh:  # kept with the state at 80 columns: it says why the map is slow to change; why, if room
+        cadence, _, why = p.refresh.partition(" (")
+        parts.append((cadence, 1))
+        if why:
+            parts.append(("over " + why.rstrip(")"), 8))
     label = ended if state == RunState.READY and ended else state.value
     parts.append((label + waiting, 1))
     return parts
