@@ -129,3 +129,32 @@ async def test_transforms_of_a_csv_of_three_columns_are_refused_and_its_inputs_f
         await wait_until(pilot, lambda: app.runner.session.settings.dataset == "moons"
                          and app.runner.session.split.input_names == ("x1^2",))
         assert "two feature columns" not in str(field.tooltip)
+
+
+@pytest.mark.asyncio
+async def test_a_file_of_three_features_shows_its_columns_as_the_inputs_and_a_file_that_fails_shows_no_old_map(
+        tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(120, 3)).round(4)
+    good = write_csv(tmp_path / "three.csv", ["a", "b", "c", "k"], [[*x, int(x[1] > 0)] for x in X])
+    bad = write_csv(tmp_path / "bad.csv", ["a", "b", "name", "k"], [[*x[:2], "word", int(x[1] > 0)] for x in X])
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_csv_by_keys(pilot, good)
+        await wait_until(pilot, lambda: app.training.session is app.runner.session
+                         and app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
+        await pilot.pause()
+        inputs = app.query_one("#field-inputs")
+        assert shown_text(inputs.query_one(".field-fixed")).strip() == "a, b, c"
+        assert not inputs.query_one("#input-inputs").display  # not "x1,x2", which is not what the model takes
+        await wait_until(pilot, lambda: app.training.map.data is not None)
+        app.query_one("#input-csv", Input).value = str(bad)
+        await wait_until(pilot, lambda: app.training.data_problem is not None)
+        await pilot.pause()
+        assert app.training.map.data is None and "no data" in app.training.map.border_title
+        line = shown_text(app.training.status)
+        assert "'name'" in line and "--" not in line  # the app's words, not the command line's flags
+        app.query_one("#input-csv", Input).value = str(good)  # back to the data of the session: shown again
+        await wait_until(pilot, lambda: app.training.data_problem is None and app.training.map.data is not None)

@@ -86,7 +86,7 @@ def _number(cell, row, name):
         value = float(cell)
     except ValueError:
         raise CsvProblem(f"column {name!r} is not numeric (row {row}: {cell!r}); leave it out of the "
-                         "features setting (--features), or fix the file") from None
+                         "features setting, or fix the file") from None
     if not math.isfinite(value):
         raise CsvProblem(f"row {row}, column {name!r}: {cell!r} is not a finite number")
     if abs(value) > FLOAT32_MAX:

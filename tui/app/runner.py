@@ -45,6 +45,7 @@ class Runner:
         self.pace: float | None = None  # epochs a second; None: as fast as possible
         self._rebuild_at: float | None = None
         self._on_disk: threading.Event | None = None  # set once the last training's run is on disk
+        self._data_failed = False  # the form's last data could not be made (the views show none)
 
     # ----- what the views are shown
     @property
@@ -154,6 +155,9 @@ class Runner:
             if self.settings is not None and self._needs_new_session(self.settings):
                 self.replaces = None  # other data or another network: a run of its own
                 self._build_now(self.settings)
+            elif self.settings is not None and self._data_failed and self.session is not None:
+                self._data_failed = False  # the form is back on the data of the session: show it again
+                self.tell(SessionChanged(self.session))
         return self.feed.drain() if self.feed is not None else []
 
     def _needs_new_session(self, settings: Settings) -> bool:
@@ -258,6 +262,7 @@ class Runner:
                 self._build_now(self.settings)
         elif name == "build":
             self.building = False
+            self._data_failed = False
             if self.training is None:
                 self._adopt(result, reopened=None)
         elif name == "reopen":
@@ -282,6 +287,7 @@ class Runner:
     def failed(self, worker: Worker) -> None:
         if worker.name in ("build", "reopen"):
             self.building = False
+            self._data_failed = True
             self.waiting.clear()  # a start waiting for data that cannot be made
             self.tell(DataFailed(data_problem(worker.error)))
         elif worker.name == "train":

@@ -157,7 +157,11 @@ class TrainingView(Horizontal):
             self.form.field("data_seed").write(random.randrange(2**31 - 1))
 
     def on_data_failed(self, message: DataFailed) -> None:
+        """The form's data cannot be made: the map and curves of the data before must not stand for it."""
         self.data_problem = message.problem
+        self.map.show(None)
+        self.map.border_title = "decision map: no data (the status line says why)"
+        self.curves.reset([], [])
         self.show_status()
 
     # ----- the session and its news
@@ -173,6 +177,8 @@ class TrainingView(Horizontal):
                                  best=session.best_epoch if s.patience and session.best_epoch else None,
                                  lr=history.records[-1].lr if s.schedule != "none" and history.records else None)
         self.curves.reset(history.records, history.marks, self.progress.best)
+        if self.query(SettingsForm):
+            self.form.show_inputs(session.dataset.feature_names)
         self._title_map()
         self._show_points()
         self._show_legend()
@@ -199,7 +205,7 @@ class TrainingView(Horizontal):
         self.show_status()
 
     def on_grid_arrived(self, message: GridArrived) -> None:
-        if message.session is not self.session:
+        if message.session is not self.session or self.data_problem is not None:
             return
         self.map.show(map_data_for(self.session, message.grid), hold=not message.still)
         rows, columns = message.grid.probabilities.shape[:2]

@@ -85,6 +85,17 @@ class SettingField(Vertical):
             if editor.tooltip != help_text:
                 editor.tooltip = help_text
 
+    def show_fixed(self, text: str | None) -> None:
+        """In place of the editor, what the setting is for this data and cannot be changed (a file's inputs are
+        its columns); None: the editor again."""
+        fixed = self.query(".field-fixed")
+        if text is not None and not fixed:
+            self.query_one(".field-row").mount(Label(text, classes="field-fixed"))
+        elif fixed:
+            fixed.first(Label).update(text or "")
+            fixed.first().display = text is not None
+        self.editor.display = text is None
+
     def show_problem(self, problem: str | None) -> None:
         if problem == self._problem:  # a restyle per field per keystroke is what made typing lag
             return
@@ -134,6 +145,15 @@ class SettingsForm(VerticalScroll):
     def focus_setting(self, name: str) -> None:
         """Put the keyboard on a setting's editor; the form scrolls to it."""
         self.field(name).editor.focus()
+
+    def show_inputs(self, features: list[str]) -> None:
+        """The model's inputs for this data: the transforms of two features (x1, x2, x1^2, …), else the file's
+        columns by name, as they are (shown, not editable, while the default stands for them)."""
+        field = self.field("inputs")
+        default = field.setting.format(field.setting.default)
+        editor = field.editor
+        as_they_are = len(features) != 2 and isinstance(editor, Input) and editor.value.strip() in ("", default)
+        field.show_fixed(", ".join(features) if as_they_are else None)
 
     def shown_settings(self) -> list[Setting]:
         return [f.setting for f in self._fields if f.display]
