@@ -1,0 +1,55 @@
+"""What loading the engine and making a first session import: scikit-learn only where a dataset needs it.
+
+`import sklearn` alone costs about as much as `import torch` (sklearn.utils.fixes imports scipy.stats and
+pandas whatever is asked of it), and the app's "ready" waits for both. Each check runs in a fresh
+interpreter: the test process has imported everything long ago.
+"""
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("sklearn", "scipy", "pandas")
+
+
+def _run(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+LOAD = """
+import json, sys
+import engine.checkpoint, engine.training.session  # what the app's load worker imports (import_engine)
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(%r))))
+""" % (HEAVY,)
+
+
+def test_loading_the_engine_imports_no_scikit_learn_scipy_or_pandas():
+    # torch alone: scikit-learn and what it drags in wait for the first dataset that needs them
+    assert _run(LOAD) == []
+
+
+# the generators that are not scikit-learn's (engine.standalone.synthetic): their data is made without
+# sklearn.datasets (the split's train_test_split is scikit-learn's, in sklearn.model_selection)
+OWN_GENERATORS = ("spiral", "gauss", "easy", "hard", "xor", "cross", "ring")
+SESSIONS = """
+import json, sys
+from engine.schema import Settings
+from engine.training.session import TrainingSession
+
+seen = {}
+for name in %r:
+    TrainingSession(Settings(dataset=name, samples=200, hidden=[4], device="cpu"))
+    seen[name] = "sklearn.datasets" in sys.modules
+TrainingSession(Settings(device="cpu"))  # the app's first session: the default dataset
+seen["default"] = "sklearn.datasets" in sys.modules
+seen["default dataset"] = Settings().dataset
+print(json.dumps(seen))
+""" % (OWN_GENERATORS,)
+
+
+def test_sessions_import_scikit_learn_datasets_only_for_its_generators():
+    seen = _run(SESSIONS)
+    assert [name for name in OWN_GENERATORS if seen[name]] == []
+    # the default dataset, circles, is scikit-learn's make_circles: there the first session needs it
+    assert seen["default"] == (seen["default dataset"] in ("circles", "moons", "blobs", "linear", "iris"))
