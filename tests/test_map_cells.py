@@ -86,7 +86,7 @@ def test_in_256_colours_the_shades_stay_distinct_in_order_and_each_classs_own(da
     """What a 256-colour terminal is sent for each shade: Rich's choice of the palette's colour."""
     palette = map_cells.Palette(dark=dark, classes=classes, eight_bit=True)
     sent = lambda colour: colour.downgrade(ColorSystem.EIGHT_BIT).number  # noqa: E731
-    lightness = lambda number: shades256._lab_of(number)[0]  # noqa: E731
+    lightness = lambda number: shades256.oklab(shades256.palette_rgb(number))[0]  # noqa: E731
     points = {sent(palette.point(k, 0, False).color) for k in range(len(classes))}
     used = [sent(palette.pair(map_cells.BOUNDARY, map_cells.BOUNDARY).color)]
     for k in range(len(classes)):
@@ -110,6 +110,48 @@ def test_in_256_colours_a_classs_stronger_shades_wear_its_hue():
             colour = palette.pair(k * SHADES + s, 0).color.downgrade(ColorSystem.EIGHT_BIT)
             r, g, b = shades256.palette_rgb(colour.number)
             assert (b > r) if hue == "blue" else (r > b)  # not a grey, and not the other class's
+
+
+def _sent_shades(palette, k):
+    return [palette.pair(k * SHADES + s, 0).color.downgrade(ColorSystem.EIGHT_BIT).number for s in range(SHADES)]
+
+
+@pytest.mark.parametrize("dark", [True, False])
+@pytest.mark.parametrize("classes", [map_cells.CLASS_RGB[:2], map_cells.CLASS_RGB[:4],
+                                     [map_cells.NAMED_RGB[c] for c in ("red", "green", "blue", "yellow")]])
+def test_in_256_colours_every_shade_is_of_its_classs_hue_family_and_the_strongest_as_saturated_as_its_points(
+        dark, classes):
+    """What a user saw without COLORTERM: a region's edge speckled with maroon, olive and near-black cells
+    (an orange class's faint shades), and a confident blue region paler than its own points."""
+    palette = map_cells.Palette(dark=dark, classes=classes, eight_bit=True)
+    ground = shades256.oklab(palette.background)[0]
+    lightness = lambda n: shades256.oklab(shades256.palette_rgb(n))[0]  # noqa: E731
+    for k, rgb in enumerate(classes):
+        shades = _sent_shades(palette, k)
+        seen = [shades256.palette_rgb(n) for n in shades]
+        assert min(shades) >= 16  # never the 16 colours whose RGB is the terminal theme's
+        greys = [shades256.chroma(c) < shades256.GREY for c in seen]
+        assert greys == sorted(greys, reverse=True) and not any(greys[shades256.FAINT:])
+        for colour, grey in zip(seen, greys):
+            assert grey or shades256.hue_turn(colour, rgb) <= shades256.HUE
+        # the faintest lies beyond the background, not a cell darker than it (lighter in a light theme)
+        assert (lightness(shades[0]) - ground) * (1 if dark else -1) >= shades256.AWAY
+        point = shades256.palette_rgb(palette.point(k, 0, False).color.downgrade(ColorSystem.EIGHT_BIT).number)
+        assert shades256.saturation(seen[-1]) >= shades256.saturation(point) - shades256.SLACK
+
+
+def test_hue_turns_are_measured_as_the_eye_sees_them():
+    orange, maroon, olive = (255, 127, 14), (95, 0, 0), (135, 95, 0)
+    assert shades256.hue_turn(orange, (215, 95, 0)) < shades256.HUE  # a dark orange
+    assert shades256.hue_turn(orange, maroon) > shades256.HUE and shades256.hue_turn(orange, olive) > shades256.HUE
+    assert shades256.hue_turn((0, 0, 255), (0, 0, 95)) < 5  # a hue keeps its angle from dark to light
+    assert shades256.saturation((95, 135, 175)) < shades256.saturation((0, 135, 175))  # paler
+
+
+def test_with_ten_classes_every_shade_is_still_a_distinct_cube_or_grey_ramp_colour():
+    palette = map_cells.Palette(dark=True, classes=map_cells.CLASS_RGB, eight_bit=True)
+    used = [n for k in range(10) for n in _sent_shades(palette, k)]
+    assert len(set(used)) == len(used) and min(used) >= 16
 
 
 def test_the_map_takes_its_256_colour_shades_where_the_terminal_has_256_colours():

@@ -1,12 +1,19 @@
-"""The map's shades in the terminal's 256-colour palette, kept apart.
+"""The map's shades in the terminal's 256-colour palette, kept apart and in their class's hue.
 
 A terminal of 256 colours is sent, for each 24-bit colour, the nearest of its palette (Rich picks it). The
 map's shades of a class differ by small steps of brightness, and in a dark theme four of a class's six fell
 on one palette colour: confidence could no longer be read. Here a class's shades are a path through the
 palette: each lighter than the one before (darker in a light theme), as the 24-bit shades are; none a
-colour that another class, a point or the boundary has; the stronger four in the class's hue; and of such
-paths the one nearest to the 24-bit shades (CIE-Lab). Two classes' faint shades alike would hide which
-side of the boundary is which.
+colour that another class, a point or the boundary has; and of such paths the one nearest to the 24-bit
+shades. Two classes' faint shades alike would hide which side of the boundary is which.
+
+Nearest alone is not enough: the palette has few dark colours, and the nearest to a dark orange is a
+maroon or an olive, to a faint shade a grey darker than the background (speckles of unrelated colours at
+a region's edge). So every shade is taken from the class's hue family (OKLab hue, which keeps its angle
+from dark to light where CIE-Lab's drifts), the faintest two may be greys (their 24-bit shades nearly
+are) but none as dark as a dark background (as light as a light one), and the most confident is as
+saturated as the class's points: a confident region paler than its own points reads as an unsure one.
+The palette's first 16 colours are never used: their RGB is the terminal theme's choice.
 """
 
 from __future__ import annotations
@@ -18,6 +25,12 @@ from rich.color import Color, ColorSystem
 
 RGB = tuple[int, int, int]
 FAINT = 2  # shades below this may be greys
+GREY = 0.02  # OKLab chroma under which a colour has no hue to speak of
+TINTED = 0.04  # OKLab chroma a colour needs to wear a hue
+HUE = 15.0  # degrees of OKLab hue a shade may turn from its class's colour
+AWAY = 0.06  # OKLab lightness between the background and the faintest shade
+POINT = 0.06  # OKLab distance between a shade and its class's points, drawn on it
+SLACK = 0.02  # of saturation: the cube's pure colours differ by rounding alone
 _LEVELS = (0, 95, 135, 175, 215, 255)  # the colour cube's steps (xterm's)
 
 
@@ -48,64 +61,91 @@ def send(number: int) -> RGB:
     return _sendable()[number]
 
 
-def _stable() -> list[int]:
-    return list(_sendable())
-
-
-def _lab(rgb: RGB) -> tuple[float, float, float]:
-    """CIE L*a*b* (D65): distances in it are near to the differences the eye sees."""
-    def linear(c: float) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in rgb)
-    x, y, z = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, \
-        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
-
-    def f(t: float) -> float:
-        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
-
-    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
-
-
-@lru_cache(maxsize=1024)
-def _lab_of(number: int) -> tuple[float, float, float]:
-    return _lab(palette_rgb(number))
-
-
-def _likeness(lab: tuple[float, float, float], target: tuple[float, float, float], tinted: bool) -> float:
-    """How far a palette colour is from a shade (CIE76). `tinted`: the shade must read as its class, so
-    a colour of another hue, or a grey, does not do (a ramp of greys reads as no class at all)."""
-    if tinted:
-        chroma = math.hypot(lab[1], lab[2])
-        turn = abs(math.degrees(math.atan2(lab[2], lab[1]) - math.atan2(target[2], target[1]))) % 360
-        if chroma < 12 or min(turn, 360 - turn) > 30:
-            return math.inf
-    return math.dist(lab, target)
-
-
 def sent_as(rgb: RGB) -> int:
     """The palette number Rich sends for a 24-bit colour."""
     return Color.from_rgb(*rgb).downgrade(ColorSystem.EIGHT_BIT).number
 
 
-def apart(shades: list[RGB], background: RGB, taken: set[int] = frozenset()) -> list[int]:
-    """A palette colour for each of `shades` (faintest first), none of them in `taken` and each farther in
-    lightness from `background` than the one before, as the shades are: of those, the ones nearest to the
-    shades in all (a shortest path through the palette sorted by lightness)."""
-    away = 1 if _lab(shades[-1])[0] >= _lab(background)[0] else -1  # lighter in a dark theme, darker in a light
-    palette = sorted((n for n in _stable() if n not in taken), key=lambda n: away * _lab_of(n)[0])
-    keys = [away * _lab_of(n)[0] for n in palette]
-    targets = [_lab(rgb) for rgb in shades]
-    # the two faintest may be greys, as their 24-bit shades nearly are; the others must wear the class's hue
-    # (where the palette has too few such colours, any will do)
-    for tinted in (True, False):
-        costs = [[_likeness(_lab_of(n), target, tinted and shade >= FAINT) for n in palette]
-                 for shade, target in enumerate(targets)]
-        chain = _path(costs, keys)
-        if chain is not None:
-            return [palette[j] for j in chain]
-    raise AssertionError("a palette of 236 colours always has a path")
+@lru_cache(maxsize=4096)
+def oklab(rgb: RGB) -> tuple[float, float, float]:
+    """OKLab (Ottosson 2020): lightness 0–1, and a and b, whose angle is a hue the eye sees as one from
+    dark to light."""
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    l, m, s = (0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
+               0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
+               0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b)
+    l, m, s = (math.copysign(abs(x) ** (1 / 3), x) for x in (l, m, s))
+    return (0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s,
+            1.9779984951 * l - 2.4285922050 * m + 0.4505937099 * s,
+            0.0259040371 * l + 0.7827717662 * m - 0.8086757660 * s)
+
+
+def chroma(rgb: RGB) -> float:
+    return math.hypot(*oklab(rgb)[1:])
+
+
+def saturation(rgb: RGB) -> float:
+    """Chroma for its lightness: low in a colour washed towards grey or white, whatever its brightness."""
+    return chroma(rgb) / max(oklab(rgb)[0], 1e-6)
+
+
+def hue_turn(rgb: RGB, other: RGB) -> float:
+    """Degrees between two colours' OKLab hues."""
+    (_, a1, b1), (_, a2, b2) = oklab(rgb), oklab(other)
+    turn = abs(math.degrees(math.atan2(b1, a1) - math.atan2(b2, a2))) % 360
+    return min(turn, 360 - turn)
+
+
+def in_family(rgb: RGB, colour: RGB, hue: float = HUE) -> bool:
+    """Whether a colour reads as one of `colour`'s: of its hue, or for a grey class, a grey."""
+    if chroma(colour) < GREY:
+        return chroma(rgb) < GREY
+    return chroma(rgb) >= TINTED and hue_turn(rgb, colour) <= hue
+
+
+def apart(shades: list[RGB], background: RGB, colour: RGB, taken: set[int] = frozenset()) -> list[int]:
+    """A palette colour for each of `shades` (faintest first) of the class drawn in `colour`: none of them
+    in `taken`, each farther in lightness from `background` than the one before, in the class's hue
+    family (the faintest may be greys, then tinted), the strongest as saturated as the class's points; of
+    those, the ones nearest to the shades in all (a shortest path through the palette sorted by
+    lightness). Where the palette has too few such colours left (many classes), the hue family widens,
+    then anything in order will do."""
+    ground = oklab(background)[0]
+    away = 1 if oklab(shades[-1])[0] >= ground else -1  # lighter in a dark theme, darker in a light
+    point = palette_rgb(sent_as(colour))
+    palette = sorted((n for n in _sendable() if n not in taken
+                      and away * (oklab(palette_rgb(n))[0] - ground) >= AWAY
+                      and math.dist(oklab(palette_rgb(n)), oklab(point)) >= POINT),
+                     key=lambda n: away * oklab(palette_rgb(n))[0])
+    keys = [away * oklab(palette_rgb(n))[0] for n in palette]
+    targets = [oklab(rgb) for rgb in shades]
+    strength = saturation(point) - SLACK
+
+    def cost(n: int, shade: int, hue: float | None, greys: int, strong: bool) -> float:
+        rgb = palette_rgb(n)
+        if hue is not None and not (chroma(rgb) < GREY if shade < greys else in_family(rgb, colour, hue)):
+            return math.inf
+        if strong and shade == len(shades) - 1 and saturation(rgb) < strength:
+            return math.inf
+        return math.dist(oklab(rgb), targets[shade])
+
+    for hue, strong in ((HUE, True), (2 * HUE, True), (3 * HUE, False), (None, False)):
+        best = None
+        # greys first if any (a grey between two tints would read as a gap in the region), then tints
+        for greys in range(FAINT + 1) if hue is not None and chroma(colour) >= GREY else (0,):
+            costs = [[cost(n, shade, hue, greys, strong) for n in palette] for shade in range(len(shades))]
+            chain = _path(costs, keys)
+            if chain is not None:
+                total = sum(row[j] for row, j in zip(costs, chain))
+                if best is None or total < best[0]:
+                    best = (total, chain)
+        if best is not None:
+            return [palette[j] for j in best[1]]
+    raise AssertionError("a palette of 240 colours always has a path")
 
 
 def _path(costs: list[list[float]], keys: list[float]) -> list[int] | None:

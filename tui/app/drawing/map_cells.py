@@ -132,8 +132,8 @@ class Palette:
         # the boundary's: two classes' faint shades alike would hide which side of the boundary is which
         taken = {shades256.sent_as(rgb) for rgb in (*self.classes, boundary, TARGET_RGB)}
         picked = []
-        for colours in shades:
-            numbers = shades256.apart([colour.triplet for colour in colours], self.background, taken)
+        for rgb, colours in zip(self.classes, shades):
+            numbers = shades256.apart([colour.triplet for colour in colours], self.background, rgb, taken)
             taken |= set(numbers)
             picked.append([Color.from_rgb(*shades256.send(n)) for n in numbers])
         return picked

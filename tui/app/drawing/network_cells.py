@@ -5,7 +5,8 @@ A unit's picture uses the decision map's palette: the hue is the sign (the colou
 the shade the size, each picture scaled to its own largest value; a K-class output shows each class's
 probability in that class's colour. A weight strip sits left of a layer's column: on each unit's row, one
 cell per unit of the layer before, in that column's order top to bottom, coloured by the weight's sign and
-shaded by its size against the layer's largest weight.
+shaded by its size against the layer's largest weight. In ASCII a blank column parts the strip's arrow from
+the pictures it points at.
 """
 
 from __future__ import annotations
@@ -202,10 +203,13 @@ def _strip(lines, layer, sources: list[int], targets: list[int], geo: Geometry, 
             break
         codes = weight_codes(layer.weights[unit, sources], top).tolist()
         if ascii_only:
+            # the weights are written in the pictures' characters: the gap goes between the arrow and the
+            # picture it points at (the picture before has its own gap), else they read as one picture
             cells = [Segment("".join(ascii_char(c) for c in codes), _PLAIN)]
+            lines[line].extend(cells + [Segment("→", _DIM), Segment(" ", _PLAIN)])
         else:
             cells = merge_runs([("■", palette.pair(c, c)) for c in codes])
-        lines[line].extend([Segment(" ", _PLAIN)] + cells + [Segment("→", _DIM)])
+            lines[line].extend([Segment(" ", _PLAIN)] + cells + [Segment("→", _DIM)])
     _pad_column(lines, columns)
 
 

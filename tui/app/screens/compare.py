@@ -22,7 +22,7 @@ from engine.compare import comparison_rows, run_labels
 from engine.training.history import History
 
 from tui.app.keys import COMPARE, bindings
-from tui.app.widgets.curves import epoch_ticks, thin
+from tui.app.widgets.curves import epoch_ticks, thin, tick_count, value_ticks
 from tui.app.widgets.decision_map import DecisionMap, map_data_for
 from tui.app.widgets.fresh_plot import FreshPlot
 
@@ -30,6 +30,9 @@ from tui.app.widgets.fresh_plot import FreshPlot
 # Rich (the table) and Textual (the map titles) read them
 COLOURS = ("cyan", "orange", "magenta", "green", "red", "blue", "yellow", "white")
 RICH_COLOURS = ("cyan", "#ff8700", "magenta", "green", "red", "blue", "yellow", "white")
+# without colour (NO_COLOR) each run's curve has its own plotext marker, and the legend shows it
+MARKERS = ("braille", "dot", "x", "+", "*", "o", "#", "@")
+MARKS = ("⢕", "•", "x", "+", "*", "o", "#", "@")
 MAPS_HEIGHT = 0.38  # of the screen: the maps' row (app.tcss, #compare-maps)
 
 
@@ -80,6 +83,7 @@ class CompareScreen(Screen):
             with Horizontal(id="compare-maps"):
                 for i, (session, grid) in enumerate(zip(self.sessions, self.grids)):
                     decision_map = DecisionMap(id=f"compare-map-{i}", classes="compare-map")
+                    decision_map.ascii_only = self.app.no_color  # grey half-blocks tell no class apart
                     decision_map.border_title = f"[{RICH_COLOURS[i % len(COLOURS)]}]{labels[i]}[/]"
                     decision_map.show(map_data_for(session, grid))
                     yield decision_map
@@ -92,7 +96,8 @@ class CompareScreen(Screen):
 
     def _legend(self) -> Text:
         labels = run_labels(self.runs, 40)
-        return Text("   ").join(Text.assemble(("━ ", RICH_COLOURS[i % len(COLOURS)]), label)
+        marks = MARKS if self.app.no_color else ("━",) * len(MARKS)
+        return Text("   ").join(Text.assemble((f"{marks[i % len(MARKS)]} ", RICH_COLOURS[i % len(COLOURS)]), label)
                                 for i, label in enumerate(labels))
 
     def _title(self) -> Text:
@@ -116,20 +121,27 @@ class CompareScreen(Screen):
     def _draw(self, plt, key: str, title: str) -> None:
         plt.title(title + (" (log)" if self.log_scale and key == "test_loss" else ""))
         values, last = [], 1
-        width = max(self.query_one("#compare-loss").size.width, 10)
+        plot = self.query_one("#compare-loss")
+        width = max(plot.size.width, 10)
         for i, history in enumerate(self.histories):
             shown = thin(history.records, 2 * width)
             ys = [getattr(r, key) for r in shown]
             values += ys
             last = max(last, history.epoch)
-            plt.plot([r.epoch for r in shown], ys, color=COLOURS[i % len(COLOURS)], marker="braille")
+            marker = MARKERS[i % len(MARKERS)] if self.app.no_color else "braille"
+            plt.plot([r.epoch for r in shown], ys, color=COLOURS[i % len(COLOURS)], marker=marker)
             for mark in history.marks:
                 plt.vline(mark.epoch, "gray")
         plt.xticks(epoch_ticks(1, last))
+        count = tick_count(plot.size.height)
         if key == "test_accuracy":
             plt.ylim(0, 1)
-        elif self.log_scale and values and min(values) > 0:
-            plt.yscale("log")
+            plt.yticks(*value_ticks(0, 1, count))
+        elif values:
+            log = self.log_scale and min(values) > 0
+            if log:
+                plt.yscale("log")
+            plt.yticks(*value_ticks(min(values), max(values), count, log))
 
     def _sizes(self) -> list[tuple[int, int]]:
         return [(m.size.width, m.size.height) for m in self.query(DecisionMap)]

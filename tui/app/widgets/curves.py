@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -51,6 +52,68 @@ def epoch_ticks(first: int, last: int, count: int = 4) -> list[int]:
     if not ticks or ticks[0] - first > step / 2:
         ticks.insert(0, first)
     return ticks
+
+
+def _round_steps(rough: float) -> tuple[float, int]:
+    """The least of 1, 2, 2.5 and 5 × 10^k at or above `rough`, with the decimals that write its multiples."""
+    power = math.floor(math.log10(rough))
+    for mantissa, extra in ((1, 0), (2, 0), (2.5, 1), (5, 0), (10, 0)):
+        step = mantissa * 10.0 ** power
+        if step >= rough * (1 - 1e-9):
+            return step, max(0, extra - power - (mantissa == 10))
+    raise AssertionError("10 × 10^k is above any rough step of 10^k")
+
+
+def _linear_ticks(low: float, high: float, count: int) -> tuple[list[float], list[str]]:
+    while True:  # two ticks at the least, or the axis has no scale
+        step, decimals = _round_steps((high - low) / count)
+        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+        if last > first:
+            break
+        count += 1
+    # each tick a whole number of steps, rounded to the step's own decimals: 3 × 0.1 is 0.30000000000000004
+    ticks = [round(k * step, decimals) for k in range(first, last + 1)]
+    return ticks, [f"{t:.{decimals}f}" for t in ticks]
+
+
+def _log_ticks(low: float, high: float, count: int) -> tuple[list[float], list[str]] | None:
+    """Powers of ten, or 1-2-5 × 10^k where they are few enough; None where the range holds fewer than two."""
+    exponents = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+
+    def within(mantissas: tuple[int, ...]) -> list[float]:
+        values = (round(m * 10.0 ** e, max(0, -e)) for e in exponents for m in mantissas)
+        return [v for v in values if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
+
+    one_two_five, powers = within((1, 2, 5)), within((1,))
+    if 2 <= len(one_two_five) <= count:
+        ticks = one_two_five
+    elif len(powers) >= 2:
+        ticks = powers[::math.ceil(len(powers) / count)]
+    elif len(one_two_five) >= 2:
+        ticks = one_two_five[::math.ceil(len(one_two_five) / count)]
+    else:
+        return None
+    return ticks, [f"{t:g}" for t in ticks]
+
+
+def value_ticks(low: float, high: float, count: int = 5, log: bool = False) -> tuple[list[float], list[str]]:
+    """Round ticks for a y axis from `low` to `high`, about `count` of them, and their labels: steps of 1,
+    2, 2.5 or 5 × 10^k, or on a log axis powers of ten or 1-2-5 (plotext's own split the range evenly and
+    read 0.69 0.58 0.46). A narrow log range takes round steps as a linear one does."""
+    if not high > low:
+        return [low], [f"{low:g}"]
+    count = max(count, 1)
+    if log and low > 0:
+        ticks = _log_ticks(low, high, count)
+        if ticks is not None:
+            return ticks
+    return _linear_ticks(low, high, count)
+
+
+def tick_count(height: int) -> int:
+    """About how many ticks a plot of this many lines has room for, a blank line between two (its title,
+    x axis and their labels take four lines)."""
+    return max(2, min(5, (height - 4) // 2 + 1))
 
 
 # each series: plotext's colour, the same colour as Rich reads it (the legend), and its marks without
@@ -195,7 +258,11 @@ class Curves(Vertical):
             if self.best_epoch:
                 plt.vline(self.best_epoch, "green")
             plt.xticks(epoch_ticks(epochs[0], epochs[-1]))
-        if which == "loss" and self.log_scale and values and min(values) > 0:
+        log = which == "loss" and self.log_scale and bool(values) and min(values) > 0
+        if log:
             plt.yscale("log")
         if which == "accuracy":
             plt.ylim(0, 1)
+            plt.yticks(*value_ticks(0, 1, tick_count(plot.size.height)))
+        elif values:
+            plt.yticks(*value_ticks(min(values), max(values), tick_count(plot.size.height), log))
