@@ -9,7 +9,9 @@ once while it is paused.
 from __future__ import annotations
 
 import queue
+import threading
 import time
+from concurrent.futures import Future
 from typing import Callable
 
 from ..decision_map import MapRequest
@@ -30,6 +32,8 @@ class Feed:
         self._report = False
         self._report_due = 0.0
         self._wake: Callable[[], None] = lambda: None  # the session's: a paused loop serves at once
+        self._snapshots: list[Future] = []  # asked for, to be made between two epochs
+        self._lock = threading.Lock()
 
     # ----- the client's side (any thread)
     def drain(self) -> list[Event]:
@@ -53,6 +57,19 @@ class Feed:
         self._report, self._report_due = wanted, 0.0
         self._wake()
 
+    def want_snapshot(self, future: Future) -> None:
+        """`future` gets the session's snapshot(), made by the training thread at the end of the epoch it is in
+        (at once while paused): weights, optimiser and history of one epoch, never a step apart."""
+        with self._lock:
+            self._snapshots.append(future)
+        self._wake()
+
+    def take_snapshot_requests(self) -> list[Future]:
+        """The requests not yet served (each is served once: by the training thread or by this caller)."""
+        with self._lock:
+            taken, self._snapshots = self._snapshots, []
+        return taken
+
     # ----- the session's side (the training thread)
     def attached(self, wake: Callable[[], None]) -> None:
         self._wake = wake
@@ -63,6 +80,8 @@ class Feed:
     def serve(self, session, final: bool = False, still: bool = False) -> None:
         """Make the map, the network's pictures and the report if they are due (the pictures in any case at
         the end of a run); `still`: the loop is paused."""
+        for future in self.take_snapshot_requests():
+            future.set_result(session.snapshot())
         now = time.monotonic()
         request = self._map
         if request is not None and (final or now >= self._map_due):

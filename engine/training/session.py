@@ -85,23 +85,42 @@ class TrainingSession:
         # measured each epoch after training: validation (when there is a split for it), then test
         self.held_out = ([(self.X_val, self.y_val)] if self.split.has_val else []) + [(self.X_test, self.y_test)]
 
-        self.model = build_model(self.X_train.shape[1], self.dataset.num_classes, s.hidden, s.activation,
-                                 s.dropout, s.init, s.init_seed).to(self.device)
-        if s.dropout > 0:
-            self.model.generator = torch.Generator(device=self.device)
-        self.params = FlatParams(self.model)
+        self._make_model()
         self.history = History()
         self.controls = Controls()
         self.seconds = 0.0
         self.best = standalone.BestEpoch(s.patience)
         self._best: torch.Tensor | None = None  # the weights of the best epoch, kept for early stopping
+        self.schedule = self._make_schedule()
+        self.feed: Feed | None = None
+        self.outcome: Outcome | None = None  # how the last run() ended
+
+    def _make_model(self) -> None:
+        """The network at its initial weights, its flat buffers, optimiser and step."""
+        s = self.settings
+        self.model = build_model(self.X_train.shape[1], self.dataset.num_classes, s.hidden, s.activation,
+                                 s.dropout, s.init, s.init_seed).to(self.device)
+        if s.dropout > 0:
+            self.model.generator = torch.Generator(device=self.device)
+        self.params = FlatParams(self.model)
         self._good = self.params.theta.clone()  # the weights of the last epoch with a finite loss
         self.optimizer = FlatOptimizer(self.params, s)
         kind = FastStep if FastStep.supports(self.model) else AutogradStep
         self.step = kind(self.model, self.params, self.optimizer, s.l1)
-        self.schedule = self._make_schedule()
-        self.feed: Feed | None = None
-        self.outcome: Outcome | None = None  # how the last run() ended
+
+    def snapshot(self) -> TrainingSession:
+        """A copy of the run as it is now, that nothing trains: weights, optimiser, schedule, best epoch, history
+        and time, all of the same epoch. Made by the thread that trains, between two epochs (the feed asks for
+        it), or while none does: what a checkpoint or an export of a running run is written from. The copy
+        shares the data, which never changes."""
+        copy = object.__new__(TrainingSession)
+        copy.__dict__.update(self.__dict__)
+        copy._make_model()
+        copy.schedule = copy._make_schedule()
+        copy.restore_saved_state(self.saved_state())
+        copy.optimizer.lr = self.optimizer.lr  # the schedule's rate now, as a checkpoint of the run records it
+        copy.controls, copy.feed = Controls(), None
+        return copy
 
     def _make_schedule(self) -> standalone.LearningRate:
         s = self.settings

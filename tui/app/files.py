@@ -4,6 +4,7 @@ another file. The writing is done in a worker thread; the App gives the notice w
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 SCREENSHOT = ".svg"
@@ -41,13 +42,28 @@ def export_run(session, folder: Path, kinds: list[str]) -> str:
     return written(stem, [SUFFIXES[kind] for kind in kinds])
 
 
+SNAPSHOT_WAIT = 120.0  # seconds an export waits for the epoch in progress to end (a large one takes a while)
+
+
 def export(app, what: str, title: str) -> None:
-    session, folder = app.runner.session, app.output_dir
-    if session is None:
+    """Written from a snapshot the training thread makes between two epochs: the weights, the optimiser and the
+    history of one epoch, where reading the live session would catch the weights a step ahead of the history."""
+    if app.runner.session is None:
         app.notify("Nothing to save yet: the data is still being prepared", severity="warning")
         return
-    app.run_worker(lambda: (title, export_run(session, folder, what.split(","))), name="export",
+    snapshot, folder = app.runner.snapshot(), app.output_dir
+    app.run_worker(lambda: (title, export_run(_taken(snapshot), folder, what.split(","))), name="export",
                    group="export", thread=True, exit_on_error=False)
+
+
+def _taken(snapshot: Future):
+    from engine.errors import AnnclfError
+
+    try:
+        return snapshot.result(SNAPSHOT_WAIT)
+    except TimeoutError:
+        raise AnnclfError("export", f"the epoch in training did not end within {SNAPSHOT_WAIT:.0f} s; "
+                                    "nothing was written (pause the run, then save)") from None
 
 
 def screenshot(app) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
 
@@ -247,6 +248,23 @@ class Runner:
         elif wanted and session is not None and not self.building and session.history.epoch:
             self._worker(lambda: (session, session.evaluate()), "report", exclusive=True)
 
+    def snapshot(self) -> Future:
+        """The session as it is at the end of an epoch, for a checkpoint or an export: made by the training
+        thread between two epochs while a run trains (the weights it is updating are never read here), at once
+        otherwise. None in the future when there is no session yet."""
+        future: Future = Future()
+        if self.training is None or self.feed is None:
+            future.set_result(self.session.snapshot() if self.session is not None else None)
+        else:
+            self.feed.want_snapshot(future)
+        return future
+
+    def _serve_snapshots(self) -> None:
+        """A run's thread has ended: the snapshots it was asked for too late are made here."""
+        if self.feed is not None:
+            for future in self.feed.take_snapshot_requests():
+                future.set_result(self.session.snapshot())
+
     def settle(self, timeout: float = 60.0) -> None:
         """Block until a run stopped by quitting is kept: the app's screen is gone by then, the process not
         yet (its training thread keeps the run while the app tears its screen down, so quitting is quick)."""
@@ -273,6 +291,7 @@ class Runner:
                 self._adopt(session, run_id, reopened=run_name)
         elif name == "train":
             self.training = None
+            self._serve_snapshots()
             self._kept(result)
         elif name in ("map", "network") and result[0] is self.session:
             session, made = result
@@ -292,6 +311,7 @@ class Runner:
             self.tell(DataFailed(data_problem(worker.error)))
         elif worker.name == "train":
             self.training = None
+            self._serve_snapshots()
         self._state_changed()
 
     def _kept(self, trained: Trained) -> None:
