@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from engine.compare import comparison_rows, run_labels
 from engine.training.history import History
@@ -25,6 +25,7 @@ from tui.app.keys import COMPARE, bindings
 from tui.app.widgets.curves import epoch_ticks, thin, tick_count, value_ticks
 from tui.app.widgets.decision_map import DecisionMap, map_data_for
 from tui.app.widgets.fresh_plot import FreshPlot
+from tui.app.widgets.key_footer import KeyFooter
 
 # plotext's colour names, one per run in the order the runs were marked, and the same colours as both
 # Rich (the table) and Textual (the map titles) read them
@@ -92,7 +93,7 @@ class CompareScreen(Screen):
                 yield FreshPlot(lambda plt: self._draw(plt, "test_accuracy", "test accuracy"), id="compare-accuracy")
             yield Static(self._legend(), id="compare-legend")  # beneath the curves, never over them
             yield Static(self._table(), id="compare-table")
-        yield Footer()
+        yield KeyFooter()
 
     def _legend(self) -> Text:
         labels = run_labels(self.runs, 40)
