@@ -2,7 +2,8 @@
 runs catalog tagged with the sweep, and a table of the configurations ranked by mean test accuracy.
 
 Sessions are made a batch at a time (a sweep of hundreds of wide networks must not hold them all), split
-into the groups that can train together (the same shapes), and each group trained in one go.
+into the groups that can train together (the same shapes), and each group trained in one go. A client in
+another thread (the app) gives the sweep a `SweepFeed` (sweep_feed.py) and is told what happens through it.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ class Configuration:
         return _mean_finite([r.test_loss for r in self.runs])
 
     @property
+    def rank_key(self) -> tuple[float, float]:
+        """Best mean test accuracy first; a tie goes to the lower mean test loss (no finite loss: last)."""
+        loss = self.test_loss
+        return -self.mean, math.inf if loss is None else loss
+
+    @property
     def diverged(self) -> int:
         return sum(r.reason == "diverged" for r in self.runs)
 
@@ -79,6 +86,16 @@ def _mean_finite(values: list[float]) -> float | None:
     return statistics.fmean(finite) if finite else None
 
 
+def rank(runs: list[SweepRun], varying: list[str]) -> list[Configuration]:
+    """The configurations of `runs` (the `varying` settings but the seeds make a row), best first."""
+    varying = [n for n in varying if n not in SEEDS]
+    rows: dict[tuple, Configuration] = {}
+    for run in runs:
+        key = configuration_key(run.settings, varying)
+        rows.setdefault(key, Configuration({n: getattr(run.settings, n) for n in varying})).runs.append(run)
+    return sorted(rows.values(), key=lambda c: c.rank_key)
+
+
 def describe(grid: Grid) -> str:
     """A name for a sweep that says what it varies: "circles: lr × hidden × seed"."""
     varying = grid.varying or ["one configuration"]
@@ -94,55 +111,85 @@ class Sweep:
         self.plan = grid.combinations()  # SettingError for a combination the schema refuses
         self.runs: list[SweepRun] = []
         self.problems: list[str] = []  # runs that trained but could not be kept
+        self._feed = None  # the client's, while run() reports to one
+        # the table's rows in the plan's order: each the varying settings but the seeds
+        self._varying = [n for n in grid.varying if n not in SEEDS]
+        self.configurations: tuple[tuple, ...] = tuple(dict.fromkeys(configuration_key(s, self._varying)
+                                                                     for s in self.plan))
+        self.runs_each = len(self.plan) // max(len(self.configurations), 1)  # the seeds' combinations
+        # the seeds that vary, each with its first value: the run of a configuration that has them stands for
+        # it (drawn, opened, compared): ("seed", 0)
+        self.drawn_seeds: tuple[tuple[str, Any], ...] = tuple((n, grid.axes[n][0]) for n in grid.varying if n in SEEDS)
 
     @property
     def total_epochs(self) -> int:
         return sum(s.epochs for s in self.plan)
 
+    def index(self, settings: Settings) -> int:
+        """The place of the configuration a run of these settings belongs to, in the plan's order."""
+        return self.configurations.index(configuration_key(settings, self._varying))
+
+    def drawn(self, settings: Settings) -> bool:
+        """Whether a run of these settings is the one that stands for its configuration (its first seed)."""
+        return all(getattr(settings, name) == value for name, value in self.drawn_seeds)
+
     def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_progress: Callable[[float, int], None] | None = None,
-            on_watch: Callable[..., None] | None = None, watch_due: Callable[[], bool] | None = None,
-            workers: int = 1) -> bool:
+            on_progress: Callable[[float, int], None] | None = None, feed=None, workers: int = 1) -> bool:
         """Train every combination; False when stopped before the end (what finished is kept).
 
-        `on_progress(runs' worth done, runs finished)` as it goes. With one worker the groups train here, one
-        after another, and `on_watch(sessions)` is called between their epochs when `watch_due()` says so
-        (the sessions then hold their current weights, to be drawn), and `on_watch(sessions, final=True)`
-        when a group ends. With more, the groups are dealt to worker processes (the fastest way on a CPU)
-        and nothing is watched until they are done."""
+        `on_progress(runs' worth done, runs finished)` as it goes. A `feed` (SweepFeed) is told the same,
+        each run kept, and, with one worker, gets small maps of the configurations made between epochs when
+        it wants them (see SweepFeed.serve); its stop stops the sweep too. With more workers the groups are
+        dealt to worker processes (the fastest way on a CPU) and nothing is drawn until they are done."""
+        if feed is not None:
+            asked, should_stop = should_stop, lambda: asked() or feed.stop_requested
+
+        def tell(done: float, runs: int) -> None:
+            if on_progress is not None:
+                on_progress(done, runs)
+            if feed is not None:
+                feed.progressed(done, runs)
+
+        self._feed = feed
+        try:
+            for start in range(0, len(self.plan), BATCH):
+                self._train_batch(self.plan[start:start + BATCH], should_stop, tell, feed, workers)
+                tell(float(len(self.runs)), len(self.runs))
+                if should_stop():
+                    return False
+            return True
+        finally:
+            self._feed = None
+
+    def _train_batch(self, plan: list[Settings], should_stop, tell, feed, workers: int) -> None:
         from .training.batched import batch_groups, train_together
         from .training.parallel_groups import train_groups
         from .training.session import TrainingSession
 
-        for start in range(0, len(self.plan), BATCH):
-            sessions = [TrainingSession(s) for s in self.plan[start:start + BATCH]]
-            groups = batch_groups(sessions)
+        sessions = [TrainingSession(s) for s in plan]
+        groups = batch_groups(sessions)
+        if workers > 1:
             base = float(len(self.runs))
-            tell = on_progress or (lambda done, runs: None)
-            if workers > 1:
-                group_epochs = sum(max(sessions[i].settings.epochs for i in g) for g in groups)
-                train_groups(sessions, should_stop, lambda k: tell(base + len(sessions) * k / group_epochs,
-                                                                  len(self.runs)), workers)
-                self._keep_finished(sessions)
-            for group in groups if workers <= 1 else []:
-                members = [sessions[i] for i in group]
-                before = float(len(self.runs))
+            group_epochs = sum(max(sessions[i].settings.epochs for i in g) for g in groups)
+            train_groups(sessions, should_stop, lambda k: tell(base + len(sessions) * k / group_epochs,
+                                                              len(self.runs)), workers)
+            self._keep_finished(sessions)
+            return
+        for group in groups:
+            members = [sessions[i] for i in group]
+            before = float(len(self.runs))
 
-                def progress(_epoch: int, members=members, before=before) -> None:
-                    tell(before + sum(m.history.epoch / m.settings.epochs for m in members), len(self.runs))
-                    if on_watch is not None:
-                        on_watch(members)
+            def progress(_epoch: int, members=members, before=before) -> None:
+                tell(before + sum(m.history.epoch / m.settings.epochs for m in members), len(self.runs))
+                if feed is not None:
+                    feed.serve(self, members)
 
-                train_together(members, should_stop, progress, watch_due)
-                if on_watch is not None:
-                    on_watch(members, final=True)
-                self._keep_finished(members)
-                if should_stop():
-                    break
-            tell(float(len(self.runs)), len(self.runs))
+            train_together(members, should_stop, progress, feed.maps_due if feed is not None else None)
+            if feed is not None:
+                feed.serve(self, members, final=True)
+            self._keep_finished(members)
             if should_stop():
-                return False
-        return True
+                return
 
     def _keep_finished(self, sessions) -> None:
         """Stopped midway, those that had finished are kept all the same."""
@@ -161,17 +208,17 @@ class Sweep:
             run_id = self.store.save(session, session.outcome, data=data, sweep=(self.id, self.name)).id
         except AnnclfError as error:
             self.problems.append(str(error))
-        self.runs.append(SweepRun(session.requested, str(session.outcome.reason), test["accuracy"], test["loss"],
-                                  session.history.epoch, session.seconds, run_id))
+        run = SweepRun(session.requested, str(session.outcome.reason), test["accuracy"], test["loss"],
+                       session.history.epoch, session.seconds, run_id)
+        self.runs.append(run)
+        if self._feed is not None:
+            from .training.events import RunFinishedInSweep
+
+            self._feed.put(RunFinishedInSweep(self.index(run.settings), run, self.drawn(run.settings)))
 
     def table(self) -> list[Configuration]:
-        """The configurations of the runs that finished, best mean test accuracy first."""
-        varying = [n for n in self.grid.varying if n not in SEEDS]
-        rows: dict[tuple, Configuration] = {}
-        for run in self.runs:
-            key = configuration_key(run.settings, varying)
-            rows.setdefault(key, Configuration({n: getattr(run.settings, n) for n in varying})).runs.append(run)
-        return sorted(rows.values(), key=lambda c: -c.mean)
+        """The configurations of the runs that finished, best mean test accuracy first (see rank)."""
+        return rank(self.runs, self.grid.varying)
 
     def as_dict(self) -> dict:
         return {"sweep": {"id": self.id, "name": self.name, "varying": self.grid.varying, "runs": len(self.plan),
@@ -181,3 +228,20 @@ class Sweep:
 
 def label(name: str, value: Any) -> str:
     return BY_NAME[name].format(value) if name in BY_NAME else str(value)
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """"1 run", "6 runs", "1,200 runs"."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+# what several values of a setting are called ("6 runs: 2 learning rates × 3 seeds")
+PLURALS = {"hidden": "hidden layouts", "activation": "activations", "inputs": "input sets",
+           "optimizer": "optimizers", "lr": "learning rates", "batch_size": "batch sizes", "dropout": "dropout rates",
+           "weight_decay": "weight decays", "epochs": "epoch counts", "seed": "seeds", "data_seed": "data seeds",
+           "init_seed": "init seeds", "shuffle_seed": "shuffle seeds"}
+
+
+def values_of(name: str, n: int) -> str:
+    """"2 learning rates", "3 seeds", "2 momentum values"."""
+    return f"{n:,} {PLURALS.get(name) or name.replace('_', ' ') + ' values'}"

@@ -40,7 +40,7 @@ async def test_a_six_configuration_sweep_is_ranked_by_mean_test_accuracy(tmp_pat
         await wait_until(pilot, lambda: view.ended == "finished", tries=3000)
         await pilot.pause()
         table = app.query_one("#sweep-table")
-        rows = view.job.sweep.table()
+        rows = view.ranked
         assert len(rows) == 6 and len(table.order) == 6
         means = [row.mean for row in rows]
         assert means == sorted(means, reverse=True)
@@ -52,8 +52,16 @@ async def test_a_six_configuration_sweep_is_ranked_by_mean_test_accuracy(tmp_pat
         assert all(row.values["activation"] == "identity" for row in rows[-3:])
         # the small maps come in the table's order, titled with what varies and the accuracy
         tiles = list(app.query(".sweep-tile"))
-        assert tiles and "relu" in str(tiles[0].border_title) and str(tiles[0].border_title).startswith(f"{rows[0].mean:.3f}")
-        assert "6/6 runs" in shown_text(app.query_one("#sweep-status"))
+        title = str(tiles[0].border_title)
+        assert "relu" in title and title.startswith(f"{rows[0].mean:.3f}".removeprefix("0"))
+        assert all(tile.data is not None for tile in tiles)  # every configuration's map drawn
+        # from the messages alone: the view holds neither the sweep nor a session of it
+        from engine.sweep import Sweep
+        from engine.training.session import TrainingSession
+
+        held = [*vars(view).values(), *view.tiles.values(), *(v for d in view.tiles.values() for v in vars(d).values())]
+        assert not any(isinstance(value, (Sweep, TrainingSession)) for value in held)
+        assert "6 of 6 runs kept" in shown_text(app.query_one("#sweep-status"))
         assert len(kept(tmp_path)) == 6
 
 
@@ -71,7 +79,7 @@ async def test_space_marks_and_enter_opens_a_configuration_in_the_training_view(
         await pilot.press("left", "enter")
         await wait_until(pilot, lambda: app.query_one("#views").active == "train"
                          and app.runner.session is not None and app.runner.session.history.epoch == 120)
-        assert app.runner.session.settings.hidden == view.job.sweep.table()[0].values["hidden"]
+        assert app.runner.session.settings.hidden == view.ranked[0].values["hidden"]
 
 
 @pytest.mark.asyncio
@@ -95,7 +103,7 @@ async def test_a_bad_list_says_why_beside_the_count_and_f5_does_not_start():
         await wait_until(pilot, lambda: "the range 5..1 is empty" in shown_text(app.query_one("#sweep-count", Static)))
         await pilot.press("f5")
         await pilot.pause()
-        assert view.job is None
+        assert view.feed is None
 
 
 @pytest.mark.asyncio

@@ -9,6 +9,7 @@ from engine import Settings
 from engine.errors import SettingError
 from engine.runs import RunStore
 from engine.sweep import Sweep
+from engine.sweep_feed import SweepFeed
 from engine.sweep_grid import Grid, parse_values
 from tui.main import main
 
@@ -113,12 +114,16 @@ def test_a_group_trained_together_hands_out_its_weights_to_be_drawn_and_ends_as_
     job = Sweep(grid, RunStore(tmp_path))
     seen = []
 
-    def watch(members, final=False):
-        if not final:
-            assert len(members) == 3  # one group: the same data and shape
-            seen.append([m.params.theta.clone() for m in members])
+    class Watching(SweepFeed):  # asks for the weights after every epoch and notes them
+        def maps_due(self):
+            return True
 
-    assert job.run(on_watch=watch, watch_due=lambda: True)
+        def serve(self, sweep, members, final=False):
+            if not final:
+                assert len(members) == 3  # one group: the same data and shape
+                seen.append([m.params.theta.clone() for m in members])
+
+    assert job.run(feed=Watching())
     assert len(seen) == 15 and not all(a.equal(b) for a, b in zip(seen[0], seen[-1]))
     for run in job.runs:
         alone = TrainingSession(base.replace(lr=run.settings.lr))
@@ -164,5 +169,5 @@ def test_ctrl_c_keeps_the_runs_that_finished_and_prints_their_table(tmp_path):
     assert sweep.returncode == 130, err
     kept = runs_in(runs_dir)
     assert all(r.epochs == 5 and r.stopped == "completed" for r in kept)  # only whole runs are kept
-    assert f"stopped: {len(kept)} of 2 runs finished and were kept" in out
+    assert f"stopped: {len(kept)} of 2 runs finished and {'was' if len(kept) == 1 else 'were'} kept" in out
     assert out.count("±") == len(kept)  # the table lists what finished

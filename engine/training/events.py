@@ -1,18 +1,25 @@
 """What a training session reports while it trains, one frozen dataclass per kind of news.
 
 A client that wants them attaches a `Feed` to the session and drains it; a session without a feed
-(headless training) makes none of them.
+(headless training) makes none of them. A sweep reports the same way, through a `SweepFeed` (sweep_feed.py):
+the last kinds here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
 
 from ..decision_map import DecisionGrid
 from ..evaluation import Evaluation
 from ..network_picture import NetworkPicture
 from .history import EpochRecord, Mark
 from .outcome import Outcome
+
+if TYPE_CHECKING:
+    from ..sweep import SweepRun
 
 
 @dataclass(frozen=True)
@@ -55,3 +62,53 @@ class RunEnded:
 
 
 Event = EpochDone | Marked | GridReady | NetworkReady | ReportReady | RunEnded
+
+
+# ----- a sweep's
+@dataclass(frozen=True)
+class SweepProgressed:
+    done: float  # runs' worth of training done (a run half trained counts a half), of the plan's
+    runs: int  # runs finished and kept
+
+
+@dataclass(frozen=True)
+class Points:
+    """What a map draws besides its grid, copied once from a session's data: the points in the dataset's
+    units (every feature: a grid says which two it spans), their labels, the exact labelling function of a
+    toy set (or None) and the class names."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    target: Callable[[np.ndarray], np.ndarray] | None
+    class_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConfigurationDrawn:
+    """A small map of a configuration: the grid of the run that stands for it (its first seed)."""
+
+    index: int  # the configuration's place in the plan's order
+    grid: DecisionGrid
+    points: Points
+    accuracy: float  # that run's test accuracy at the epoch drawn
+    epoch: int
+    seeds: tuple[tuple[str, Any], ...]  # the seeds that vary, with that run's values: (("seed", 0),)
+    final: bool = False  # drawn as the run ended
+
+
+@dataclass(frozen=True)
+class RunFinishedInSweep:
+    index: int  # its configuration's place in the plan's order
+    run: SweepRun  # frozen: its settings, how it ended, test accuracy and loss, epochs, time, kept run's id
+    drawn: bool  # the run that stands for its configuration: the one drawn, opened with Enter, compared
+
+
+@dataclass(frozen=True)
+class SweepEnded:
+    finished: bool  # False: stopped before the end, or failed
+    error: str | None = None  # what stopped it, when something went wrong
+
+
+SweepEvent = SweepProgressed | ConfigurationDrawn | RunFinishedInSweep | SweepEnded

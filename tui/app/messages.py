@@ -151,3 +151,33 @@ class DataFailed(Message, bubble=False):
     """The data or network of the form's settings could not be made (a CSV with a bad row): why."""
 
     problem: str
+
+
+# ----- downward, the sweep's news (sweep_news.py makes them from its feed), to the sweep view
+@dataclass
+class SweepProgressArrived(_Replaced, bubble=False):
+    done: float  # runs' worth of training done, of the plan's
+    runs: int  # runs finished and kept
+
+
+@dataclass
+class TileArrived(Message, bubble=False):
+    """A small map of one configuration; a newer one of the same configuration makes it useless."""
+
+    drawn: object  # engine ConfigurationDrawn: the grid, the points, the accuracy, the seed drawn
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TileArrived) and message.drawn.index == self.drawn.index
+
+
+@dataclass
+class SweepRunsArrived(Message, bubble=False):
+    """Runs of the sweep that finished since the last of these, in order."""
+
+    runs: tuple = ()  # engine RunFinishedInSweep: the configuration, the run (frozen), whether it is drawn
+
+
+@dataclass
+class SweepFinished(Message, bubble=False):
+    finished: bool  # False: stopped before the end, or failed
+    error: str | None = None  # what went wrong, when something did

@@ -34,16 +34,24 @@ def grid_from_args(args: argparse.Namespace):
     return Grid(base, axes)
 
 
+# models of one shape train as one stack, a step for all of them at once: no model's own time is measured,
+# and a configuration's is its runs' shares of their stacks' time
+TIME_COLUMN = "time (shared)"
+TIME_NOTE = f"{TIME_COLUMN}: same-shape runs train as one stack and share its time"
+
+
 def table(sweep) -> Table:
-    """The configurations, best mean test accuracy first: what varies, then accuracy over the seeds."""
-    from engine.sweep import label
+    """The configurations, best mean test accuracy first (ties: the lower test loss): what varies, then
+    accuracy over the seeds."""
+    from engine.sweep import counted, label
     from engine.sweep_grid import SEEDS
 
     varying = [n for n in sweep.grid.varying if n not in SEEDS]
-    out = Table(title=f"sweep {sweep.name} ({sweep.id}): {len(sweep.runs)} runs", title_justify="left")
+    out = Table(title=f"sweep {sweep.name} ({sweep.id}): {counted(len(sweep.runs), 'run')}", title_justify="left",
+                caption=TIME_NOTE, caption_justify="left")
     for name in varying:
         out.add_column(name, no_wrap=True)
-    for name in ("test accuracy", "min…max", "test loss", "epochs", "time", "runs"):
+    for name in ("test accuracy", "min…max", "test loss", "epochs", TIME_COLUMN, "runs"):
         out.add_column(name, justify="right", no_wrap=True)
     for row in sweep.table():
         accuracies = row.accuracies
@@ -63,7 +71,7 @@ def sweep(args: argparse.Namespace) -> int:
     import torch
 
     from engine.runs import RunStore
-    from engine.sweep import Sweep
+    from engine.sweep import Sweep, counted
 
     # before anything runs: the workers are forked, and a child forked after the parent ran torch's
     # thread pool (OpenMP) waits forever on it (seen with 1024-wide layers, whose initialisation uses it)
@@ -89,7 +97,8 @@ def sweep(args: argparse.Namespace) -> int:
     # Ctrl-C: the runs that finished are kept and tabled. Forked workers inherit the handler; the parent alone
     # stops them, between two epochs
     signals.while_training(stop.set)
-    console.print(f"sweep {job.name}: {len(job.plan):,} runs, {job.total_epochs:,} epochs in all", highlight=False)
+    console.print(f"sweep {job.name}: {counted(len(job.plan), 'run')}, {counted(job.total_epochs, 'epoch')} in all",
+                  highlight=False)
     try:
         finished = _run(job, stop, console)
     except AnnclfError as error:
@@ -101,7 +110,9 @@ def sweep(args: argparse.Namespace) -> int:
     if job.runs:
         console.print(table(job))
     if not finished:
-        console.print(f"stopped: {len(job.runs):,} of {len(job.plan):,} runs finished and were kept", highlight=False)
+        kept = "was" if len(job.runs) == 1 else "were"
+        console.print(f"stopped: {len(job.runs):,} of {counted(len(job.plan), 'run')} finished and {kept} kept",
+                      highlight=False)
     for problem in job.problems:
         print(f"{PROG}: error: a run was not kept: {problem}")
     if args.json:

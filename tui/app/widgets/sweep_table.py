@@ -10,16 +10,15 @@ class SweepTable(DataTable, can_focus=False):
         super().__init__(zebra_stripes=True, cursor_type="none", **kwargs)
         self.order: list[str] = []  # the configurations as listed, by their labels (for tests and reading)
 
-    def show(self, sweep) -> None:
+    def show(self, rows: list, varying: list[str]) -> None:
+        """`rows`: engine Configuration, ranked (engine.sweep.rank); `varying`: the settings that make a row."""
         from engine.sweep import label
-        from engine.sweep_grid import SEEDS
 
-        varying = [n for n in sweep.grid.varying if n not in SEEDS]
         self.clear(columns=True)
         self.add_columns("#", *(n.replace("_", " ") for n in varying), "test accuracy", "min…max", "test loss",
                          "runs")
         self.order = []
-        for rank, row in enumerate(sweep.table(), 1):
+        for rank, row in enumerate(rows, 1):
             loss = row.test_loss
             runs = f"{len(row.runs)}" + (f" ({row.diverged} diverged)" if row.diverged else "")
             cells = [label(n, row.values[n]) for n in varying]
