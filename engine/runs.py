@@ -35,10 +35,12 @@ def default_runs_dir() -> Path:
     return Path(base) / "annclf-tui" / "runs"
 
 
-def default_name(settings) -> str:
+def default_name(settings, seeds: tuple[str, ...] = ()) -> str:
+    """The settings that tell runs apart at a glance; `seeds`: those a sweep varies, each with its value."""
     hidden = ",".join(map(str, settings.hidden)) or "none"
     data = Path(settings.csv).name if settings.dataset == "csv" and settings.csv else settings.dataset
-    return f"{data} {hidden} {settings.activation} {settings.optimizer} lr {settings.lr:g}"
+    named = "".join(f" {name.replace('_', ' ')} {getattr(settings, name)}" for name in seeds)
+    return f"{data} {hidden} {settings.activation} {settings.optimizer} lr {settings.lr:g}{named}"
 
 
 def named_by_user(name: str, settings: dict) -> bool:
@@ -51,7 +53,7 @@ def named_by_user(name: str, settings: dict) -> bool:
         default = default_name(from_values({k: v for k, v in settings.items() if v is not None}))
     except AnnclfError:
         return True
-    return re.fullmatch(re.escape(default) + r"( #\d+)?", name) is None
+    return re.fullmatch(re.escape(default) + r"( (data |init |shuffle )?seed \d+)*( #\d+)?", name) is None
 
 
 class RunStore:
@@ -67,7 +69,8 @@ class RunStore:
                 return run_id
 
     def save(self, session, outcome, run_id: str | None = None, name: str | None = None,
-             data: dict | None = None, sweep: tuple[str, str] | None = None) -> RunSummary:
+             data: dict | None = None, sweep: tuple[str, str] | None = None,
+             seeds: tuple[str, ...] = ()) -> RunSummary:
         """Write (or replace) a run from a session and how its training ended, then its row of the index; its
         summary. `data` is the run's exports.results(), when the caller made it already; `sweep` the (id,
         name) of the sweep that trained it (a run kept again keeps its sweep)."""
@@ -77,7 +80,7 @@ class RunStore:
         old = self._readable(run_id) if run_id is not None else None
         run_id = run_id or self.new_id(session.settings.dataset)
         if not name:
-            name = old.name if old else self._unused_name(default_name(session.settings))
+            name = old.name if old else self._unused_name(default_name(session.settings, seeds))
         if sweep is None and old is not None and old.sweep_id is not None:
             sweep = (old.sweep_id, old.sweep_name)
         tag = {} if sweep is None else {"sweep_id": sweep[0], "sweep_name": sweep[1]}

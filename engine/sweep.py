@@ -205,7 +205,8 @@ class Sweep:
         test = data["final"]["test"]
         run_id = None
         try:
-            run_id = self.store.save(session, session.outcome, data=data, sweep=(self.id, self.name)).id
+            run_id = self.store.save(session, session.outcome, data=data, sweep=(self.id, self.name),
+                                 seeds=tuple(name for name, _ in self.drawn_seeds)).id
         except AnnclfError as error:
             self.problems.append(str(error))
         run = SweepRun(session.requested, str(session.outcome.reason), test["accuracy"], test["loss"],

@@ -171,3 +171,18 @@ async def test_at_80_columns_the_network_views_title_and_hint_are_whole_lines(tm
             line = shown_text(app.query_one(name)).rstrip()
             assert line and "…" not in line and len(line) <= 78, line
         assert "shade: the size" not in shown_text(app.query_one("#network-notes"))  # the least needed left out
+
+
+@pytest.mark.asyncio
+async def test_ctrl_f_in_the_sweep_view_goes_to_the_sweeps_own_field(tmp_path):
+    from tui.app.screens.goto_setting import GotoSetting
+
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("s", "ctrl+f")
+        await wait_until(pilot, lambda: isinstance(app.screen, GotoSetting))
+        await pilot.press(*"learning", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, GotoSetting))
+        await pilot.pause()
+        assert app.tabs.active == "sweep" and app.focused is app.query_one("#sweep-lr")

@@ -145,8 +145,6 @@ def test_a_tiles_title_leads_with_the_accuracy_to_the_tables_precision_and_names
     assert "maps: seed 0" in words and "titles: mean ± std over 3 seeds" in words
 
 
-@pytest.mark.xfail(strict=True, reason="needs engine/runs.py to name a run after the seeds a sweep varies "
-                                       "(default_name(settings, seeds)) and Sweep._keep to pass them: see the report")
 def test_a_seed_sweeps_runs_carry_their_seed_in_their_name(tmp_path):
     sweep = Sweep(Grid(BASE.replace(epochs=3), {"seed": [0, 1, 2]}), RunStore(tmp_path))
     assert sweep.run()

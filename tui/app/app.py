@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from engine.runs import RunStore
 from engine.schema import Settings
 
-from tui.app import engine_news, files
+from tui.app import engine_news, files, sweep_news
 from tui.terminal import cadence as refresh
 from tui.app.commands import AppCommands
 from tui.app.failures import notify_failure
@@ -82,6 +82,7 @@ class AnnclfApp(App):
         # held, not queried: the timer may tick while the screen is being torn down at exit
         self.training, self.report = self.query_one(TrainingView), self.query_one(ReportView)
         self.runs_view, self.tabs = self.query_one(RunsView), self.query_one(TabbedContent)
+        self.sweep_view = self.query_one(SweepView)
         self.views = (self.training, self.report, self.query_one(NetworkView), self.runs_view)
         # r, v and u switch the tabs: Tab goes straight to the form, not to the tab bar first
         self.tabs.query_one(Tabs).can_focus = False
@@ -109,6 +110,8 @@ class AnnclfApp(App):
             return
         for message in engine_news.messages(self.runner.tick(), self.runner.session):
             self._tell(message)
+        for message in sweep_news.messages(self.runner.drain_sweep()):
+            self.sweep_view.post_message(message)
 
     # ----- from the views
     def on_settings_changed(self, message: SettingsChanged) -> None:
@@ -120,6 +123,9 @@ class AnnclfApp(App):
 
     def on_network_wanted(self, message: NetworkWanted) -> None:
         self.runner.want_network(message.request, message.session)
+
+    def on_sweep_requested(self, message: SweepRequested) -> None:
+        self.runner.start_sweep(message.sweep, message.feed)
 
     def on_reopen_requested(self, message: ReopenRequested) -> None:
         if self.runner.training is not None:
@@ -153,7 +159,7 @@ class AnnclfApp(App):
     def action_start_pause(self) -> None:
         settings = self.training.settings_now()
         if self.tabs.active == "sweep":
-            self.query_one(SweepView).start(settings)
+            self.sweep_view.start(settings)
         else:
             if self.tabs.active == "runs":
                 self.tabs.active = "train"  # to see it train
@@ -172,7 +178,7 @@ class AnnclfApp(App):
             self.action_leave_field()
 
     def action_stop(self) -> None:
-        self.query_one(SweepView).stop() if self.tabs.active == "sweep" else self.runner.stop()
+        self.sweep_view.stop() if self.tabs.active == "sweep" else self.runner.stop()
 
     def action_reset(self) -> None:
         self.runner.press("reset", self.training.settings_now())
@@ -192,7 +198,7 @@ class AnnclfApp(App):
 
     def action_goto_setting(self) -> None:
         """ctrl+f, /: the settings of the form on screen (the sweep's own in the sweep view)."""
-        view = self.query_one(SweepView) if self.tabs.active == "sweep" else self.training
+        view = self.sweep_view if self.tabs.active == "sweep" else self.training
         tab = self.tabs.active if self.tabs.active == "sweep" else "train"
 
         def go_to(name: str | None) -> None:
@@ -270,4 +276,4 @@ class AnnclfApp(App):
     def apply_sweep_preset(self, settings: Settings, lists: dict[str, str]) -> None:
         self.training.load_settings(settings)
         self.tabs.active = "sweep"
-        self.query_one(SweepView).fill(settings, lists)
+        self.sweep_view.fill(settings, lists)

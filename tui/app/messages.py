@@ -181,3 +181,12 @@ class SweepRunsArrived(Message, bubble=False):
 class SweepFinished(Message, bubble=False):
     finished: bool  # False: stopped before the end, or failed
     error: str | None = None  # what went wrong, when something did
+
+
+@dataclass
+class SweepRequested(Message):
+    """F5 in the sweep view: train `sweep` (engine Sweep), reporting through `feed` (engine SweepFeed), which
+    the view made and keeps: it asks it for maps of its tiles' size."""
+
+    sweep: object
+    feed: object

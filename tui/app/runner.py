@@ -47,6 +47,7 @@ class Runner:
         self._rebuild_at: float | None = None
         self._on_disk: threading.Event | None = None  # set once the last training's run is on disk
         self._data_failed = False  # the form's last data could not be made (the views show none)
+        self.sweep_feed = None  # the last sweep's: the sweep view's news
 
     # ----- what the views are shown
     @property
@@ -264,6 +265,17 @@ class Runner:
         if self.feed is not None:
             for future in self.feed.take_snapshot_requests():
                 future.set_result(self.session.snapshot())
+
+    # ----- a sweep (the sweep view owns its settings and what it shows; the runner, its thread)
+    def start_sweep(self, sweep, feed) -> None:
+        """Train `sweep` in a worker, reporting through `feed`, which `drain_sweep` empties at each tick."""
+        from engine.sweep_feed import train
+
+        self.sweep_feed = feed
+        self._worker(train, "sweep", sweep, feed, group="sweep")
+
+    def drain_sweep(self) -> list:
+        return self.sweep_feed.drain() if self.sweep_feed is not None else []
 
     def settle(self, timeout: float = 60.0) -> None:
         """Block until a run stopped by quitting is kept: the app's screen is gone by then, the process not

@@ -1,13 +1,14 @@
 """The sweep view: the settings that vary, as lists; every combination trained in the background; a small
 decision map of each configuration, live, paged to fit; and the table ranked by mean test accuracy.
 
-The rest of the settings are the training form's. The sweep trains in a thread and reports through its
-feed (engine/sweep_feed.py), as a training session does through its own: the App's ten-times-a-second tick
-drains `SweepView.feed` and posts what it holds to this view as messages (sweep_news.messages). Everything
-the view shows came in those messages, as data of its own: it never reads the sweep or a session.
+The rest of the settings are the training form's. F5 makes the sweep and its feed (engine/sweep_feed.py)
+and asks for it to be trained (SweepRequested): the runner trains it in a thread that reports through the
+feed, as a training session does through its own, and the App's ten-times-a-second tick drains it and posts
+what it holds to this view as messages (sweep_news.messages). Everything the view shows came in those
+messages, as data of its own: it never reads the sweep or a session.
 
-The API the App uses: `start(settings)` (F5), `stop()` (F7), `feed` (drained by its tick), `fill(settings,
-lists)` (a preset), `shown_settings()` and `focus_setting(name)` (ctrl+f).
+The API the App uses: `start(settings)` (F5), `stop()` (F7), `fill(settings, lists)` (a preset),
+`shown_settings()` and `focus_setting(name)` (ctrl+f).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
-from tui.app import sweep_news
 from tui.app.keys import SWEEP, bindings
-from tui.app.messages import ReopenRequested, SweepFinished, SweepProgressArrived, SweepRunsArrived, TileArrived
+from tui.app.messages import (ReopenRequested, SweepFinished, SweepProgressArrived, SweepRequested, SweepRunsArrived,
+                              TileArrived)
 from tui.app.widgets.decision_map import DecisionMap, MapData
 from tui.app.widgets.status_line import StatusLine
 from tui.app.widgets.sweep_table import SweepTable
@@ -82,15 +83,7 @@ class SweepView(Horizontal, can_focus=True):
 
     def on_mount(self) -> None:
         self.query_one("#sweep-settings").can_focus = False  # Tab goes to the first field, not its column
-        # INTERIM, until the App's tick drains the feed (it holds what the App's `_tick` should do): then
-        # this timer and `_drain` go
-        self.set_interval(0.1, self._drain)
         self._show_status()
-
-    def _drain(self) -> None:
-        if self.feed is not None:
-            for message in sweep_news.messages(self.feed.drain()):
-                self.post_message(message)
 
     def on_show(self) -> None:
         self.fill(self.app.training.settings_now())
@@ -158,7 +151,7 @@ class SweepView(Horizontal, can_focus=True):
         reports through `self.feed`. Lists the schema refuses: a notice, and nothing starts."""
         from engine.errors import AnnclfError
         from engine.sweep import Sweep
-        from engine.sweep_feed import SweepFeed, train
+        from engine.sweep_feed import SweepFeed
 
         if self.running:
             return
@@ -174,9 +167,7 @@ class SweepView(Horizontal, can_focus=True):
         self.planned, self.order = len(sweep.plan), list(range(len(sweep.configurations)))
         self.feed, self._map_size = SweepFeed(), None
         self._lay_out()  # asks the feed for maps of the tiles' size
-        # INTERIM, until the runner owns the sweep's thread as it owns the session's
-        self.run_worker(lambda: train(sweep, self.feed), name="sweep", group="sweep", thread=True,
-                        exit_on_error=False)
+        self.post_message(SweepRequested(sweep, self.feed))  # the runner trains it; the App's tick brings the news
         self._show_status()
 
     def stop(self) -> None:
