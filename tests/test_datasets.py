@@ -133,3 +133,40 @@ def test_csv_label_and_feature_columns_must_exist(tmp_path):
         build(dataset="csv", csv=path, label="kind")
     with pytest.raises(DataError, match="no such file"):
         build(dataset="csv", csv=str(tmp_path / "absent.csv"))
+
+
+@pytest.mark.parametrize("samples", [7, 100, 1000, 1001])
+@pytest.mark.parametrize("seed", [0, 2, 12345])
+def test_circles_and_moons_are_scikit_learns_number_for_number(samples, seed):
+    """Drawn in numpy (the default data must not wait for scikit-learn's import), and equal to its own."""
+    from sklearn.datasets import make_circles, make_moons
+
+    from engine.standalone.synthetic import circles, moons
+
+    for noise in (None, 0.0, 0.03, 0.2):
+        ours, theirs = circles(samples, noise, 0.8, seed), make_circles(samples, noise=noise, factor=0.8,
+                                                                        random_state=seed)
+        assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
+        ours, theirs = moons(samples, noise, seed), make_moons(samples, noise=noise, random_state=seed)
+        assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 2024])
+@pytest.mark.parametrize("counts", [[500, 500], [13, 7], [300, 20, 80], [5, 5, 5, 4], [2, 2, 3]])
+def test_the_stratified_split_is_scikit_learns_number_for_number(seed, counts):
+    from sklearn.model_selection import train_test_split as theirs
+
+    from engine.standalone.data import train_test_split as ours
+
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.repeat(np.arange(len(counts)), counts))
+    rows = np.arange(len(y))
+    for test_size in (0.2, 0.25, 1 / 3, 0.5, 0.61):
+        try:
+            expected = theirs(rows, test_size=test_size, stratify=y, random_state=seed)
+        except ValueError:
+            with pytest.raises(ValueError):
+                ours(rows, test_size=test_size, stratify=y, random_state=seed)
+            continue
+        got = ours(rows, test_size=test_size, stratify=y, random_state=seed)
+        assert [a.tolist() for a in got] == [a.tolist() for a in expected]

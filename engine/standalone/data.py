@@ -1,6 +1,8 @@
 """One entry point to every dataset, the labels' noise, the train / validation / test split, the scaling and
 the model's input columns."""
 
+import math
+
 import numpy as np
 
 from .csv_file import PARTS, read_csv
@@ -45,12 +47,56 @@ def flip_labels(y, fraction, classes, seed):
     return flipped
 
 
+def _approximate_mode(counts, draws, rng):
+    """How many of `draws` come from each class of `counts`: the proportional share rounded down, the rest to
+    the largest remainders (ties drawn at random)."""
+    continuous = counts / counts.sum() * draws
+    floored = np.floor(continuous)
+    need = int(draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (tied,) = np.where(remainder == value)
+            now = min(len(tied), need)
+            floored[rng.choice(tied, size=now, replace=False)] += 1
+            need -= now
+            if need == 0:
+                break
+    return floored.astype(int)
+
+
+def train_test_split(rows, test_size, stratify, random_state):
+    """scikit-learn's stratified train_test_split of `rows` (a fraction `test_size` for testing, at least one
+    row of each class on both sides), number for number: a test holds it to scikit-learn's. In numpy, so
+    that neither the engine's first data nor this script needs scikit-learn; ValueError as it raises."""
+    n = len(rows)
+    n_test = int(math.ceil(test_size * n))
+    n_train = n - n_test
+    if not 0 < test_size < 1 or n_train <= 0:
+        raise ValueError(f"test_size={test_size} leaves no training rows of {n}")
+    classes, inverse, counts = np.unique(stratify, return_inverse=True, return_counts=True)
+    if counts.min() < 2:
+        raise ValueError(f"The least populated classes in y have only 1 member: {classes[counts < 2].tolist()}")
+    if n_train < len(classes) or n_test < len(classes):
+        raise ValueError(f"The train_size = {n_train} and test_size = {n_test} should be greater or equal to the "
+                         f"number of classes = {len(classes)}")
+    by_class = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
+    rng = np.random.RandomState(random_state)
+    train_counts = _approximate_mode(counts, n_train, rng)
+    test_counts = _approximate_mode(counts - train_counts, n_test, rng)
+    train, test = [], []
+    for k, members in enumerate(by_class):
+        shuffled = members.take(rng.permutation(counts[k]), mode="clip")
+        train.extend(shuffled[:train_counts[k]])
+        test.extend(shuffled[train_counts[k]:train_counts[k] + test_counts[k]])
+    rows = np.asarray(rows)
+    return rows[rng.permutation(train)], rows[rng.permutation(test)]
+
+
 def split_rows(y, test_size, val_size, seed, parts=None):
     """Sorted row indices (train, val, test). The test rows are a stratified `test_size` of all (or the
     file's own split); the validation rows, a stratified `val_size` of all, come from the rest (none when
     val_size is 0). ValueError if a class cannot be split so."""
-    from sklearn.model_selection import train_test_split
-
     rows = np.arange(len(y))
     if parts is not None:
         train, val, test = (rows[parts == part] for part in PARTS)

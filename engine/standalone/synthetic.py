@@ -1,19 +1,36 @@
-"""The synthetic datasets: scikit-learn's generators, the playground's spiral and gauss, the toy sets of
+"""The synthetic datasets: scikit-learn's generators (circles and moons redrawn in numpy), the playground's spiral and gauss, the toy sets of
 the unit square (each labelled by an exact function, drawn as the truth) and Fisher's iris."""
 
 import numpy as np
 
 
-def circles(samples, noise, factor, seed):
-    from sklearn.datasets import make_circles
+def _two_arcs(outer, inner, noise, seed):
+    """Two arcs of points, class 0 and class 1, shuffled, then Gaussian noise, from one RandomState: as
+    scikit-learn's make_circles and make_moons draw them, number for number (a test holds them to it). In
+    numpy, so that the default data needs no scikit-learn, whose import takes as long as torch's."""
+    rng = np.random.RandomState(seed)
+    X = np.vstack([np.append(outer[0], inner[0]), np.append(outer[1], inner[1])]).T
+    y = np.hstack([np.zeros(len(outer[0]), dtype=np.intp), np.ones(len(inner[0]), dtype=np.intp)])
+    order = np.arange(len(y))
+    rng.shuffle(order)
+    X, y = X[order], y[order]
+    if noise is not None:
+        X += rng.normal(scale=noise, size=X.shape)
+    return X, y
 
-    return make_circles(n_samples=samples, noise=noise, factor=factor, random_state=seed)
+
+def circles(samples, noise, factor, seed):
+    """scikit-learn's make_circles: an outer circle (class 0) and an inner one `factor` as large."""
+    outer = np.linspace(0, 2 * np.pi, samples // 2, endpoint=False)
+    inner = np.linspace(0, 2 * np.pi, samples - samples // 2, endpoint=False)
+    return _two_arcs((np.cos(outer), np.sin(outer)), (np.cos(inner) * factor, np.sin(inner) * factor), noise, seed)
 
 
 def moons(samples, noise, seed):
-    from sklearn.datasets import make_moons
-
-    return make_moons(n_samples=samples, noise=noise, random_state=seed)
+    """scikit-learn's make_moons: two interleaving half circles."""
+    outer = np.linspace(0, np.pi, samples // 2)
+    inner = np.linspace(0, np.pi, samples - samples // 2)
+    return _two_arcs((np.cos(outer), np.sin(outer)), (1 - np.cos(inner), 1 - np.sin(inner) - 0.5), noise, seed)
 
 
 def blobs(samples, classes, cluster_std, seed):
