@@ -37,7 +37,8 @@ async def test_every_checkpoint_saved_while_training_is_of_one_epoch_and_resumes
         assert {float(s["step"]) for s in payload["optimizer"]["state"].values()} == {float(epoch)}
         resumed = load_checkpoint(path)
         recorded = resumed.history.records[-1]
-        assert resumed.evaluate()["test"].loss == pytest.approx(recorded.test_loss, rel=1e-6)
+        # float32 sums in another order differ in the last bits; a step apart differs by about 1 %
+        assert resumed.evaluate()["test"].loss == pytest.approx(recorded.test_loss, rel=1e-4)
         epochs.append(epoch)
     assert len(set(epochs)) == len(epochs)  # six moments of the run, not one saved six times
     for path, epoch in [(saved[1], epochs[1]), (saved[-1], epochs[-1])]:
