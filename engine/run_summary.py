@@ -4,6 +4,7 @@ folder that cannot be read as a run (`Damaged`). Plain data: no torch, no SQLite
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 from .errors import FileProblem
@@ -58,12 +59,27 @@ class RunSummary:
                 raise ValueError(f"{SUMMARY_FILE} has no {f.name!r}")
             value = data[f.name]
             kinds = _FIELD_KINDS[f.name]
-            if isinstance(value, bool) or not isinstance(value, kinds):
+            if isinstance(value, bool) or not isinstance(value, kinds) or not _in_range(f.name, value):
                 raise ValueError(f"{SUMMARY_FILE}: {f.name!r} is {_what(value)}, not {_KIND_WORDS[f.name]}")
             values[f.name] = value
         return cls(id=folder, **values)
 
 
+def _in_range(name: str, value) -> bool:
+    """Whether a number of the right kind can be what it says: a time the calendar can show (a NaN or 1e300
+    cannot be shown as a date), a count of epochs an index row holds, a finite accuracy or loss."""
+    if value is None or isinstance(value, (str, dict)):
+        return True
+    if name in _TIMES:
+        return math.isfinite(value) and 0 <= value < LATEST
+    if name == "epochs":
+        return 0 <= value <= MOST_EPOCHS
+    return math.isfinite(value)
+
+
+LATEST = 253402300800  # 10000-01-01: the first time a four-digit year cannot show
+MOST_EPOCHS = 10**12  # far beyond any run (the settings allow 10^7), well within an SQLite integer
+_TIMES = {"created", "updated"}
 _NUMBER = (int, float)
 _MAYBE_NUMBER = (*_NUMBER, type(None))
 _MAYBE_TEXT = (str, type(None))
@@ -71,9 +87,11 @@ _OPTIONAL = {"updated", "sweep_id", "sweep_name"}  # runs kept by earlier versio
 _FIELD_KINDS = {"name": str, "created": _NUMBER, "epochs": int, "stopped": str, "train_accuracy": _MAYBE_NUMBER,
                 "test_accuracy": _MAYBE_NUMBER, "test_loss": _MAYBE_NUMBER, "settings": dict,
                 "updated": _MAYBE_NUMBER, "sweep_id": _MAYBE_TEXT, "sweep_name": _MAYBE_TEXT}
-_KIND_WORDS = {"name": "text", "created": "a time in seconds", "epochs": "a whole number", "stopped": "text",
-               "train_accuracy": "a number", "test_accuracy": "a number", "test_loss": "a number",
-               "settings": "a table of settings", "updated": "a time in seconds", "sweep_id": "text",
+_WHEN = "a time in seconds (since 1970, before the year 10000)"
+_KIND_WORDS = {"name": "text", "created": _WHEN, "epochs": "a whole number from 0 to 10^12",
+               "stopped": "text", "train_accuracy": "a finite number", "test_accuracy": "a finite number",
+               "test_loss": "a finite number", "settings": "a table of settings", "updated": _WHEN,
+               "sweep_id": "text",
                "sweep_name": "text"}
 
 
@@ -84,7 +102,10 @@ def _what(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        # a whole number of thousands of digits is said by its size: str() of one is slow, or refused
+        text = str(value) if isinstance(value, float) or abs(value) < 10**30 else \
+            f"of about {int(value.bit_length() * 0.30103) + 1} digits"
+        return f"the number {text}"
     return {list: "a list", dict: "a table", type(None): "empty"}.get(type(value), "of an unknown kind")
 
 

@@ -173,17 +173,36 @@ class RunStore:
         One directory listing and one query of the index; only folders the index does not know (a new
         index, a folder copied in) are read."""
         try:
-            # the name and the inode come with the listing itself: no file of a run is opened
-            folders = {e.name: e.inode() for e in os.scandir(self.root) if not e.name.startswith(".") and e.is_dir()}
+            folders, unreadable = self._entries()
         except OSError:  # no runs directory yet, or one that cannot be read: no runs
             return [], []
         try:
             runs, damaged = self.index.listing(folders, self._folder)
         except Unusable:  # a read-only runs directory, say: every folder is read, as before the index
             runs, damaged = read_folders(folders, self._folder)
+        damaged = damaged + unreadable  # a new list: the index keeps the one it gave
         runs.sort(key=lambda r: (r.created, r.id), reverse=True)
         damaged.sort(key=lambda d: d.folder)
         return runs, damaged
+
+    def _entries(self) -> tuple[dict[str, int], list[Damaged]]:
+        """The folders of the runs directory (each name → its inode, which comes with the listing itself: no
+        file of a run is opened), and the entries that cannot be looked at (a symlink loop, a link to
+        nothing, one the user may not read): each is listed as damaged and stops nothing. OSError if the
+        directory itself cannot be listed."""
+        folders, unreadable = {}, []
+        with os.scandir(self.root) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir():
+                        folders[entry.name] = entry.inode()
+                    elif entry.is_symlink():  # a link to nothing: a run folder moved away, perhaps
+                        unreadable.append(Damaged(entry.name, f"a link to {os.readlink(entry.path)}, which is not there"))
+                except OSError as error:  # a symlink loop (ELOOP), a folder of another user, ...
+                    unreadable.append(Damaged(entry.name, f"cannot be read: {error.strerror or error}"))
+        return folders, unreadable
 
     def _folder(self, folder: str) -> RunSummary:
         """The summary of a folder not indexed yet; FileProblem if it is not a whole run."""
@@ -213,7 +232,10 @@ class RunStore:
         except OSError as error:
             raise FileProblem(str(path), f"cannot be read: {error.strerror or error}") from None
         except ValueError as error:
-            raise FileProblem(str(path), f"is not valid JSON ({error})") from None
+            why = "a whole number of thousands of digits" if "integer string conversion" in str(error) else error
+            raise FileProblem(str(path), f"is not valid JSON ({why})") from None
+        except RecursionError:
+            raise FileProblem(str(path), "is not a run: its JSON is nested too deeply") from None
         if not isinstance(run, dict) or run.get("format") != FORMAT or run.get("version") != VERSION:
             raise FileProblem(str(path), "is not a run of this program's version")
         return run
@@ -235,15 +257,25 @@ class RunStore:
     def delete(self, run_id: str) -> None:
         """Remove a run's folder (a damaged one too)."""
         place = self.root / run_id
+        if run_id and not run_id.startswith(".") and "/" not in run_id and place.is_symlink():
+            try:  # a damaged entry that is a link (to nothing, to itself): the link goes, never its target
+                place.unlink()
+            except OSError as error:
+                raise FileProblem(str(place), f"cannot be removed: {error.strerror or error}") from None
+            self._drop_row(run_id)
+            return
         if not run_id or run_id.startswith(".") or "/" in run_id or not place.is_dir():
             raise FileProblem(str(place), "no such run")
         retired = place.with_name(temporary_name(place.name) + ".old")
         os.replace(place, retired)  # gone from the list at once, even if removing the files is slow
+        self._drop_row(run_id)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def _drop_row(self, run_id: str) -> None:
         try:
             self.index.drop(run_id)
         except Unusable:
             pass  # the next listing drops the row of a folder that is gone
-        shutil.rmtree(retired, ignore_errors=True)
 
     def reopen(self, run_id: str, changes: dict | None = None):
         """A training session with the run's model, optimiser state and history, ready to continue."""

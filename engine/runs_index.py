@@ -71,11 +71,19 @@ def _row(summary: RunSummary, inode: int | None) -> tuple:
             s.epochs, s.stopped)
 
 
-def _summary(row: tuple) -> RunSummary:
+def _summary(row: tuple) -> RunSummary | None:
+    """The run of a row, checked as its summary.json is; None for a row that cannot be one (written by
+    hand, say: settings that are not JSON, epochs that are text), whose folder is then read again."""
     (run_id, _, _, name, sweep_id, sweep_name, created, updated, settings, train_accuracy, test_accuracy,
      test_loss, epochs, stopped) = row
-    return RunSummary(run_id, name, created, epochs, stopped, train_accuracy, test_accuracy, test_loss,
-                      json.loads(settings), updated, sweep_id, sweep_name)
+    try:
+        values = {"name": name, "created": created, "epochs": epochs, "stopped": stopped,
+                  "train_accuracy": train_accuracy, "test_accuracy": test_accuracy, "test_loss": test_loss,
+                  "settings": json.loads(settings), "updated": updated, "sweep_id": sweep_id,
+                  "sweep_name": sweep_name}
+        return RunSummary.from_dict(values, run_id)
+    except (ValueError, TypeError, RecursionError):  # json.loads of a number, of text nested too deeply
+        return None
 
 
 def _busy(error: sqlite3.DatabaseError) -> bool:
@@ -200,13 +208,14 @@ class RunsIndex:
         # it is dropped only when its folder is still not there
         gone = [(run_id, row[2]) for run_id, row in known.items()
                 if run_id not in folders and not (self.root / run_id).exists()]
-        unknown = [f for f, inode in folders.items() if f not in known or known[f][2] != inode]
+        rows = {run_id: _summary(row) for run_id, row in known.items() if run_id in folders}
+        unknown = [f for f, inode in folders.items() if f not in known or known[f][2] != inode or rows[f] is None]
         found, damaged = read_folders(unknown, read)
         # a row is dropped only as it was seen: a run kept again meanwhile has a new folder, and its row stays
         changes = [("DELETE FROM runs WHERE id = ? AND inode IS ?", gone), (_PUT, [_row(s, folders[s.id]) for s in found])]
         _transaction(connection, *(part for pair in changes for part in pair), _BUMP, [()] if gone or found else [])
         again = set(unknown)
-        runs = [_summary(row) for run_id, row in known.items() if run_id in folders and run_id not in again]
+        runs = [run for run_id, run in rows.items() if run_id not in again]
         runs += found
         # after a change of its own, another process's may have come between the rows read and the generation
         self._last = None if gone or found else _Listed(generation, dict(folders), runs, damaged)

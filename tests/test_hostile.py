@@ -1,0 +1,102 @@
+"""Hostile files, names and terminals (issue 24): whatever is in the runs directory, in a config, a checkpoint
+or a sweep's flags, the user gets the listing, or one line and the documented exit code; never a traceback,
+nothing lost, nothing hanging."""
+
+import json
+import os
+import sqlite3
+
+import pytest
+
+from engine.run_summary import RunSummary
+from engine.runs import RunStore
+from engine.runs_index import INDEX_FILE
+from tui.main import main
+
+
+def one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def fake_run(root, folder: str, name: str, created: float = 1.7e9, **fields) -> str:
+    """A kept run as the listing reads it (summary, run and checkpoint files), without training one."""
+    place = root / folder
+    place.mkdir(parents=True)
+    summary = RunSummary(folder, name, created, 20, "completed", 0.9, 0.8, 0.3, {"dataset": "circles", "hidden": [8]})
+    (place / "summary.json").write_text(json.dumps({**summary.as_dict(), **fields}))
+    (place / "run.json").write_text("{}")
+    (place / "checkpoint.pt").write_bytes(b"")
+    return folder
+
+
+def three_runs(root) -> list[str]:
+    return [fake_run(root, f"2026010{i}-000000-circles-aaaa000{i}", f"run {i}", 1.7e9 + i) for i in range(3)]
+
+
+def listing(capsys, root) -> tuple[int, list[str], str]:
+    code = main(["runs", "--runs-dir", str(root)])
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+# ----- the runs directory (2, 3)
+
+
+@pytest.mark.parametrize("entry", ["loop", "dangling"])
+def test_a_symlink_loop_or_a_link_to_nothing_is_listed_as_damaged_beside_the_runs(capsys, tmp_path, entry):
+    root = tmp_path / "runs"
+    three_runs(root)
+    (root / entry).symlink_to(entry if entry == "loop" else tmp_path / "moved-away")
+    code, lines, err = listing(capsys, root)
+    assert code == 0 and not err
+    assert [line.split()[1] for line in lines[1:4]] == ["2", "1", "0"]  # every run, newest first
+    assert lines[4].startswith(f"damaged  {entry}: ") and len(lines) == 5
+    runs, damaged = RunStore(root).summaries()
+    assert len(runs) == 3 and [d.folder for d in damaged] == [entry]
+    RunStore(root).delete(entry)  # `d` in the app: the link goes, never what it points to
+    assert not os.path.lexists(root / entry) and RunStore(root).summaries()[1] == []
+
+
+def test_index_rows_a_hand_or_another_tool_broke_are_read_again_from_their_folders(capsys, tmp_path):
+    root = tmp_path / "runs"
+    ids = three_runs(root)
+    assert listing(capsys, root)[0] == 0  # indexed
+    with sqlite3.connect(root / INDEX_FILE, isolation_level=None) as connection:
+        connection.execute("UPDATE runs SET settings = '{not json' WHERE id = ?", (ids[0],))
+        connection.execute("UPDATE runs SET epochs = 'many' WHERE id = ?", (ids[1],))
+        connection.execute("UPDATE runs SET created = 'yesterday' WHERE id = ?", (ids[2],))
+    connection.close()
+    code, lines, err = listing(capsys, root)
+    assert code == 0 and not err and [line.split()[:2] for line in lines[1:]] == [["run", "2"], ["run", "1"], ["run", "0"]]
+    assert "  20  " in lines[2] and "2023-11-14" in lines[3]
+    with sqlite3.connect(root / INDEX_FILE) as connection:  # mended in the index too
+        assert connection.execute("SELECT count(*) FROM runs WHERE typeof(epochs) = 'integer' AND "
+                                  "typeof(created) = 'real' AND json_valid(settings)").fetchone() == (3,)
+    connection.close()
+
+
+@pytest.mark.parametrize("folder,text,problem", [
+    ("deep", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    ("nan", {"created": float("nan")}, "'created' is the number nan, not a time in seconds"),
+    ("far", {"created": 1e300}, "'created' is the number 1e+300, not a time in seconds"),
+    ("late", {"updated": float("inf")}, "'updated' is the number inf, not a time in seconds"),
+    ("epochs", {"epochs": 10**30}, "'epochs' is the number of about 31 digits, not a whole number from 0 to 10^12"),
+    ("digits", "{\"epochs\": " + "9" * 5000 + "}", "a whole number of thousands of digits"),
+], ids=lambda value: value if isinstance(value, str) and len(value) < 10 else "")
+def test_a_summary_that_cannot_be_shown_is_listed_as_damaged_and_the_runs_beside_it_are_listed(
+        capsys, tmp_path, folder, text, problem):
+    root = tmp_path / "runs"
+    three_runs(root)
+    if isinstance(text, dict):
+        fake_run(root, folder, "odd", **text)
+    else:
+        fake_run(root, folder, "odd")
+        (root / folder / "summary.json").write_text(text)
+    code, lines, err = listing(capsys, root)
+    assert code == 0 and not err and len(lines) == 5
+    assert lines[4].startswith(f"damaged  {folder}: summary.json") and problem in lines[4]
+    code = main(["runs", "--runs-dir", str(root), "--json", "-"])
+    records = json.loads(capsys.readouterr().out)  # strict JSON: no NaN
+    assert code == 0 and [r["damaged"] is not None for r in records] == [False] * 3 + [True]
