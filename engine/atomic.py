@@ -48,6 +48,30 @@ def _kind(mode: int) -> str | None:
     return "not a regular file"
 
 
+def open_input(path: str | os.PathLike, what: str, binary: bool = False) -> IO:
+    """`path` opened to be read, if it is a regular file; FileProblem naming it otherwise. A FIFO would
+    wait for a writer forever and a device (/dev/zero) never end: they are refused, never read. The file
+    is opened without waiting (O_NONBLOCK) and then looked at, so a FIFO put in its place meanwhile is
+    refused too. `what`: the file as a person calls it ("a settings file"), for the message."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise FileProblem(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise FileProblem(str(path), f"is a directory, not {what}") from None
+    except OSError as error:
+        raise FileProblem(str(path), f"cannot be read: {error.strerror or error}") from None
+    try:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise FileProblem(str(path), f"is {kind}, not {what}; give the name of a file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb" if binary else "r", **({} if binary else {"encoding": "utf-8"}))
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def why_not_writable(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "no space left on the device"

@@ -10,7 +10,7 @@ import os
 
 import torch
 
-from .atomic import atomic_open
+from .atomic import atomic_open, open_input
 from .errors import FileProblem, SettingError
 from .schema import SCHEMA, from_values
 from .training.session import CONTINUABLE, TrainingSession
@@ -35,22 +35,44 @@ def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
         torch.save(payload, handle)
 
 
+# what loading a checkpoint reads, and what each must be: checked as a config's settings are, so that a
+# checkpoint another program (or an editor) made says what it lacks instead of failing half-way in
+_PARTS = {"settings": (dict, "a table of settings"), "class_names": (list, "a list of class names"),
+          "feature_names": (list, "a list of feature names"), "model": (dict, "a table of weights"),
+          "optimizer": (dict, "the optimiser's state"), "schedule": (dict, "the schedule's state"),
+          "best": (dict, "the best epoch's record"), "history": (dict, "the history of the epochs"),
+          "seconds": ((int, float), "a number of seconds")}
+_NAMES = ("class_names", "feature_names")
+
+
 def read_checkpoint(path: str | os.PathLike) -> dict:
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise FileProblem(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise FileProblem(str(path), "is a directory, not a checkpoint") from None
-    except PermissionError as error:
-        raise FileProblem(str(path), f"cannot be read: {error.strerror}") from None
-    except Exception:  # torch raises many kinds for a file that is not its own
-        raise FileProblem(str(path), "is not a checkpoint of this program (or it is damaged)") from None
+    """The checkpoint's contents, checked: FileProblem naming the file and what is wrong (not a checkpoint,
+    of another version, a part missing or of the wrong kind). A FIFO or a device is refused, never read."""
+    with open_input(path, "a checkpoint", binary=True) as handle:
+        try:
+            payload = torch.load(handle, map_location="cpu", weights_only=True)
+        except OSError as error:
+            raise FileProblem(str(path), f"cannot be read: {error.strerror or error}") from None
+        except Exception:  # torch raises many kinds for a file that is not its own
+            raise FileProblem(str(path), "is not a checkpoint of this program (or it is damaged)") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise FileProblem(str(path), "is not a checkpoint of this program")
     if payload.get("version") != VERSION:
-        raise FileProblem(str(path), f"has checkpoint version {payload.get('version')}; this program reads {VERSION}")
+        raise FileProblem(str(path), f"has checkpoint version {payload.get('version')!r:.40}; this program reads {VERSION}")
+    for name, (kind, words) in _PARTS.items():
+        if name not in payload:
+            raise FileProblem(str(path), f"is not a whole checkpoint: it has no {name!r} ({words})")
+        value = payload[name]
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise FileProblem(str(path), f"is damaged: its {name!r} is {_what(value)}, not {words}")
+        if name in _NAMES and not all(isinstance(v, str) for v in value):
+            raise FileProblem(str(path), f"is damaged: its {name!r} holds something other than names")
     return payload
+
+
+def _what(value) -> str:
+    return {list: "a list", dict: "a table", str: "text", type(None): "empty"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else "of another kind")
 
 
 def load_checkpoint(path: str | os.PathLike, changes: dict | None = None,
@@ -79,7 +101,7 @@ def load_checkpoint(path: str | os.PathLike, changes: dict | None = None,
                                      "or split differ; --allow-data-change continues on the new data anyway")
     try:
         session.restore_saved_state(payload)
-    except (RuntimeError, ValueError, KeyError, TypeError) as error:
+    except (RuntimeError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise FileProblem(str(path), f"its weights do not fit the network of its settings ({error})") from None
     session.change(**{k: v for k, v in changes.items() if k in CONTINUABLE})
     return session

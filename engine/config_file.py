@@ -7,7 +7,7 @@ import tomllib
 
 import tomli_w
 
-from .atomic import write_text
+from .atomic import open_input, write_text
 from .errors import FileProblem, SettingError
 from .schema import BY_NAME, SECTIONS, Settings, from_values
 
@@ -24,6 +24,8 @@ def settings_from_toml(text: str, source: str = "<text>", base: Settings | None 
         raise FileProblem(source, f"is not valid TOML: {error}") from None
     except RecursionError:
         raise FileProblem(source, "is not a settings file: its tables are nested too deeply") from None
+    except ValueError:  # an integer of thousands of digits: Python's int() refuses it (int_max_str_digits)
+        raise FileProblem(source, "is not valid TOML: it holds a number of thousands of digits") from None
     values = {}
     for section, table in document.items():
         if section in SECTIONS and not isinstance(table, dict):
@@ -44,10 +46,8 @@ def settings_from_toml(text: str, source: str = "<text>", base: Settings | None 
 def load_settings(path: str | os.PathLike, base: Settings | None = None) -> Settings:
     """A relative CSV path in the file is relative to the file's folder (as save_settings writes it)."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open_input(path, "a settings file") as handle:  # a FIFO or a device: refused, never waited on
             text = handle.read()
-    except FileNotFoundError:
-        raise FileProblem(str(path), "no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise FileProblem(str(path), f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
     settings = settings_from_toml(text, str(path), base)

@@ -100,3 +100,63 @@ def test_a_summary_that_cannot_be_shown_is_listed_as_damaged_and_the_runs_beside
     code = main(["runs", "--runs-dir", str(root), "--json", "-"])
     records = json.loads(capsys.readouterr().out)  # strict JSON: no NaN
     assert code == 0 and [r["damaged"] is not None for r in records] == [False] * 3 + [True]
+
+
+# ----- configs and checkpoints (6, 7, 8)
+
+
+@pytest.mark.timeout(60, method="signal")  # a FIFO read would wait forever: the test fails, the runner goes on
+@pytest.mark.parametrize("command", [["train"], ["sweep"], [], ["train", "--resume"]])
+def test_a_fifo_given_as_config_or_checkpoint_is_refused_not_waited_on(capsys, tmp_path, command):
+    fifo = tmp_path / "settings.toml"
+    os.mkfifo(fifo)
+    flag = [] if command[-1:] == ["--resume"] else ["--config"]
+    code = main([*command, *flag, str(fifo), "--epochs", "2", "--device", "cpu", "--runs-dir", str(tmp_path / "r")])
+    line = one_line(capsys.readouterr().err)
+    assert code == 2 and f"{fifo}: is a FIFO (named pipe), not a" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.toml"]  # nothing written, no run kept
+
+
+def test_a_device_given_as_config_is_refused(capsys, tmp_path):
+    # /dev/zero would never end (and fill the memory); /dev/null reads as an empty file, which it is not
+    code = main(["train", "--config", "/dev/null", "--epochs", "1", "--runs-dir", str(tmp_path)])
+    assert code == 2 and "/dev/null: is a device, not a settings file" in one_line(capsys.readouterr().err)
+
+
+def test_a_toml_integer_of_thousands_of_digits_is_one_line_and_exit_2(capsys, tmp_path):
+    path = tmp_path / "run.toml"
+    path.write_text("[training]\nepochs = " + "9" * 5000 + "\n")
+    code = main(["train", "--config", str(path), "--device", "cpu"])
+    line = one_line(capsys.readouterr().err)
+    assert code == 2 and f"{path}: is not valid TOML: it holds a number of thousands of digits" in line
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    path = tmp_path_factory.mktemp("checkpoint") / "m.pt"
+    assert main(["train", "--dataset", "circles", "--samples", "100", "--hidden", "4", "--epochs", "2",
+                 "--device", "cpu", "--checkpoint", str(path), "--runs-dir", str(path.parent / "runs")]) == 0
+    return path
+
+
+@pytest.mark.parametrize("change,words", [
+    (lambda p: p.pop("settings"), "is not a whole checkpoint: it has no 'settings' (a table of settings)"),
+    (lambda p: p.update(settings=[1, 2]), "is damaged: its 'settings' is a list, not a table of settings"),
+    (lambda p: p.pop("class_names"), "is not a whole checkpoint: it has no 'class_names'"),
+    (lambda p: p.update(class_names="ab"), "its 'class_names' is text, not a list of class names"),
+    (lambda p: p.update(feature_names=[1, 2]), "its 'feature_names' holds something other than names"),
+    (lambda p: p.update(history=[]), "its 'history' is a list, not the history of the epochs"),
+], ids=["no-settings", "settings-list", "no-classes", "classes-text", "features", "history"])
+def test_a_checkpoint_missing_a_part_is_refused_naming_the_file_and_the_part(capsys, tmp_path, checkpoint, change,
+                                                                             words):
+    import torch
+
+    payload = torch.load(checkpoint, weights_only=True)
+    change(payload)
+    broken = tmp_path / "broken.pt"
+    torch.save(payload, broken)
+    capsys.readouterr()
+    code = main(["train", "--resume", str(broken), "--epochs", "4", "--device", "cpu", "--runs-dir", str(tmp_path / "r")])
+    line = one_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"annclf-tui: error: {broken}: ") and words in line
+    assert not (tmp_path / "r").exists()

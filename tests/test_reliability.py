@@ -320,6 +320,7 @@ def test_an_unreadable_checkpoint_says_why(capsys, tmp_path, monkeypatch):
     def refused(*_, **__):
         raise PermissionError(errno.EACCES, "Permission denied")
 
+    (tmp_path / "m.pt").write_bytes(b"")  # there, but torch may not read it
     monkeypatch.setattr(torch, "load", refused)
     code, _, err = run(capsys, "--resume", str(tmp_path / "m.pt"))
     assert code == 2 and "cannot be read: Permission denied" in one_line(err) and "PermissionError" not in err
