@@ -160,3 +160,43 @@ def test_a_checkpoint_missing_a_part_is_refused_naming_the_file_and_the_part(cap
     line = one_line(capsys.readouterr().err)
     assert code == 2 and line.startswith(f"annclf-tui: error: {broken}: ") and words in line
     assert not (tmp_path / "r").exists()
+
+
+# ----- sweep grids (9)
+
+
+@pytest.mark.timeout(30, method="signal")  # a grid built before it is counted took minutes, or never answered
+@pytest.mark.parametrize("flags,count", [
+    (["--seed", "0..999999"], "1,000,000"),
+    (["--samples", "10..10000000"], "9,999,991"),
+    (["--seed", "0..999999", "--lr", "0.1,0.2", "--data-seed", "0..999999"], "2,000,000,000,000"),
+])
+def test_a_sweep_too_large_is_refused_at_once_with_its_count(capsys, tmp_path, flags, count):
+    code = main(["sweep", *flags, "--runs-dir", str(tmp_path / "runs")])
+    line = one_line(capsys.readouterr().err)
+    assert code == 2 and f"the sweep has {count} runs, more than --max-runs 500" in line
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.timeout(60, method="signal")
+def test_a_range_of_two_billion_seeds_is_counted_not_built(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    def four_gigabytes():  # a list of 2^31 numbers would take some 80 GB: it must never be made
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    done = subprocess.run([sys.executable, "-m", "tui", "sweep", "--seed", "0..2147483647", "--runs-dir",
+                           str(tmp_path)], capture_output=True, text=True, preexec_fn=four_gigabytes, timeout=50)
+    assert done.returncode == 2 and "the sweep has 2,147,483,648 runs" in one_line(done.stderr)
+
+
+def test_values_given_twice_are_found_in_ranges_too():
+    from engine.errors import SettingError
+    from engine.sweep_grid import parse_values
+
+    with pytest.raises(SettingError) as caught:
+        parse_values("seed", "0..5,3,4..9,20..30,25")
+    assert caught.value.problem == "25, 3, 4..5 given twice"
+    assert len(parse_values("seed", "0..999999,1000000")) == 1_000_001

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from engine.errors import AnnclfError, SettingError
+from engine.errors import AnnclfError
 
 from tui.cli.arguments import PROG, describe_error, fail
 from tui.text.formats import duration
@@ -68,6 +68,19 @@ def table(sweep) -> Table:
 
 
 def sweep(args: argparse.Namespace) -> int:
+    # the grid counted and the files checked before PyTorch loads (2 s): a sweep too large is refused at once
+    try:
+        grid = grid_from_args(args)
+        if grid.count > args.max_runs:
+            return fail(f"the sweep has {grid.count:,} runs, more than --max-runs {args.max_runs:,}: give fewer "
+                        "values, or raise --max-runs", EXIT_INVALID)
+        if args.json:
+            from engine.output_paths import check_outputs
+
+            check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config})
+    except AnnclfError as error:
+        return fail(describe_error(error), EXIT_INVALID)
+
     import torch
 
     from engine.runs import RunStore
@@ -81,16 +94,8 @@ def sweep(args: argparse.Namespace) -> int:
     if not console.is_terminal:  # a log or a pipe: the table whole, not folded into 80 columns
         console = Console(width=160)
     try:
-        grid = grid_from_args(args)
-        if grid.count > args.max_runs:
-            return fail(f"the sweep has {grid.count:,} runs, more than --max-runs {args.max_runs:,}: give fewer "
-                        "values, or raise --max-runs", EXIT_INVALID)
-        if args.json:
-            from engine.output_paths import check_outputs
-
-            check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config})
         job = Sweep(grid, RunStore(args.runs_dir), args.name)
-    except (AnnclfError, SettingError) as error:
+    except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
     stop = threading.Event()
     signals = StopSignals(PROG)
