@@ -80,7 +80,13 @@ def why_not_writable(error: OSError) -> str:
 
 def writable_target(path: str | os.PathLike) -> Path:
     """The file a write to `path` lands in (a symlink's target); FileProblem if it cannot be written there:
-    a directory, device or FIFO in its place, or a folder that does not exist and cannot be made."""
+    a directory, device or FIFO in its place, a name ending in a separator (which names a folder:
+    `--json out/` would otherwise write a file named `out`), or a folder that does not exist and cannot
+    be made."""
+    text = os.fspath(path)
+    if text.endswith(os.sep) or (os.altsep and text.endswith(os.altsep)):
+        raise FileProblem(text, f"ends in '{text[-1]}', so it names a folder; give the name of a file to write "
+                                "(the folder and a file name in it)")
     target = Path(os.path.realpath(path))
     try:
         mode = os.stat(target).st_mode

@@ -1,25 +1,73 @@
 """The files a run is asked to write, checked together before it trains: each must be writable, none may
-be written twice, and none may be one of the files the run reads."""
+be written twice, none may be one of the files the run reads, and none may be inside a runs directory,
+whose files the program manages (a run's folder is replaced whole when the run is kept again, the index
+rebuilt from the folders): a file written there would be lost, or would replace a kept run's."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from .atomic import writable_target
 from .errors import FileProblem
 
+_SQLITE = b"SQLite format 3\x00"
 
-def check_outputs(outputs: dict[str, str], inputs: dict[str, str]) -> None:
+
+def check_outputs(outputs: dict[str, str], inputs: dict[str, str],
+                  runs_dir: str | os.PathLike | None = None) -> None:
     """`outputs` and `inputs` map what names each file (a flag, say) to its path; FileProblem naming both
-    when two outputs are one file or an output is an input, or naming the output that cannot be written."""
+    when two outputs are one file or an output is an input, naming the output that cannot be written, or
+    that is inside a runs directory: `runs_dir` (the run's own; the default one when None), or any folder
+    holding a runs index (another --runs-dir)."""
     seen: dict[str, str] = {}
     read = {os.path.realpath(path): name for name, path in inputs.items() if path}
+    managed = _runs_dirs(runs_dir)
     for name, path in outputs.items():
         if not path:
             continue
-        target = str(writable_target(path))
-        if target in read:
-            raise FileProblem(path, f"{name} would write over {read[target]}, a file this run reads")
-        if target in seen:
-            raise FileProblem(path, f"{seen[target]} and {name} both name this file; give each its own")
-        seen[target] = name
+        target = writable_target(path)
+        inside = _runs_dir_holding(target, managed)
+        if inside is not None:
+            raise FileProblem(path, f"{name} would write inside the runs directory {inside}, whose files "
+                                    "this program replaces and removes; give a file outside it")
+        if str(target) in read:
+            raise FileProblem(path, f"{name} would write over {read[str(target)]}, a file this run reads")
+        if str(target) in seen:
+            raise FileProblem(path, f"{seen[str(target)]} and {name} both name this file; give each its own")
+        seen[str(target)] = name
+
+
+def _runs_dirs(runs_dir: str | os.PathLike | None) -> set[Path]:
+    from .runs import default_runs_dir
+
+    given = {default_runs_dir()} | ({Path(runs_dir)} if runs_dir else set())
+    return {Path(os.path.realpath(path)) for path in given}
+
+
+def _runs_dir_holding(target: Path, managed: set[Path]) -> Path | None:
+    """The runs directory `target` (a real path) is inside: one of `managed`, a folder above it that holds
+    a runs index, or the folder above a kept run's; None when it is in none."""
+    from .run_summary import FORMAT, SUMMARY_FILE
+    from .runs_index import INDEX_FILE
+
+    for folder in target.parents:
+        if folder in managed:
+            return folder
+        if _starts_with(folder / INDEX_FILE, _SQLITE):
+            return folder
+        if _starts_with(folder / SUMMARY_FILE, b"{", FORMAT.encode()):  # a kept run's folder
+            return folder.parent
+    return None
+
+
+def _starts_with(path: Path, start: bytes, holding: bytes = b"") -> bool:
+    """Whether `path` is a regular file that begins with `start` and has `holding` in its first bytes."""
+    try:
+        if not path.is_file():
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError:  # not there, or not readable: not what is looked for
+        return False
+    return head.startswith(start) and holding in head

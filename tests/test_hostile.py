@@ -200,3 +200,52 @@ def test_values_given_twice_are_found_in_ranges_too():
         parse_values("seed", "0..5,3,4..9,20..30,25")
     assert caught.value.problem == "25, 3, 4..5 given twice"
     assert len(parse_values("seed", "0..999999,1000000")) == 1_000_001
+
+
+# ----- outputs (4, 11)
+
+TRAIN = ["train", "--dataset", "circles", "--samples", "100", "--hidden", "4", "--epochs", "2", "--device", "cpu"]
+
+
+def test_the_runs_listing_refuses_to_write_its_json_inside_the_runs_directory(capsys, tmp_path):
+    root = tmp_path / "runs"
+    three_runs(root)
+    assert listing(capsys, root)[0] == 0  # indexed
+    index = (root / INDEX_FILE).read_bytes()
+    code = main(["runs", "--runs-dir", str(root), "--json", str(root / INDEX_FILE)])
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert code == 2 and "wrote" not in out and f"--json would write inside the runs directory {root}" in line
+    assert (root / INDEX_FILE).read_bytes() == index and len(RunStore(root).summaries()[0]) == 3
+
+
+@pytest.mark.parametrize("where", ["a kept run's folder", "the default runs directory", "sweep --json"])
+def test_an_output_inside_a_runs_directory_is_refused_before_anything_trains(capsys, tmp_path, monkeypatch, where):
+    root = tmp_path / "runs"
+    [first, *_] = three_runs(root)  # not indexed yet: no index.sqlite; a kept run's folder says what it is
+    if where == "a kept run's folder":
+        target, argv = root / first / "checkpoint.pt", [*TRAIN, "--runs-dir", str(root), "--checkpoint"]
+    elif where == "the default runs directory":
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+        root = tmp_path / "data" / "annclf-tui" / "runs"
+        target, argv = root / "results.json", [*TRAIN, "--json"]
+    else:
+        target, argv = root / "sweep.json", ["sweep", "--seed", "0,1", "--runs-dir", str(root), "--json"]
+    before = target.read_bytes() if target.exists() else None
+    code = main([*argv, str(target)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "epoch" not in out and f"would write inside the runs directory {root}" in one_line(err)
+    assert (target.read_bytes() if target.exists() else None) == before  # the run's model as it was
+
+
+@pytest.mark.parametrize("command,flag", [("train", "--json"), ("train", "--metrics"), ("train", "--checkpoint"),
+                                          ("train", "--save-config"), ("sweep", "--json"), ("runs", "--json")])
+def test_an_output_ending_in_a_separator_names_a_folder_and_is_refused(capsys, tmp_path, command, flag):
+    argv = {"train": TRAIN, "sweep": ["sweep", "--seed", "0,1"], "runs": ["runs"]}[command]
+    folder = f"{tmp_path / 'newdir'}{os.sep}"
+    (tmp_path / "runs").mkdir()
+    code = main([*argv, "--runs-dir", str(tmp_path / "runs"), flag, folder])
+    out, err = capsys.readouterr()
+    assert code == 2 and "epoch" not in out
+    assert f"{folder}: ends in '/', so it names a folder; give the name of a file to write" in one_line(err)
+    assert not (tmp_path / "newdir").exists()

@@ -94,12 +94,13 @@ def list_runs(args: argparse.Namespace) -> int:
     if not root.exists() and args.runs_dir:
         return fail(f"--runs-dir {root}: no such folder", EXIT_INVALID)
     if args.json and args.json != "-":
-        from engine.atomic import writable_target
+        from engine.output_paths import check_outputs
 
-        try:
-            writable_target(args.json)
+        try:  # writable, and outside the runs directory (whose index the listing may rebuild over it)
+            check_outputs({"--json": args.json}, {}, runs_dir=root)
         except AnnclfError as error:
-            return fail(f"--json: {describe_error(error)}", EXIT_INVALID)
+            message = describe_error(error)
+            return fail(message if "--json" in message else f"--json: {message}", EXIT_INVALID)
     runs, damaged = RunStore(root).summaries()
     try:
         if args.json:

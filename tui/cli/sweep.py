@@ -77,7 +77,7 @@ def sweep(args: argparse.Namespace) -> int:
         if args.json:
             from engine.output_paths import check_outputs
 
-            check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config})
+            check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config}, args.runs_dir)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
 
