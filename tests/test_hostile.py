@@ -249,3 +249,88 @@ def test_an_output_ending_in_a_separator_names_a_folder_and_is_refused(capsys, t
     assert code == 2 and "epoch" not in out
     assert f"{folder}: ends in '/', so it names a folder; give the name of a file to write" in one_line(err)
     assert not (tmp_path / "newdir").exists()
+
+
+# ----- what reaches the terminal (5), and the app (1, 3, 5)
+
+ESC = "\x1b"
+EVIL = "evil\x1b[2J\x1b]0;pwned\x07\x9b31mname"  # clears the screen, retitles the window, a C1 CSI
+
+
+def test_control_characters_of_names_are_shown_escaped_in_the_runs_listing(capsys, tmp_path):
+    root = tmp_path / "runs"
+    three_runs(root)
+    fake_run(root, "20260105-000000-circles-bbbb0000", EVIL, 1.8e9, sweep_name="sw\x1b[1mept")
+    fake_run(root, f"bad{ESC}[31mfolder", "x", created=float("nan"))
+    code, lines, err = listing(capsys, root)
+    shown = "\n".join(lines)
+    assert code == 0 and not err and ESC not in shown and "\x9b" not in shown and "\x07" not in shown
+    assert lines[1].startswith(r"evil\x1b[2J\x1b]0;pwned\x07\x9b31mname") and r"sw\x1b[1mept" in lines[1]
+    assert lines[-1].startswith(r"damaged  bad\x1b[31mfolder: summary.json")
+
+
+def test_control_characters_of_csv_labels_never_reach_the_terminal(capsys, tmp_path):
+    path = tmp_path / "evil.csv"
+    labels = [f"a{ESC}[2J{ESC}[H", f"b{ESC}]0;x{ESC}\\"]  # twelve ESC bytes a report would print
+    path.write_text("x,y,kind\n" + "".join(f"{i % 7},{i % 5},{labels[i % 2]}\n" for i in range(60)))
+    code = main(["train", "--csv", str(path), "--epochs", "2", "--device", "cpu", "--runs-dir", str(tmp_path / "r")])
+    out, err = capsys.readouterr()
+    assert code == 0 and ESC not in out, err
+    assert r"a\x1b[2J\x1b[H" in out and "b\\x1b]0;x\\x1b\\ " in out  # in the report and the confusion matrix
+
+
+def test_a_sweeps_name_with_control_characters_is_shown_escaped_in_its_table(capsys, tmp_path):
+    code = main(["sweep", "--dataset", "circles", "--samples", "100", "--hidden", "4", "--epochs", "2",
+                 "--device", "cpu", "--name", EVIL, "--runs-dir", str(tmp_path / "runs")])
+    out, err = capsys.readouterr()
+    assert code == 0 and ESC not in out + err and "\x9b" not in out + err
+    assert out.count(r"evil\x1b[2J\x1b]0;pwned\x07\x9b31mname") == 2  # the first line and the table's title
+
+
+@pytest.mark.asyncio
+async def test_the_apps_runs_view_lists_damaged_runs_and_escapes_names_and_keeps_running(tmp_path):
+    from engine import Settings
+    from tui.app.app import AnnclfApp
+
+    from pilot_helpers import ready, shown_text, wait_until
+
+    root = tmp_path / "runs"
+    three_runs(root)
+    fake_run(root, "20260105-000000-circles-bbbb0000", EVIL, 1.8e9)
+    fake_run(root, "nan", "nan", created=float("nan"))
+    fake_run(root, "far", "far", created=1e300)
+    fake_run(root, "epochs", "epochs", epochs=10**30)
+    (root / "loop").symlink_to("loop")
+    app = AnnclfApp(Settings(dataset="circles", samples=100, hidden=[4], epochs=2, device="cpu"),
+                    output_dir=tmp_path, runs_dir=root)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await ready(pilot)
+        await pilot.press("u")
+        table = app.runs_view.table
+        await wait_until(pilot, lambda: len(table.runs) == 4 and app.focused is table)
+        await pilot.pause()
+        text = shown_text(table)
+        assert [d.folder for d in table.damaged] == ["epochs", "far", "loop", "nan"]
+        assert ESC not in text and "\x9b" not in text and r"evil\x1b[2J" in text and text.count("damaged") == 4
+        await pilot.press("end", "down", "up")  # the damaged rows drawn as the cursor passes them
+        assert app.is_running
+
+
+@pytest.mark.asyncio
+async def test_f12_in_a_folder_that_cannot_be_written_is_a_notice_and_the_app_goes_on(tmp_path):
+    from engine import Settings
+    from tui.app.app import AnnclfApp
+
+    from pilot_helpers import notices, ready, wait_until
+
+    blocker = tmp_path / "a-file"  # a folder that cannot be written to, even by root: a file in its place
+    blocker.write_text("mine")
+    app = AnnclfApp(Settings(dataset="circles", samples=100, hidden=[4], epochs=2, device="cpu"),
+                    output_dir=blocker, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: notices(app))
+        assert any("cannot be written" in n and "is not a folder" in n for n in notices(app)), notices(app)
+        assert app.is_running and app.return_code is None
+    assert blocker.read_text() == "mine"

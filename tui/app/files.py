@@ -67,6 +67,20 @@ def _taken(snapshot: Future):
 
 
 def screenshot(app) -> None:
-    stem = free_stem(app.output_dir, getattr(getattr(app.runner.session, "settings", None), "dataset", "app"))
-    app.save_screenshot(filename=stem.name + SCREENSHOT, path=str(app.output_dir))
-    app.notify(written(stem, [SCREENSHOT]), title="screenshot")
+    """F12: the screen as SVG, written as every file is (a temporary file renamed into place); a folder that
+    cannot be written (read-only, gone) is a notice, as for ctrl+s, and the app goes on."""
+    from engine.atomic import write_text
+    from engine.errors import AnnclfError, FileProblem
+
+    from tui.app.failures import notify_failure
+
+    try:
+        stem = free_stem(app.output_dir, getattr(getattr(app.runner.session, "settings", None), "dataset", "app"))
+        write_text(stem.with_name(stem.name + SCREENSHOT), app.export_screenshot())
+        shown = written(stem, [SCREENSHOT])
+    except AnnclfError as error:
+        notify_failure(app, error)
+    except OSError as error:  # the folder itself cannot be looked at
+        notify_failure(app, FileProblem(str(app.output_dir), f"cannot be written: {error.strerror or error}"))
+    else:
+        app.notify(shown, title="screenshot")

@@ -18,6 +18,8 @@ from engine.errors import AnnclfError
 from engine.runs import Damaged, RunStore, RunSummary, default_runs_dir
 from engine.training.outcome import Reason
 
+from tui.text.escapes import escaped
+
 from .arguments import describe_error, fail
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -66,15 +68,15 @@ def damaged_record(broken: Damaged) -> dict:
 def table(runs: list[RunSummary], damaged: list[Damaged]) -> str:
     """One line a run, newest first, in columns as wide as their widest cell; then the damaged folders."""
     rows = [HEADERS]
-    for run in runs:
-        rows.append((_cut(run.name, NAME_MAX), str(run.settings.get("dataset", "—")), _hidden(run.settings),
-                     "—" if run.test_accuracy is None else f"{run.test_accuracy:.1%}", f"{run.epochs:,}",
-                     _ended(run.stopped), run.sweep_name or "—", _when(run.kept)))
+    for run in runs:  # what a file or a person named is shown escaped: no control character reaches the terminal
+        rows.append((_cut(escaped(run.name), NAME_MAX), escaped(str(run.settings.get("dataset", "—"))),
+                     escaped(_hidden(run.settings)), "—" if run.test_accuracy is None else f"{run.test_accuracy:.1%}",
+                     f"{run.epochs:,}", escaped(_ended(run.stopped)), escaped(run.sweep_name or "—"), _when(run.kept)))
     widths = [max(map(len, column)) for column in zip(*rows)]
     right = {HEADERS.index("test acc"), HEADERS.index("epochs")}  # numbers line up on their last digit
     line = "  ".join(f"{{:{'>' if i in right else '<'}{w}}}" for i, w in enumerate(widths))  # one format for all
     lines = [line.format(*row).rstrip() for row in rows]
-    lines += [f"damaged  {broken.folder}: {broken.problem}" for broken in damaged]
+    lines += [escaped(f"damaged  {broken.folder}: {broken.problem}") for broken in damaged]
     return "\n".join(lines) + "\n"
 
 

@@ -9,10 +9,12 @@ import threading
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from engine.errors import AnnclfError
 
 from tui.cli.arguments import PROG, describe_error, fail
+from tui.text.escapes import escaped
 from tui.text.formats import duration
 from tui.cli.stop_signals import StopSignals
 
@@ -47,8 +49,9 @@ def table(sweep) -> Table:
     from engine.sweep_grid import SEEDS
 
     varying = [n for n in sweep.grid.varying if n not in SEEDS]
-    out = Table(title=f"sweep {sweep.name} ({sweep.id}): {counted(len(sweep.runs), 'run')}", title_justify="left",
-                caption=TIME_NOTE, caption_justify="left")
+    # a name, a feature or a path is shown as text (Text: no markup), its control characters escaped
+    out = Table(title=Text(f"sweep {escaped(sweep.name)} ({sweep.id}): {counted(len(sweep.runs), 'run')}"),
+                title_justify="left", caption=TIME_NOTE, caption_justify="left")
     for name in varying:
         out.add_column(name, no_wrap=True)
     for name in ("test accuracy", "min…max", "test loss", "epochs", TIME_COLUMN, "runs"):
@@ -58,7 +61,7 @@ def table(sweep) -> Table:
         loss = row.test_loss
         runs = f"{len(row.runs)}" + (f", {row.diverged} diverged" if row.diverged else "")
         epochs = {r.epochs for r in row.runs}
-        out.add_row(*(label(n, row.values[n]) for n in varying),
+        out.add_row(*(Text(escaped(label(n, row.values[n]))) for n in varying),
                     f"{row.mean:.3f} ± {row.std:.3f}", f"{min(accuracies):.3f}…{max(accuracies):.3f}",
                     "—" if loss is None else f"{loss:.4f}",
                     str(epochs.pop()) if len(epochs) == 1 else f"{min(epochs)}…{max(epochs)}",
@@ -102,8 +105,8 @@ def sweep(args: argparse.Namespace) -> int:
     # Ctrl-C: the runs that finished are kept and tabled. Forked workers inherit the handler; the parent alone
     # stops them, between two epochs
     signals.while_training(stop.set)
-    console.print(f"sweep {job.name}: {counted(len(job.plan), 'run')}, {counted(job.total_epochs, 'epoch')} in all",
-                  highlight=False)
+    console.print(f"sweep {escaped(job.name)}: {counted(len(job.plan), 'run')}, "
+                  f"{counted(job.total_epochs, 'epoch')} in all", highlight=False, markup=False)
     try:
         finished = _run(job, stop, console)
     except AnnclfError as error:
@@ -119,12 +122,12 @@ def sweep(args: argparse.Namespace) -> int:
         console.print(f"stopped: {len(job.runs):,} of {counted(len(job.plan), 'run')} finished and {kept} kept",
                       highlight=False)
     for problem in job.problems:
-        print(f"{PROG}: error: a run was not kept: {problem}")
+        print(f"{PROG}: error: a run was not kept: {escaped(str(problem))}")
     if args.json:
         from engine.exports import write_json
 
         write_json(job.as_dict(), args.json)
-        console.print(f"wrote {args.json}", highlight=False)
+        console.print(f"wrote {escaped(args.json)}", highlight=False, markup=False)
     if signals.exit_code is not None:
         return signals.exit_code
     if job.runs and all(r.reason == "diverged" for r in job.runs):

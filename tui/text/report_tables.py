@@ -6,13 +6,16 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from tui.text.escapes import escaped
+
 # Light rules and no outer padding: the report must fit beside the settings in an 80-column terminal.
 STYLE = dict(title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
              collapse_padding=True)
 
 
 def _named(name: str, k: int, colours: list[str] | None) -> Text:
-    return Text(name, style=colours[k]) if colours else Text(name)
+    """A class's name (a CSV label: anything a file holds), escaped: no control character reaches the terminal."""
+    return Text(escaped(name), style=colours[k]) if colours else Text(escaped(name))
 
 
 PART_NAMES = {"train": "train", "val": "validation", "test": "test"}

@@ -23,6 +23,7 @@ from engine.runs import Damaged, RunSummary
 from engine.training.outcome import Reason
 
 from tui.app.keys import RUNS, bindings
+from tui.text.escapes import escaped
 
 # (header, width, priority): every column but the name has the width its content needs, and the name takes
 # the rest; on a narrow terminal the columns of the highest priority numbers are left out, down to NAME_MIN
@@ -160,15 +161,16 @@ class RunsTable(ScrollView, can_focus=True):
         if row >= len(self.runs):
             broken = self.damaged[row - len(self.runs)]
             cells = {label: "—" for label, _, _ in COLUMNS if label}
-            return {**cells, "name": _cut(f"{broken.folder}: {broken.problem}", width), "ended": "damaged"}
+            return {**cells, "name": _cut(escaped(f"{broken.folder}: {broken.problem}"), width), "ended": "damaged"}
         run = self.runs[row]
         reason = Reason.read(run.stopped)
-        return {"": "✓" if run.id in self.marked else " ", "name": _cut(run.name, width),
+        # a name a person or a file gave is shown escaped: no control character reaches the terminal
+        return {"": "✓" if run.id in self.marked else " ", "name": _cut(escaped(run.name), width),
                 "test acc": _percent(run.test_accuracy), "train acc": _percent(run.train_accuracy),
-                "epochs": f"{run.epochs:,}", "ended": reason.label if reason is not None else run.stopped,
+                "epochs": f"{run.epochs:,}", "ended": reason.label if reason is not None else escaped(run.stopped),
                 "test loss": "—" if run.test_loss is None else f"{run.test_loss:.4f}",
                 "kept": time.strftime("%m-%d %H:%M", time.localtime(run.kept)),
-                "sweep": _cut(run.sweep_name or "", 16)}
+                "sweep": _cut(escaped(run.sweep_name or ""), 16)}
 
     def render_line(self, y: int) -> Strip:
         base = self.rich_style
