@@ -15,10 +15,13 @@ from pty_app import APP, read_until, spawn, wait_for_end  # noqa: E402
 from engine.runs import RunStore  # noqa: E402
 
 
+# an app that never ends fails this test (pytest-timeout's signal interrupts the wait), not the test run
+@pytest.mark.timeout(300, method="signal")
 @pytest.mark.parametrize("number,code", [(signal.SIGHUP, 129), (signal.SIGTERM, 143)])
 def test_a_hangup_or_a_kill_keeps_the_run_in_training(tmp_path, number, code):
     pid, fd = spawn([APP, "--dataset", "moons", "--hidden", "8", "--epochs", "10000000", "--device", "cpu"],
                     100, 30, XDG_DATA_HOME=str(tmp_path))
+    ended = False
     try:
         read_until(fd, b"ready", 120)  # the status line: PyTorch loaded, the data prepared
         os.write(fd, b"\x1b[15~")  # F5
@@ -28,14 +31,16 @@ def test_a_hangup_or_a_kill_keeps_the_run_in_training(tmp_path, number, code):
         if number == signal.SIGHUP:
             os.close(fd)  # the connection is gone: nothing more can be written to the terminal
             fd = None
-            signal.alarm(120)  # an app that never ends fails the run instead of hanging it
             _, status = os.waitpid(pid, 0)
-            signal.alarm(0)
         else:
             status = wait_for_end(pid, fd)
+        ended = True
         assert os.waitstatus_to_exitcode(status) == code
     finally:
         if fd is not None:
             os.close(fd)
+        if not ended:  # failed or timed out: the app is not left running behind the tests
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     [run], damaged = RunStore(tmp_path / "annclf-tui" / "runs").summaries()
     assert not damaged and run.stopped == "stopped" and run.epochs > 0

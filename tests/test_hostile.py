@@ -334,3 +334,37 @@ async def test_f12_in_a_folder_that_cannot_be_written_is_a_notice_and_the_app_go
         assert any("cannot be written" in n and "is not a folder" in n for n in notices(app)), notices(app)
         assert app.is_running and app.return_code is None
     assert blocker.read_text() == "mine"
+
+
+# ----- no terminal (10)
+
+
+@pytest.mark.timeout(90, method="signal")
+@pytest.mark.parametrize("stdin", ["pipe", "terminal"])
+def test_the_app_without_a_terminal_says_so_and_exits_2_drawing_nothing(tmp_path, stdin):
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "tui", "--runs-dir", str(tmp_path)],
+                              input=b"hi\n" if stdin == "pipe" else None,
+                              stdin=None if stdin == "pipe" else follower, capture_output=True, timeout=60)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode == 2 and done.stdout == b""  # not one escape sequence drawn into the pipe
+    line = one_line(done.stderr.decode())
+    missing = "stdin and stdout are not one" if stdin == "pipe" else "stdout is not one"
+    assert line == (f"annclf-tui: error: the app needs a terminal, and {missing} (a pipe or a file); `annclf-tui "
+                    "train`, `annclf-tui sweep` and `annclf-tui runs` work without one")
+
+
+def test_no_test_ends_the_test_run_on_a_hang():
+    # an alarm's default action ends the whole pytest process; a hang must fail its own test (pytest-timeout)
+    from pathlib import Path
+
+    alarm = "signal." + "alarm("
+    users = sorted(p.name for p in Path(__file__).parent.glob("*.py") if alarm in p.read_text(encoding="utf-8"))
+    assert users == []

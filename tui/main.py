@@ -43,9 +43,28 @@ def _main(argv: list[str] | None) -> int:
         settings = settings_from_args(args, resolve=False)
     except AnnclfError as error:
         return fail(describe_error(error), 2)
+    without = _not_a_terminal()
+    if without:
+        return fail(f"the app needs a terminal, and {without}; `{PROG} train`, `{PROG} sweep` and `{PROG} runs` "
+                    "work without one", 2)
     from tui.app.launch import launch
 
     return launch(settings, args.runs_dir, args.refresh, args.full_frames)
+
+
+def _not_a_terminal() -> str | None:
+    """What is not a terminal of stdin and stdout (a pipe, a file), in words; None when both are (a
+    pseudo-terminal is one). The app would draw its screen into the pipe and wait for keys that never come."""
+    def terminal(stream) -> bool:
+        try:
+            return stream is not None and stream.isatty()
+        except (AttributeError, ValueError):  # replaced by an object without a file, or closed
+            return False
+
+    missing = [name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)) if not terminal(stream)]
+    if not missing:
+        return None
+    return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not one (a pipe or a file)"
 
 
 def entry_point() -> NoReturn:
