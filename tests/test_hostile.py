@@ -368,3 +368,37 @@ def test_no_test_ends_the_test_run_on_a_hang():
     alarm = "signal." + "alarm("
     users = sorted(p.name for p in Path(__file__).parent.glob("*.py") if alarm in p.read_text(encoding="utf-8"))
     assert users == []
+
+
+@pytest.mark.asyncio
+async def test_a_run_named_like_markup_is_renamed_and_deleted_in_the_app_its_name_shown_as_it_is(tmp_path):
+    from textual.widgets import Static
+
+    from engine import Settings
+    from tui.app.app import AnnclfApp
+    from tui.app.screens.ask import AskName, Confirm
+
+    from pilot_helpers import notices, ready, shown_text, wait_until
+
+    root = tmp_path / "runs"
+    three_runs(root)
+    odd = fake_run(root, "20260105-000000-circles-bbbb0000", "x[/] [bold]\x1b[2J", 1.8e9)  # the newest: the first row
+    app = AnnclfApp(Settings(dataset="circles", samples=100, hidden=[4], epochs=2, device="cpu"),
+                    output_dir=tmp_path, runs_dir=root)
+    async with app.run_test(size=(120, 32), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("u")
+        table = app.runs_view.table
+        await wait_until(pilot, lambda: len(table.runs) == 4 and app.focused is table)
+        await pilot.press("n")  # rename: the question names the run
+        await wait_until(pilot, lambda: isinstance(app.screen, AskName))
+        question = shown_text(app.screen.query(Static).first())
+        assert "A new name for 'x[/] [bold]\\x1b[2J'" in question and ESC not in question
+        await pilot.press("escape")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "Delete the run 'x[/] [bold]\\x1b[2J'" in shown_text(app.screen.query(Static).first())
+        await pilot.press("y")
+        await wait_until(pilot, lambda: notices(app) and len(table.runs) == 3)
+        assert notices(app) == ["Deleted 'x[/] [bold]\\x1b[2J'"] and app.is_running
+    assert not (root / odd).exists()

@@ -23,9 +23,18 @@ from tui.app.messages import ReopenRequested, RunDeleted, RunKept
 from tui.app.screens.ask import AskName, Confirm
 from tui.app.screens.compare import CompareScreen, Compared, prepare
 from tui.app.widgets.runs_table import RunsTable
+from tui.text.escapes import escaped
 
 STYLES = Path(__file__).with_suffix(".tcss")
 HINT = "space mark · c compare the marked · Enter reopen · n rename · d delete"
+
+
+def _shown(name: str) -> str:
+    """A run's name or a folder's, quoted, in a question (Static text, read as markup): its control
+    characters escaped and its brackets too, so that a name like `x[/]` is shown, not obeyed."""
+    from textual.markup import escape
+
+    return escape(f"'{escaped(name)}'")
 
 
 @dataclass(frozen=True)
@@ -94,19 +103,21 @@ class RunsView(Vertical):
             return
         run = next(r for r in self.table.runs if r.id == ids[0])
         if event.action == "rename":
-            self.app.push_screen(AskName(f"A new name for {run.name!r}:", run.name), lambda name: self._rename(run, name))
+            self.app.push_screen(AskName(f"A new name for {_shown(run.name)}:", run.name),
+                                 lambda name: self._rename(run, name))
         elif event.action == "delete":
-            self.app.push_screen(Confirm(f"Delete the run {run.name!r}, its model and its history?"),
+            self.app.push_screen(Confirm(f"Delete the run {_shown(run.name)}, its model and its history?"),
                                  lambda yes: self._delete(run) if yes else None)
         else:
             self.post_message(ReopenRequested(run.id, run.name))
 
     def _damaged(self, broken, action: str) -> None:
         if action == "delete":
-            self.app.push_screen(Confirm(f"Delete the damaged folder {broken.folder!r} and all it holds?"),
+            self.app.push_screen(Confirm(f"Delete the damaged folder {_shown(broken.folder)} and all it holds?"),
                                  lambda yes: self._delete_folder(broken.folder) if yes else None)
         else:
-            self.notify(f"{broken.folder} is damaged ({broken.problem}); d deletes it", severity="warning")
+            self.notify(escaped(f"{broken.folder} is damaged ({broken.problem}); d deletes it"), severity="warning",
+                        markup=False)
 
     def _delete_folder(self, folder: str) -> None:
         try:
@@ -138,5 +149,5 @@ class RunsView(Vertical):
             notify_failure(self, error)
         else:
             self.post_message(RunDeleted(run.id))
-            self.notify(f"Deleted {run.name!r}")
+            self.notify(f"Deleted '{escaped(run.name)}'", markup=False)
         self.relist()
