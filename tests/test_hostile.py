@@ -269,6 +269,22 @@ def test_control_characters_of_names_are_shown_escaped_in_the_runs_listing(capsy
     assert lines[-1].startswith(r"damaged  bad\x1b[31mfolder: summary.json")
 
 
+def test_a_folder_whose_name_is_not_utf8_is_listed_and_written_as_json(capsys, tmp_path):
+    root = tmp_path / "runs"
+    three_runs(root)
+    os.mkdir(os.fsencode(root) + b"/\xff\x1b")  # bytes no UTF-8 text holds, and an ESC
+    fake_run(root, "20260105-000000-circles-bbbb0000", "c1\x9b31m bidi\u202e", 1.8e9)
+    code, lines, err = listing(capsys, root)
+    assert code == 0 and not err and lines[-1] == r"damaged  \udcff\x1b: no summary.json: not a whole run"
+    out = tmp_path / "runs.json"
+    assert main(["runs", "--runs-dir", str(root), "--json", str(out)]) == 0
+    capsys.readouterr()
+    text = out.read_text(encoding="utf-8")
+    assert "\x9b" not in text and "\u202e" not in text  # escaped in the JSON text, the same strings once read
+    records = json.loads(text)
+    assert records[0]["name"] == "c1\x9b31m bidi\u202e" and records[-1]["folder"] == "\udcff\x1b"
+
+
 def test_control_characters_of_csv_labels_never_reach_the_terminal(capsys, tmp_path):
     path = tmp_path / "evil.csv"
     labels = [f"a{ESC}[2J{ESC}[H", f"b{ESC}]0;x{ESC}\\"]  # twelve ESC bytes a report would print

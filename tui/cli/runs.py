@@ -10,6 +10,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from .arguments import describe_error, fail
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 NAME_MAX = 48  # a longer name is cut (the JSON has it whole)
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 HEADERS = ("name", "dataset", "hidden", "test acc", "epochs", "ended", "sweep", "kept")
 
 
@@ -80,6 +82,19 @@ def table(runs: list[RunSummary], damaged: list[Damaged]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def as_json(records: list[dict]) -> str:
+    """The records as JSON, names in their own letters; a folder whose name is not UTF-8 (its bytes come as
+    lone surrogates, which no UTF-8 file can hold) makes the whole of it ASCII, the name escaped (\\udcff)."""
+    text = json.dumps(records, indent=1, ensure_ascii=False) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(records, indent=1) + "\n"
+    # JSON escapes the C0 controls only: DEL, the C1 controls (\x9b starts a sequence as ESC [ does) and the
+    # bidirectional overrides are escaped too (the same JSON string), for `--json -` read in a terminal
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _write(path: str, text: str) -> None:
     if path == "-":
         sys.stdout.write(text)
@@ -107,7 +122,7 @@ def list_runs(args: argparse.Namespace) -> int:
     try:
         if args.json:
             records = [as_record(r) for r in runs] + [damaged_record(d) for d in damaged]
-            _write(args.json, json.dumps(records, indent=1, ensure_ascii=False) + "\n")
+            _write(args.json, as_json(records))
         if args.json != "-":
             sys.stdout.write(table(runs, damaged) if runs or damaged else f"no runs kept in {root} yet\n")
         sys.stdout.flush()
