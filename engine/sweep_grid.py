@@ -17,6 +17,8 @@ from . import kinds
 from .errors import SettingError
 from .schema import BY_NAME, Settings, find_problems, implied
 
+MAX_RUNS = 500  # a sweep larger than this is refused before anything is built (the CLI's --max-runs)
+
 # the seeds a configuration is repeated over: the table's rows are the rest, mean ± std over these
 SEEDS = ("seed", "data_seed", "init_seed", "shuffle_seed")
 LIST_KINDS = (kinds.IntList, kinds.NameList, kinds.Subset)

@@ -418,3 +418,43 @@ async def test_a_run_named_like_markup_is_renamed_and_deleted_in_the_app_its_nam
         await wait_until(pilot, lambda: notices(app) and len(table.runs) == 3)
         assert notices(app) == ["Deleted 'x[/] [bold]\\x1b[2J'"] and app.is_running
     assert not (root / odd).exists()
+
+
+@pytest.mark.asyncio
+async def test_the_sweep_view_refuses_a_sweep_over_the_most_runs_before_building_it(tmp_path):
+    from textual.widgets import Input
+
+    from engine import Settings
+    from tui.app.app import AnnclfApp
+
+    from pilot_helpers import notices, ready, wait_until
+
+    app = AnnclfApp(Settings(dataset="circles", samples=100, hidden=[4], epochs=2, device="cpu"),
+                    output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        app.query_one("#sweep-seed", Input).value = "0..999999"
+        await pilot.press("escape", "f5")
+        await wait_until(pilot, lambda: any("1,000,000 runs, more than 500" in n for n in notices(app)))
+        assert app.sweep_view.feed is None and app.runner.sweep_feed is None  # nothing was built or started
+
+
+@pytest.mark.asyncio
+async def test_a_failure_notice_shows_a_name_as_it_is_never_as_markup(tmp_path):
+    from engine import Settings
+    from engine.errors import AnnclfError
+    from tui.app.app import AnnclfApp
+    from tui.app.failures import notify_failure
+
+    from pilot_helpers import notices, ready, wait_until
+
+    app = AnnclfApp(Settings(dataset="circles", samples=100, hidden=[4], epochs=2, device="cpu"),
+                    output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        notify_failure(app, AnnclfError("x[/]\x1b[2J.csv", "cannot be read"))
+        await wait_until(pilot, lambda: notices(app))
+        shown = notices(app)[0]
+        assert "x[/]\\x1b[2J.csv" in shown and "cannot be read" in shown and "\x1b" not in shown and app.is_running

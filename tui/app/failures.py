@@ -7,6 +7,8 @@ import os
 
 from engine.errors import AnnclfError
 
+from tui.text.escapes import escaped
+
 
 def describe(error: BaseException) -> tuple[str, str]:
     """(title, message) of a notice about `error`."""
@@ -17,7 +19,8 @@ def describe(error: BaseException) -> tuple[str, str]:
 
 def notify_failure(node, error: BaseException | None) -> None:
     title, message = describe(error) if error is not None else ("something went wrong", "no reason given")
-    node.notify(message, title=title, severity="error", timeout=10)
+    # a path or a name is the user's text: shown as it is, never read as markup or obeyed as a control code
+    node.notify(escaped(message), title=escaped(title), severity="error", timeout=10, markup=False)
 
 
 def data_problem(error: BaseException | None) -> str:

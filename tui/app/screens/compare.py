@@ -22,6 +22,7 @@ from engine.compare import comparison_rows, run_labels
 from engine.training.history import History
 
 from tui.app.keys import COMPARE, bindings
+from tui.text.escapes import escaped
 from tui.app.widgets.curves import epoch_ticks, thin, tick_count, value_ticks
 from tui.app.widgets.decision_map import DecisionMap, map_data_for
 from tui.app.widgets.fresh_plot import FreshPlot
@@ -78,14 +79,14 @@ class CompareScreen(Screen):
 
     def compose(self) -> ComposeResult:
         width = map_size((self.app.size.width, self.app.size.height), len(self.runs))[0]
-        labels = run_labels(self.runs, width - 4)  # the border's corners and padding
+        labels = [escaped(label) for label in run_labels(self.runs, width - 4)]  # the border's corners, padding
         with VerticalScroll(id="compare"):
             yield Static(self._title(), id="compare-title")
             with Horizontal(id="compare-maps"):
                 for i, (session, grid) in enumerate(zip(self.sessions, self.grids)):
                     decision_map = DecisionMap(id=f"compare-map-{i}", classes="compare-map")
                     decision_map.ascii_only = self.app.no_color  # grey half-blocks tell no class apart
-                    decision_map.border_title = f"[{RICH_COLOURS[i % len(COLOURS)]}]{labels[i]}[/]"
+                    decision_map.border_title = Text(labels[i], RICH_COLOURS[i % len(COLOURS)])  # a name, not markup
                     decision_map.show(map_data_for(session, grid))
                     yield decision_map
             with Horizontal(id="compare-curves"):
@@ -96,7 +97,7 @@ class CompareScreen(Screen):
         yield KeyFooter()
 
     def _legend(self) -> Text:
-        labels = run_labels(self.runs, 40)
+        labels = [escaped(label) for label in run_labels(self.runs, 40)]
         marks = MARKS if self.app.no_color else ("━",) * len(MARKS)
         return Text("   ").join(Text.assemble((f"{marks[i % len(MARKS)]} ", RICH_COLOURS[i % len(COLOURS)]), label)
                                 for i, label in enumerate(labels))
@@ -109,7 +110,7 @@ class CompareScreen(Screen):
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
         table.add_column("", style="bold", no_wrap=True)
         for i, run in enumerate(self.runs):
-            table.add_column(f"{i + 1} {run['name']}", style=RICH_COLOURS[i % len(COLOURS)], overflow="fold")
+            table.add_column(Text(f"{i + 1} {escaped(run['name'])}"), style=RICH_COLOURS[i % len(COLOURS)], overflow="fold")
         for label, cells in comparison_rows(self.runs):
             table.add_row(label, *cells)
         return table

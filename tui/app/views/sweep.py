@@ -151,13 +151,17 @@ class SweepView(Horizontal, can_focus=True):
         reports through `self.feed`. Lists the schema refuses: a notice, and nothing starts."""
         from engine.errors import AnnclfError
         from engine.sweep import Sweep
+        from engine.sweep_grid import MAX_RUNS
         from engine.sweep_feed import SweepFeed
 
         if self.running:
             return
         self._base = settings or self._base
         try:
-            sweep = Sweep(self._grid(), self.store)
+            grid = self._grid()
+            if grid.count > MAX_RUNS:  # counted from the lists' ends: nothing of it is built yet
+                raise AnnclfError("sweep", f"{grid.count:,} runs, more than {MAX_RUNS}: give fewer values")
+            sweep = Sweep(grid, self.store)
         except AnnclfError as error:
             self.notify(str(error), title="the sweep cannot start", severity="error", timeout=8)
             return
