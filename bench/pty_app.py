@@ -41,12 +41,13 @@ def read(fd: int, seconds: float) -> bytes:
     return chunk
 
 
-def read_until(fd: int, sign: bytes, limit: float) -> None:
+def read_until(fd: int, sign: bytes, limit: float) -> bytes:
+    """Read until `sign` has been written (RuntimeError after `limit` seconds); what was read."""
     seen, started = b"", time.perf_counter()
     while time.perf_counter() - started < limit:
         seen += read(fd, 0.05)
         if sign in seen:
-            return
+            return seen
     raise RuntimeError(f"{sign!r} not seen within {limit} s; the app wrote {seen[-300:]!r}")
 
 

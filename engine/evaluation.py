@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .model import loss_sum_and_correct
+from .model import loss_sum_and_correct, predicted_class
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def evaluate(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, class_nam
     model.eval()
     logits = model(X)
     loss_sum, correct = loss_sum_and_correct(logits, y)
-    predicted = (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(dim=1)
+    predicted = predicted_class(logits)
     report, matrix = classification_report(y.cpu().numpy(), predicted.cpu().numpy(), class_names)
     n = len(y)
     return Evaluation(loss_sum.item() / n, correct.item() / n, report, matrix)

@@ -2,8 +2,9 @@
 
 The script is `run_script.template` filled in with the run's settings and, verbatim, the text of the
 `standalone` modules: those the engine itself takes its data, network, seeds, schedule and stopping rules
-from. So the script draws what the run drew and stops where it stopped; its training is the textbook
-autograd and torch.optim loop, which the engine's fast step is tested to equal.
+from. So the script draws what the run drew, counts right answers by the same rule (predicted_class) and
+stops where it stopped; its training is the textbook autograd and torch.optim step (train_step), which the
+tests take as the reference the engine's fast step must equal.
 """
 
 from __future__ import annotations

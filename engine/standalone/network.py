@@ -1,4 +1,5 @@
-"""The classifier network: an MLP with the schema's activations, its initialisation from a seed, and the loss."""
+"""The classifier network: an MLP with the schema's activations, its initialisation from a seed, the loss, the
+class it predicts, and the textbook training step (autograd and a torch.optim optimiser)."""
 
 import math
 
@@ -76,14 +77,34 @@ def initialise(model, how, seed):
             layer.bias.copy_(b)
 
 
+def predicted_class(logits, dim=1):
+    """The class the network answers, for each row of `logits` (the classes along `dim`). One logit: class 1
+    when it is above 0, class 0 otherwise, a logit of exactly 0 too (at 0 the two are equally likely, and the
+    first class wins a tie as argmax has it). K logits: the largest, the first of equal ones. Every count of
+    right answers, report and map takes its classes from here."""
+    if logits.shape[dim] == 1:
+        return torch.gt(logits, 0).squeeze(dim).long()
+    return logits.argmax(dim=dim)
+
+
 def loss_sum_and_correct(logits, y):
     """Summed loss and count of right answers, left on the device (no read-back). One logit: binary
     cross-entropy on logits; K logits: cross-entropy."""
     if logits.shape[1] == 1:
-        z = logits[:, 0]
-        loss = F.binary_cross_entropy_with_logits(z, y.to(z.dtype), reduction="sum")
-        correct = ((z > 0).long() == y).sum()
+        loss = F.binary_cross_entropy_with_logits(logits[:, 0], y.to(logits.dtype), reduction="sum")
     else:
         loss = F.cross_entropy(logits, y, reduction="sum")
-        correct = (logits.argmax(dim=1) == y).sum()
-    return loss, correct
+    return loss, (predicted_class(logits) == y).sum()
+
+
+def train_step(model, optimizer, xb, yb, l1=0.0):
+    """One step of the textbook loop on a batch: its mean loss (plus `l1` times the weights' absolute sum), the
+    gradient by autograd, the optimiser's update. The batch's summed loss and right answers, detached."""
+    loss_sum, correct = loss_sum_and_correct(model(xb), yb)
+    objective = loss_sum / len(yb)
+    if l1:
+        objective = objective + l1 * sum(layer.weight.abs().sum() for layer in model.layers)
+    optimizer.zero_grad()
+    objective.backward()
+    optimizer.step()
+    return loss_sum.detach(), correct

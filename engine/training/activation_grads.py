@@ -2,7 +2,8 @@
 
 Each takes the gradient with respect to the activation's output, its input `z` and its output `a`, and
 gives the gradient with respect to `z`. Using autograd's own kernels keeps the hand-written backward
-pass equal to autograd's to rounding; an activation missing here sends training to the autograd step.
+pass equal to autograd's to rounding. Every activation of the schema is here: the training step has no
+other way to train.
 """
 
 from __future__ import annotations

@@ -10,13 +10,13 @@ patience, and where a resumed session left off.
 `train_together` trains one group: one batched forward and backward pass for all of its models a step
 (StackedStep), and leaves every session as `session.run()` alone would have: its history, weights (the best
 epoch's after early stopping), outcome, best epoch, marks, optimiser state (a checkpoint saved after it
-resumes) and a share of the time. A model that ends (its epochs reached, early stopping, divergence) leaves
-the stack and stops changing; the others go on. A session's feed gets its epochs, marks and end, but no
-maps or reports while the stack trains (its weights are the stack's until it ends); its controls are not
+resumes) and a share of the time. After each epoch every session gets its row of weights back and does its
+own bookkeeping (`next_epoch`, `finish_epoch`, `end`: the same as run()'s); a model that ends (its epochs
+reached, early stopping, divergence) leaves the stack and stops changing; the others go on. A session's feed
+gets its epochs, marks and end, but no maps or reports while the stack trains; its controls are not
 consulted (pause, pace, stop: `should_stop` stops the group between epochs).
 
-Falls back to `session.run()`, one after another: a group of one, and an activation without a hand-written
-backward pass (FastStep.supports), whose models train on autograd.
+A group of one trains with `session.run()`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,6 @@ from typing import Callable
 
 import torch
 
-from .. import standalone
-from .events import EpochDone
-from .fast_step import FastStep
 from .outcome import Outcome, Reason
 from .session import TrainingSession
 from .stacked_optimizer import StackedOptimizer
@@ -51,7 +48,7 @@ def _key(session: TrainingSession) -> tuple:
     p = session.params
     return (session.fingerprint, tuple(session.input_names), session.settings.scale,
             tuple(tuple(span.shape) for span in p.spans), session.model.activation, str(session.device),
-            p.theta.dtype, _batch_rows(session), FastStep.supports(session.model))
+            p.theta.dtype, _batch_rows(session))
 
 
 def _same_data(a: TrainingSession, b: TrainingSession) -> bool:
@@ -79,15 +76,15 @@ def train_together(sessions: list[TrainingSession], should_stop: Callable[[], bo
                    on_epoch: Callable[[int], None] | None = None,
                    refresh: Callable[[], bool] | None = None) -> list[Outcome]:
     """Train one group (see batch_groups) to each session's end; the outcomes in the sessions' order.
-    `should_stop` is asked between epochs; `on_epoch(k)` is called after each of the group's epochs. When
-    `refresh()` says so (before on_epoch), the sessions still training get their current weights, to be
-    drawn (a stack keeps them in its own buffer until a session leaves it)."""
+    `should_stop` is asked between epochs; `on_epoch(k)` is called after each of the group's epochs, and
+    `refresh()` just before it (a client's cue to draw the sessions: each holds its weights of the epoch
+    just trained, as between two epochs of run(), so nothing has to be handed out for it)."""
     if not sessions:
         return []
     if len(batch_groups(sessions)) != 1:
         raise ValueError("train_together takes one group of batch_groups(): these sessions differ in data, "
                          "network shape, device, dtype or batch size")
-    if len(sessions) == 1 or not FastStep.supports(sessions[0].model):
+    if len(sessions) == 1:
         return _one_by_one(sessions, should_stop, on_epoch)
     threads = torch.get_num_threads()
     flops = sessions[0].flops_per_epoch
@@ -102,7 +99,7 @@ def _one_by_one(sessions, should_stop, on_epoch) -> list[Outcome]:
     outcomes = []
     for s in sessions:
         if should_stop():
-            outcomes.append(s._end(s._stopped()))
+            outcomes.append(s.end(Reason.STOPPED))
             continue
 
         def each(record, s=s):
@@ -132,10 +129,8 @@ def _train_stacks(sessions, should_stop, on_epoch, refresh=None) -> list[Outcome
             if stack.sessions:
                 stack.epoch()
         epoch += 1
-        if refresh is not None and refresh():
-            for stack in stacks:
-                for row, s in enumerate(stack.sessions):
-                    s.params.theta.copy_(stack.step.theta[row])  # read by no one in the stack: safe to set
+        if refresh is not None:
+            refresh()
         if on_epoch is not None:
             on_epoch(epoch)
     return [s.outcome for s in sessions]
@@ -145,85 +140,45 @@ class _Stack:
     """Sessions trained as one StackedStep; a session that ends leaves it (the stack is rebuilt)."""
 
     def __init__(self, sessions: list[TrainingSession]):
-        self.sessions = []
-        self.step: StackedStep | None = None
         done = [s for s in sessions if s.history.epoch >= s.settings.epochs]
         for s in done:  # nothing left to train: as run() would
-            s._end(s._completed())
+            s.end(Reason.COMPLETED)
         self._build([s for s in sessions if s not in done])
 
     def _build(self, sessions: list[TrainingSession]) -> None:
         self.sessions = sessions
         self.step = StackedStep(sessions) if sessions else None
-        if sessions:
-            first = sessions[0]
-            self.sizes = [len(first.y_train), *(len(part_y) for _, part_y in first.held_out)]
-            self.batch_size = _batch_rows(first)
-        for row, s in enumerate(sessions):
-            # while it trains here, a session's last finite weights are its row of the stack's: the session's
-            # own early stopping and divergence code reads them there
-            s._good = self.step.good[row]
+        self.rows = self.step.theta.unbind(0) if sessions else ()
+        self.batch_size = _batch_rows(sessions[0]) if sessions else 0
 
     def epoch(self) -> None:
         started = time.perf_counter()
         step, sessions = self.step, self.sessions
-        epochs = [s.history.epoch + 1 for s in sessions]
-        lrs = [s.schedule.at(e) for s, e in zip(sessions, epochs)]
-        step.set_lrs(lrs)
-        if step.dropout:
-            for s, e in zip(sessions, epochs):
-                if s.model.generator is not None:
-                    s.model.generator.manual_seed(standalone.epoch_seed(s.settings.init_seed, e, standalone.DROPOUT))
-        order = torch.stack([s._order(e) for s, e in zip(sessions, epochs)]) if self.batch_size else None
+        plans = [s.next_epoch() for s in sessions]
+        step.set_lrs([lr for _, lr, _ in plans])
+        order = torch.stack([order for _, _, order in plans]) if self.batch_size else None
         sums = step.epoch(order, self.batch_size).tolist()  # the epoch's one read from the device
-
-        records = [s._record(e, lr, row, self.sizes) for s, e, lr, row in zip(sessions, epochs, lrs, sums)]
-        ended: dict[int, tuple[Outcome, bool]] = {}  # row -> (outcome, whether the session set its weights)
-        for row, (s, record) in enumerate(zip(sessions, records)):
-            if not standalone.finite_epoch(record.train_loss, record.val_loss, record.test_loss):
-                s._good = step.good[row].clone()
-                ended[row] = (s._diverged(record.epoch, record.lr), True)
-        step.good.copy_(step.theta)
-        for row, (s, record) in enumerate(zip(sessions, records)):
-            if row in ended:
-                continue
-            s.history.records.append(record)
-            s.schedule.observe(record.watched_loss)
-            outcome = s._early_stopping(record)
-            if outcome is not None:
-                ended[row] = (outcome, True)
-            elif record.epoch >= s.settings.epochs:
-                ended[row] = (s._completed(), False)  # the record is in its history: its epoch
         share = (time.perf_counter() - started) / len(sessions)
-        for row, (s, record) in enumerate(zip(sessions, records)):
-            if row in ended and ended[row][0].reason == Reason.DIVERGED:
-                continue  # as run(): the diverging epoch is neither timed nor reported
-            s.seconds += share
-            if s.feed is not None:
-                s.feed.put(EpochDone(record, s.seconds))
+        ended: dict[int, Outcome] = {}
+        for row, (s, (epoch, lr, _), row_sums) in enumerate(zip(sessions, plans, sums)):
+            s.params.theta.copy_(self.rows[row])
+            outcome = s.finish_epoch(epoch, lr, row_sums, share)
+            if outcome is not None:
+                ended[row] = outcome
         if ended:
             self._leave(ended)
 
-    def _write_back(self, row: int, weights: bool) -> None:
-        s = self.sessions[row]
-        if weights:
-            s.params.theta.copy_(self.step.theta[row])
-        s._good = self.step.good[row].clone()
-        self.step.optimizer.write_back(row)
-
-    def _leave(self, ended: dict[int, tuple[Outcome, bool]]) -> None:
-        for row, s in enumerate(self.sessions):
-            outcome, restored = ended.get(row, (None, False))
-            if outcome is not None and outcome.reason == Reason.DIVERGED:
-                continue  # _diverged set its weights and reset its optimiser
-            self._write_back(row, weights=not restored)
-        for row, (outcome, _) in ended.items():
-            self.sessions[row]._end(outcome)
+    def _leave(self, ended: dict[int, Outcome]) -> None:
+        for row in range(len(self.sessions)):  # the stack is rebuilt from the sessions' own optimisers
+            if row not in ended or ended[row].reason != Reason.DIVERGED:  # a diverged one forgot its moments
+                self.step.optimizer.write_back(row)
+        for row, outcome in ended.items():
+            self.sessions[row].end(outcome)
         self._build([s for row, s in enumerate(self.sessions) if row not in ended])
 
     def stop(self) -> None:
         """Stopped between epochs: every session keeps its last whole epoch."""
         for row, s in enumerate(self.sessions):
-            self._write_back(row, weights=True)
-            s._end(s._stopped())
+            self.step.optimizer.write_back(row)
+            s.end(Reason.STOPPED)
         self._build([])

@@ -106,7 +106,7 @@ def _in_workers(sessions, groups, workers, should_stop, on_epoch) -> list[Outcom
                     continue
                 for i, state, outcome in message[1]:
                     sessions[i].restore_saved_state(state)
-                    sessions[i]._end(outcome)
+                    sessions[i].end(outcome)
                 open_pipes.remove(pipe)
             if should_stop():
                 stop_event.set()

@@ -4,6 +4,10 @@ The loop runs in whichever thread calls `run()`. Other threads steer it through 
 step, stop); a client that wants to follow it attaches a `Feed`, through which the session reports its
 epochs, marks, decision maps, reports and its end as typed events. A session with no feed reports
 nothing and queues nothing.
+
+An epoch's bookkeeping is public (next_epoch, finish_epoch, end): run() goes through it, and so does a stack
+of sessions trained together (batched.py), so the two keep one set of rules for records, divergence,
+schedules, early stopping and ends.
 """
 
 from __future__ import annotations
@@ -23,9 +27,8 @@ from ..errors import SettingError
 from ..evaluation import Evaluation, evaluate
 from ..memory import check_run_memory
 from ..network_picture import NetworkPicture, NetworkRequest, network_picture
-from ..model import build_model, parameter_count
+from ..model import build_model, parameter_count, predicted_class
 from ..schema import Settings
-from .autograd_step import AutogradStep
 from .controls import Controls
 from .events import EpochDone, Event, Marked, RunEnded
 from .fast_step import FastStep
@@ -84,6 +87,7 @@ class TrainingSession:
         self.y_test = as_tensor(self.split.y_test)
         # measured each epoch after training: validation (when there is a split for it), then test
         self.held_out = ([(self.X_val, self.y_val)] if self.split.has_val else []) + [(self.X_test, self.y_test)]
+        self._sizes = [len(self.y_train), *(len(part_y) for _, part_y in self.held_out)]
 
         self._make_model()
         self.history = History()
@@ -105,8 +109,7 @@ class TrainingSession:
         self.params = FlatParams(self.model)
         self._good = self.params.theta.clone()  # the weights of the last epoch with a finite loss
         self.optimizer = FlatOptimizer(self.params, s)
-        kind = FastStep if FastStep.supports(self.model) else AutogradStep
-        self.step = kind(self.model, self.params, self.optimizer, s.l1)
+        self.step = FastStep(self.model, self.params, self.optimizer, s.l1)
 
     def snapshot(self) -> TrainingSession:
         """A copy of the run as it is now, that nothing trains: weights, optimiser, schedule, best epoch, history
@@ -181,8 +184,7 @@ class TrainingSession:
 
     def _predict(self, X: torch.Tensor) -> torch.Tensor:
         self.model.eval()
-        logits = self.model(X)
-        return (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(dim=1)
+        return predicted_class(self.model(X))
 
     # ----- changing the run between runs
     def change(self, **changes) -> None:
@@ -213,8 +215,83 @@ class TrainingSession:
         self._emit(Marked(mark))
 
     # ----- the loop
+    def run(self, on_epoch: Callable[[EpochRecord], None] | None = None) -> Outcome:
+        """Train until `settings.epochs` (in all), early stopping, divergence or a stop."""
+        _use_threads(self.flops_per_epoch)
+        s = self.settings
+        should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
+        serve_paused = lambda: self._serve(still=True)  # noqa: E731  (a paused loop's weights stand still)
+        outcome: Outcome | Reason | None = None if self.history.epoch < s.epochs else Reason.COMPLETED
+        while outcome is None:
+            if not self.controls.wait_for_next_epoch(serve_paused):
+                outcome = Reason.STOPPED
+                break
+            started = time.perf_counter()  # after the wait: time spent paused is not training time
+            epoch, lr, order = self.next_epoch()
+            self.step.set_lr(lr)
+            sums = self.step.epoch(self.X_train, self.y_train, order, s.batch_size, should_stop, self.held_out)
+            if sums is None:  # stopped mid-epoch: go back to where the last whole epoch left off
+                self.params.theta.copy_(self._good)
+                outcome = Reason.STOPPED
+                break
+            sums = sums.tolist()[0]  # the epoch's one read from the device
+            outcome = self.finish_epoch(epoch, lr, sums, time.perf_counter() - started)
+            if outcome is not None and outcome.reason == Reason.DIVERGED:
+                break  # the diverging epoch is not kept: nothing to report of it
+            if on_epoch is not None:
+                on_epoch(self.history.records[-1])
+            self._serve()
+            self.controls.keep_pace(started)  # a pace to watch it by: the waiting is not training time
+        return self.end(outcome)
+
+    # ----- an epoch's bookkeeping, the same for run() and for a stack of sessions trained together (batched.py)
+    def next_epoch(self) -> tuple[int, float, torch.Tensor | None]:
+        """The epoch about to train: its number, its learning rate (the schedule's) and the order of the training
+        rows (shuffled for mini-batches; None: a full batch, in their own order). Its dropout masks are seeded
+        from its number, as its order is, so that a resumed run draws what the uninterrupted one drew."""
+        epoch = self.history.epoch + 1
+        if self.model.generator is not None:
+            self.model.generator.manual_seed(standalone.epoch_seed(self.settings.init_seed, epoch, standalone.DROPOUT))
+        return epoch, self.schedule.at(epoch), self._order(epoch)
+
+    def finish_epoch(self, epoch: int, lr: float, sums: list[list[float]], seconds: float) -> Outcome | None:
+        """After `epoch` (of next_epoch) trained to its end, its weights in `params.theta` and `sums` read off the
+        device: [the loss sums, the right answers] of the training rows, (validation,) test. Makes the epoch's
+        record; a NaN or infinite loss is a divergence (the weights of the epoch before come back, the
+        optimiser forgets its moments, the epoch is not kept). Otherwise the record joins the history, the
+        weights become the last finite ones, the schedule and early stopping see the watched loss (the best
+        weights kept, or restored when the patience runs out), and `seconds` of training are counted and
+        reported. None while the run goes on, else how it ended (for end())."""
+        record = self._record(epoch, lr, sums)
+        if not standalone.finite_epoch(record.train_loss, record.val_loss, record.test_loss):
+            return self._diverged(epoch, lr)
+        self.history.records.append(record)
+        self._good.copy_(self.params.theta)
+        self.schedule.observe(record.watched_loss)
+        outcome = self._early_stopping(record)
+        self.seconds += seconds
+        if self.feed is not None:  # headless: not even the event is made
+            self.feed.put(EpochDone(record, self.seconds))
+        if outcome is None and epoch >= self.settings.epochs:
+            outcome = self._ended(Reason.COMPLETED)
+        return outcome
+
+    def end(self, outcome: Outcome | Reason) -> Outcome:
+        """End the run: `outcome` as finish_epoch gave it (or a worker process sent it back), or STOPPED or
+        COMPLETED at the last epoch kept. The final map, pictures and RunEnded go to the feed."""
+        if not isinstance(outcome, Outcome):
+            outcome = self._ended(outcome)
+        self.outcome = outcome
+        self._serve(final=True)
+        self._emit(RunEnded(outcome, self.best.epoch, self.seconds))
+        return outcome
+
+    def _ended(self, reason: Reason) -> Outcome:
+        epoch = self.history.epoch
+        words = f"stopped after epoch {epoch}" if reason == Reason.STOPPED else f"completed {epoch} epochs"
+        return Outcome(reason, epoch, words)
+
     def _order(self, epoch: int) -> torch.Tensor | None:
-        """The epoch's shuffled order of the training rows, for mini-batches (None: full batch)."""
         size = self.settings.batch_size
         n = len(self.y_train)
         if size == 0 or size >= n:
@@ -222,71 +299,13 @@ class TrainingSession:
         g = torch.Generator().manual_seed(standalone.epoch_seed(self.settings.shuffle_seed, epoch, standalone.SHUFFLE))
         return torch.randperm(n, generator=g).to(self.device)
 
-    def run(self, on_epoch: Callable[[EpochRecord], None] | None = None) -> Outcome:
-        """Train until `settings.epochs` (in all), early stopping, divergence or a stop."""
-        _use_threads(self.flops_per_epoch)
-        s = self.settings
-        sizes = [len(self.y_train), *(len(part_y) for _, part_y in self.held_out)]
-        should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
-        stopped = self._stopped
-        serve_paused = lambda: self._serve(still=True)  # noqa: E731  (a paused loop's weights stand still)
-        outcome = None
-        while self.history.epoch < s.epochs and outcome is None:
-            if not self.controls.wait_for_next_epoch(serve_paused):
-                outcome = stopped()
-                break
-            started = time.perf_counter()  # after the wait: time spent paused is not training time
-            epoch = self.history.epoch + 1
-            lr = self.schedule.at(epoch)
-            self.step.set_lr(lr)
-            if self.model.generator is not None:
-                self.model.generator.manual_seed(standalone.epoch_seed(s.init_seed, epoch, standalone.DROPOUT))
-            sums = self.step.epoch(self.X_train, self.y_train, self._order(epoch), s.batch_size, should_stop,
-                                   self.held_out)
-            if sums is None:  # stopped mid-epoch: go back to where the last whole epoch left off
-                self.params.theta.copy_(self._good)
-                outcome = stopped()
-                break
-            record = self._record(epoch, lr, sums.tolist(), sizes)  # the epoch's one read from the device
-            if not standalone.finite_epoch(record.train_loss, record.val_loss, record.test_loss):
-                outcome = self._diverged(epoch, lr)
-                break
-            self.history.records.append(record)
-            self._good.copy_(self.params.theta)
-            self.schedule.observe(record.watched_loss)
-            outcome = self._early_stopping(record)
-            self.seconds += time.perf_counter() - started
-            if self.feed is not None:  # headless: not even the event is made
-                self.feed.put(EpochDone(record, self.seconds))
-            if on_epoch is not None:
-                on_epoch(record)
-            self._serve()
-            self.controls.keep_pace(started)  # a pace to watch it by: the waiting is not training time
-        return self._end(outcome or self._completed())
-
-    # the loop's ends, shared with training several sessions at once (batched.py)
-    def _stopped(self) -> Outcome:
-        return Outcome(Reason.STOPPED, self.history.epoch, f"stopped after epoch {self.history.epoch}")
-
-    def _completed(self) -> Outcome:
-        return Outcome(Reason.COMPLETED, self.history.epoch, f"completed {self.history.epoch} epochs")
-
-    def _end(self, outcome: Outcome) -> Outcome:
-        self.outcome = outcome
-        self._serve(final=True)
-        self._emit(RunEnded(outcome, self.best.epoch, self.seconds))
-        return outcome
-
-    def _record(self, epoch: int, lr: float, sums: list[float], sizes: list[int]) -> EpochRecord:
-        """[loss, right] sums of train, (validation,) test: the epoch's means."""
-        if len(sums) == 6:
-            loss, right, val_loss, val_right, test_loss, test_right = sums
-            n, n_val, n_test = sizes
-            return EpochRecord(epoch, loss / n, test_loss / n_test, right / n, test_right / n_test, lr,
-                               val_loss / n_val, val_right / n_val)
-        loss, right, test_loss, test_right = sums
-        n, n_test = sizes
-        return EpochRecord(epoch, loss / n, test_loss / n_test, right / n, test_right / n_test, lr)
+    def _record(self, epoch: int, lr: float, sums: list[list[float]]) -> EpochRecord:
+        """The epoch's means: the sums over the rows of each part, each part's size."""
+        losses, rights = sums
+        means = [(loss / n, right / n) for loss, right, n in zip(losses, rights, self._sizes)]
+        (train_loss, train_right), *val, (test_loss, test_right) = means
+        val_loss, val_right = val[0] if val else (None, None)
+        return EpochRecord(epoch, train_loss, test_loss, train_right, test_right, lr, val_loss, val_right)
 
     def _diverged(self, epoch: int, lr: float) -> Outcome:
         self.params.theta.copy_(self._good)
