@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from engine import Settings, TrainingSession  # noqa: E402
-from engine.training import batched  # noqa: E402
+from engine.training import threads  # noqa: E402
 from engine.training.batched import batch_groups, train_together  # noqa: E402
 from engine.training.parallel_groups import train_groups  # noqa: E402
 from engine.training.outcome import Reason  # noqa: E402
@@ -67,18 +67,14 @@ def together(sessions) -> None:
 
 
 def together_2(sessions) -> None:
-    kept = batched.THREADS
-    batched.THREADS = 2
-    try:
+    with threads.forced(2):
         together(sessions)
-    finally:
-        batched.THREADS = kept
 
 
 def vmap_way(sessions) -> None:
     """The same arithmetic as the stacked step (forward, hand-written backward, SGD, the epoch's four
     numbers), written for one model and vectorised over the group with torch.func.vmap."""
-    torch.set_num_threads(1)
+    threads.use(1)
     for group in groups_of(sessions):
         first = group[0]
         spans = first.params.spans
@@ -142,13 +138,12 @@ WAYS = {"one_by_one": one_by_one, "together": together, "together_2": together_2
 
 def timed(way, epochs: int, device: str) -> tuple[float, list[TrainingSession]]:
     sessions = build(epochs, device)
-    threads = torch.get_num_threads()
-    started = time.perf_counter()
-    WAYS[way](sessions)
-    if device == "cuda":
-        torch.cuda.synchronize()
-    seconds = time.perf_counter() - started
-    torch.set_num_threads(threads)
+    with threads.kept():
+        started = time.perf_counter()
+        WAYS[way](sessions)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        seconds = time.perf_counter() - started
     return seconds, sessions
 
 

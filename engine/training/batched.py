@@ -26,6 +26,7 @@ from typing import Callable
 
 import torch
 
+from . import threads
 from .outcome import Outcome, Reason
 from .session import TrainingSession
 from .stacked_optimizer import StackedOptimizer
@@ -35,8 +36,6 @@ from .stacked_step import StackedStep
 # epoch: past it an epoch's activations fall out of the cache (2-10-10-1 on 800 rows, one thread: 42 µs a
 # model-epoch in stacks of 16, 65–100 µs in one stack of 64).
 STACK_NUMBERS = 16 * 10 * 800
-THREADS = 1  # one thread measured fastest for small stacks (bench/sweep_speed.py); torch's own choice above
-LARGE_FLOPS = 5e8  # per model-epoch, as session._use_threads: a wide net gets torch's threads
 
 
 def _batch_rows(session: TrainingSession) -> int:
@@ -86,13 +85,9 @@ def train_together(sessions: list[TrainingSession], should_stop: Callable[[], bo
                          "network shape, device, dtype or batch size")
     if len(sessions) == 1:
         return _one_by_one(sessions, should_stop, on_epoch)
-    threads = torch.get_num_threads()
-    flops = sessions[0].flops_per_epoch
-    torch.set_num_threads(THREADS if flops < LARGE_FLOPS else threads)
-    try:
+    with threads.kept():
+        threads.for_work(sessions[0].flops_per_epoch)  # per model: one thread measured fastest for small stacks
         return _train_stacks(sessions, should_stop, on_epoch, refresh)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _one_by_one(sessions, should_stop, on_epoch) -> list[Outcome]:

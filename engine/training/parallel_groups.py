@@ -18,8 +18,7 @@ import traceback
 from multiprocessing.connection import wait
 from typing import Callable
 
-import torch
-
+from . import threads
 from .batched import batch_groups, train_together
 from .outcome import Outcome
 from .session import TrainingSession
@@ -60,12 +59,9 @@ def _shares(sessions, groups, workers) -> list[list[list[int]]]:
 
 
 def _worker(sessions, share, stop_event, connection) -> None:
-    from . import session as session_module
-
-    torch.set_num_threads(1)
-    # and no more for a large model either (session.run would take torch's threads back for one): a forked
-    # child that uses the thread pool its parent started waits forever on threads it does not have
-    session_module._THREADS = 1
+    # one thread, for a large model too: a forked child that uses the thread pool its parent started waits
+    # forever on threads it does not have
+    threads.cap(1)
     try:
         for group in share:
             train_together([sessions[i] for i in group], stop_event.is_set,

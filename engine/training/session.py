@@ -29,6 +29,7 @@ from ..memory import check_run_memory
 from ..network_picture import NetworkPicture, NetworkRequest, network_picture
 from ..model import build_model, parameter_count, predicted_class
 from ..schema import Settings
+from . import threads
 from .controls import Controls
 from .events import EpochDone, Event, Marked, RunEnded
 from .fast_step import FastStep
@@ -43,14 +44,6 @@ CONTINUABLE = frozenset({"optimizer", "lr", "momentum", "nesterov", "weight_deca
                          "batch_size", "schedule", "step_size", "gamma", "plateau_patience", "patience",
                          "shuffle_seed"})
 
-_THREADS = torch.get_num_threads()  # torch's choice for this machine, before we change it
-
-
-def _use_threads(flops_per_epoch: float) -> None:
-    # Small models spend their time in framework overhead, where a second thread only adds contention
-    # (3,000 epochs: 5.7 s on two threads, 2.2 s on one) and starves the UI. The setting is the
-    # process's: a large model after a small one must get the threads back.
-    torch.set_num_threads(1 if flops_per_epoch < 5e8 else _THREADS)
 
 
 def _tensor(array, device: torch.device) -> torch.Tensor:
@@ -217,7 +210,7 @@ class TrainingSession:
     # ----- the loop
     def run(self, on_epoch: Callable[[EpochRecord], None] | None = None) -> Outcome:
         """Train until `settings.epochs` (in all), early stopping, divergence or a stop."""
-        _use_threads(self.flops_per_epoch)
+        threads.for_work(self.flops_per_epoch)
         s = self.settings
         should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
         serve_paused = lambda: self._serve(still=True)  # noqa: E731  (a paused loop's weights stand still)

@@ -84,14 +84,13 @@ def sweep(args: argparse.Namespace) -> int:
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
 
-    import torch
-
     from engine.runs import RunStore
     from engine.sweep import Sweep, counted
+    from engine.training import threads
 
     # before anything runs: the workers are forked, and a child forked after the parent ran torch's
     # thread pool (OpenMP) waits forever on it (seen with 1024-wide layers, whose initialisation uses it)
-    torch.set_num_threads(1)
+    threads.use(1)
 
     console = Console()
     if not console.is_terminal:  # a log or a pipe: the table whole, not folded into 80 columns
