@@ -31,6 +31,21 @@ class DataError(AnnclfError):
     title = "cannot use this data"
 
 
+class TableProblems(DataError):
+    """A table (a CSV file) cannot be used as it is: every problem found, all at once, each naming the
+    setting or the change to the file that fixes it. `problems` lists them for a client to show one by one;
+    `str()` is one line of them all."""
+
+    def __init__(self, subject: str, problems: list[str], context: str = ""):
+        self.problems = tuple(problems)
+        self.context = context  # what the problems are read against: the label column chosen, when none was named
+        if len(problems) == 1:
+            text = problems[0]
+        else:
+            text = f"{len(problems)} problems: " + "; ".join(f"({k}) {p}" for k, p in enumerate(problems, 1))
+        super().__init__(subject, f"{context}: {text}" if context else text)
+
+
 class FileProblem(AnnclfError):
     """A config, checkpoint or other file is missing, unreadable or malformed."""
 

@@ -59,17 +59,57 @@ def write_json(data: dict, path: str | os.PathLike) -> None:
         handle.write("\n")
 
 
-def write_data_csv(session: TrainingSession, path: str | os.PathLike) -> None:
-    """The run's data in its own units: one column per feature, the label (class name), the split.
+def data_frame(session: TrainingSession):
+    """Every row of the run's data in its source's order, as it was read, in a pandas DataFrame: its line in
+    the source (`source_row`: a CSV file's own line, the header being line 1; for generated data, the line it
+    has here), its feature columns (a file's cells as read: numbers at float64's full precision, whole
+    numbers as such, texts, empty where a cell was missing; generated points at float32's shortest digits),
+    the label trained on where label noise changed any (`trained_as`, training rows only), the true label,
+    and its part of the split (train, validation, test)."""
+    import numpy as np
+    import pandas as pd
 
-    It reads back as the `csv` dataset (`--csv FILE --label label --features <the feature columns>`)."""
-    split, names = session.split, session.class_names
+    from .standalone.csv_file import SOURCE_ROW, SPLIT, TRAINED_AS
+
+    dataset, split, names = session.dataset, session.split, session.class_names
+    n = len(dataset.y)
+    columns: dict = {}
+    source = dataset.source
+    columns[SOURCE_ROW] = source.rows if source is not None else np.arange(2, n + 2)
+    if source is not None:
+        for column in source.columns:
+            if column.is_text:
+                columns[column.name] = pd.Categorical.from_codes(np.where(column.codes >= 0, column.codes, -1),
+                                                                 column.texts)
+            elif column.integer:
+                columns[column.name] = pd.array(column.numbers, dtype="Float64").astype("Int64")
+            else:
+                columns[column.name] = column.numbers
+        label = source.label
+    else:
+        for j, name in enumerate(dataset.feature_names):
+            columns[name] = dataset.X[:, j]
+        label = "label"
+    categories = pd.Index(names)
+    if session.settings.label_noise > 0:
+        trained = np.full(n, -1, dtype=np.int64)
+        trained[split.train] = split.train_labels
+        columns[TRAINED_AS] = pd.Categorical.from_codes(trained, categories)
+    columns[label] = pd.Categorical.from_codes(dataset.y, categories)
+    part = np.empty(n, dtype=object)
+    for word, rows in (("train", split.train), ("validation", split.val), ("test", split.test)):
+        part[rows] = word
+    columns[SPLIT] = part
+    return pd.DataFrame(columns)
+
+
+def write_data_csv(session: TrainingSession, path: str | os.PathLike) -> None:
+    """The run's data as data_frame() has it. It reads back as the `csv` dataset with no other setting (the
+    label is the last column but the split, which is the split; source_row and trained_as are left out) and
+    gives the same rows the same parts."""
+    frame = data_frame(session)
     with atomic_open(path) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([*session.dataset.feature_names, "label", "split"])
-        for part, X, y in (("train", split.X_train, split.y_train), ("test", split.X_test, split.y_test)):
-            for features, label in zip(X.tolist(), y.tolist()):
-                writer.writerow([*(repr(float(v)) for v in features), names[label], part])
+        frame.to_csv(handle, index=False, lineterminator="\n")
 
 
 # every file a run can be exported as: its kind → the suffix it gets when the app names it

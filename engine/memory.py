@@ -57,6 +57,34 @@ def check_memory(estimate: int, device, what: str) -> None:
                                       "(batch_size), fewer samples or narrower hidden layers")
 
 
+def size_text(n: int) -> str:
+    """A file's size as people read it: 812 bytes, 21 KiB, 104 MiB, 1.2 GiB."""
+    if n < 2**10:
+        return f"{n} bytes"
+    return f"{n / 2**10:.0f} KiB" if n < 2**20 else gib(n)
+
+
+def csv_bytes(size: int, line_bytes: int, columns: int) -> tuple[int, int]:
+    """(bytes, rows): the memory reading a CSV file of `size` bytes takes, estimated before it is read from
+    its first lines (`line_bytes` a line, `columns` cells each): every cell a float64 as read, half as much
+    again for what encoding adds (a text's codes, a one-hot column, an imputed copy), each row its label and
+    class, and the chunk being parsed (half the file, 4M cells at most). bench/csv_load.py measures it."""
+    rows = max(1, size // max(1, line_bytes))
+    chunk_rows = min(rows // 2 + 1, max(1_000, 4_000_000 // max(1, columns)))
+    return rows * (columns * 12 + 16) + chunk_rows * columns * 16, rows
+
+
+def check_csv_memory(path: str, size: int, line_bytes: int, columns: int) -> None:
+    """ResourceError naming the file, before it is read, if reading it would not fit in the free memory."""
+    estimate, rows = csv_bytes(size, line_bytes, columns)
+    free = available_bytes("cpu")
+    if free is not None and estimate > free * _HEADROOM:
+        raise ResourceError(path, f"reading it needs about {size_text(estimate)} (some {rows:,} rows of {columns} "
+                                  f"columns, estimated from its {size_text(size)}), more than the {size_text(free)} "
+                                  "free: use "
+                                  "a sample of its rows, or leave columns out with exclude")
+
+
 def check_run_memory(s, rows: int, inputs: int, classes: int) -> None:
     """ResourceError, before anything is allocated, if the resolved settings `s` would not fit."""
     from .device import resolve_device

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import kinds
-from .datasets.catalog import CATALOG, DATASET_NAMES, IRIS_FEATURES
+from .datasets.catalog import (CATALOG, DATASET_NAMES, FALLBACK_DEFAULTS, IRIS_FEATURES, ONEHOT_MOST,
+                               dataset_default)
 from .errors import SettingError
 
 SECTIONS = ("data", "model", "training")
@@ -22,6 +23,8 @@ INITS = ("default", "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaimi
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
 SCHEDULES = ("none", "step", "cosine", "plateau")
 SCALINGS = ("none", "standard", "minmax")
+MISSING_CELLS = ("refuse", "drop", "impute")  # what a CSV file's missing cells do
+CATEGORICAL = ("refuse", "onehot")  # what a CSV file's text feature columns do
 DEVICES = ("auto", "cpu", "cuda")
 # the model's possible input columns, made from the two scaled features (the browser playground's "features");
 # engine/standalone/data.py computes them and holds the same names: the schema must not import it (torch)
@@ -85,11 +88,14 @@ class Settings:
     factor: float = _setting("data", 0.8, kinds.Float(0.0, 1.0, True, True), "factor", "circles: inner radius over outer radius")
     classes: int | None = _setting("data", None, kinds.Int(2, 10), "classes", "blobs: number of centres (2-10); iris: 2 (versicolor vs virginica) or 3")
     cluster_std: float = _setting("data", 1.5, kinds.Float(0.0, 20.0, True), "cluster std", "blobs: standard deviation of each blob")
-    features: list[str] | None = _setting("data", None, kinds.NameList(), "features", "iris: the two features; csv: the feature columns (default all but the label)")
+    features: list[str] | None = _setting("data", None, kinds.NameList(), "features", "iris: the two features; csv: the feature columns (default all but the label; one category of a text column as column=text)")
     csv: str | None = _setting("data", None, kinds.Text("a path to a CSV file"), "CSV file", "csv: the file to read")
-    label: str | None = _setting("data", None, kinds.Text("a column name"), "label column", "csv: the label column (default the last)")
+    label: str | None = _setting("data", None, kinds.Text("a column name"), "label column", "csv: the label column (default the last, announced)")
+    exclude: list[str] | None = _setting("data", None, kinds.NameList(), "exclude", "csv: columns left out of the features (an id, a date, a leak)")
+    missing: str = _setting("data", "refuse", kinds.Choice(MISSING_CELLS), "missing cells", "csv: rows with a missing cell are refused, dropped, or imputed (the median of a number column, the most frequent text; from the training rows)")
+    categorical: str = _setting("data", "refuse", kinds.Choice(CATEGORICAL), "text columns", f"csv: text feature columns are refused, or one-hot encoded (categories of the training rows; at most {ONEHOT_MOST} of them)")
     label_noise: float = _setting("data", 0.0, kinds.Float(0.0, 0.5), "label noise", "fraction of the training labels flipped to another class at random (validation and test keep the true labels)")
-    scale: str = _setting("data", "none", kinds.Choice(SCALINGS), "scaling", "feature scaling, fitted on the training split")
+    scale: str | None = _setting("data", None, kinds.Choice(SCALINGS), "scaling", "feature scaling, fitted on the training split (default none; standard for a CSV file)")
     seed: int | None = _setting("data", None, kinds.Int(0, 2**31 - 1), "seed", "one seed for data, initial weights and batch order (default: the dataset's, else 0)")
     data_seed: int | None = _setting("data", None, kinds.Int(0, 2**31 - 1), "data seed", "seed of the data sample and split (default: seed)")
     test_size: float = _setting("data", 0.2, kinds.Float(0.0, 0.9, True), "test fraction", "fraction held out for testing (stratified)")
@@ -118,7 +124,19 @@ class Settings:
     device: str = _setting("training", "auto", kinds.Choice(DEVICES), "device", "auto (CUDA when available), cpu or cuda")
     shuffle_seed: int | None = _setting("training", None, kinds.Int(0, 2**31 - 1), "shuffle seed", "seed of the mini-batch order (default: seed)")
 
+    def __post_init__(self) -> None:
+        # a setting left to the dataset holds the dataset's value at once (the forms show a choice, never a
+        # blank): a CSV file is scaled by default, the generated sets are not
+        for name in FALLBACK_DEFAULTS:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, dataset_default(self.dataset, name))
+
     def replace(self, **changes: Any) -> "Settings":
+        """A copy with `changes`; a setting that held the old dataset's default takes the new dataset's."""
+        if changes.get("dataset", self.dataset) != self.dataset:
+            for name in FALLBACK_DEFAULTS:
+                if name not in changes and getattr(self, name) == dataset_default(self.dataset, name):
+                    changes[name] = None
         return dataclasses.replace(self, **changes)
 
     def resolve(self) -> "Settings":
@@ -174,8 +192,12 @@ def default_text(setting: Setting, dataset: str) -> str:
         return setting.format(defaults[setting.name])
     if setting.name == "features":
         return "the dataset's" if dataset == "iris" else "all but the label"
+    if setting.name in FALLBACK_DEFAULTS:
+        return setting.format(dataset_default(dataset, setting.name))
     if setting.name == "label":
         return "the last column"
+    if setting.name == "exclude":
+        return "none"
     return "a path (or the o key)" if setting.name == "csv" else ""
 
 
@@ -247,6 +269,11 @@ def find_problems(settings: Settings) -> list[SettingError]:
                            "data for training; make them smaller")
     if s.dataset == "csv" and not s.csv:
         refuse("csv", "the csv dataset needs a file: give its path")
+    if s.exclude and s.label in s.exclude:
+        refuse("exclude", f"names {s.label!r}, the label column; leave it out of exclude")
+    if s.exclude and s.features and set(s.exclude) & set(s.features):
+        both = ", ".join(n for n in s.exclude if n in s.features)
+        refuse("exclude", f"names {both}, which features names too; name a column in one of them")
     for setting in SCHEMA:  # a value given to a dataset that does not read it would be silently ignored
         if not setting.applies_to(s.dataset) and getattr(s, setting.name) != setting.default:
             refuse(setting.name, f"does not apply to {s.dataset}; it applies to " + ", ".join(datasets_using(setting.name)))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from engine import load_settings
@@ -159,18 +160,47 @@ def test_the_dataset_csv_reads_back_as_the_csv_dataset(capsys, tmp_path):
     path = tmp_path / "data.csv"
     code, _, _ = run(capsys, "--data-csv", str(path), "--dataset", "moons")
     rows = list(csv.DictReader(path.open()))
-    assert code == 0 and len(rows) == 200 and set(rows[0]) == {"x", "y", "label", "split"}
+    assert code == 0 and len(rows) == 200 and list(rows[0]) == ["source_row", "x", "y", "label", "split"]
+    assert [int(r["source_row"]) for r in rows] == list(range(2, 202))  # every row, in order: its line here
     assert {r["label"] for r in rows} == {"upper moon", "lower moon"}
     assert sum(r["split"] == "test" for r in rows) == 40
+    assert all(len(r["x"].split(".")[-1]) <= 9 for r in rows)  # float32's shortest digits, not 0.7923573255538940
     # read back as it is, with no other flag: its split column is the split, the label the column before it
     code = main(["train", "--csv", str(path), "--epochs", "5", "--device", "cpu"])
-    assert code == 0 and "upper moon" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert code == 0 and "upper moon" in captured.out
+    assert "note: label: column 'label' (the last; label= names another), 2 classes" in captured.err
     from engine import Settings, TrainingSession
 
     original = TrainingSession(Settings(dataset="moons", samples=200, device="cpu")).split
     again = TrainingSession(Settings(dataset="csv", csv=str(path), device="cpu")).split
     assert again.dataset.feature_names == ["x", "y"] and again.dataset.class_names == ["lower moon", "upper moon"]
-    assert sorted(map(tuple, again.X_test.round(5).tolist())) == sorted(map(tuple, original.X_test.round(5).tolist()))
+    assert again.X_test.astype(np.float32).tolist() == original.X_test.tolist()
+
+
+def test_the_data_csv_keeps_every_row_its_split_and_the_labels_trained_on(capsys, tmp_path):
+    source = tmp_path / "source.csv"
+    rng = np.random.default_rng(3)
+    lines = ["when,size,kind"] + [f"{1_000_000 + i / 1000:.3f},{rng.normal()!r},{'ab'[i % 2]}" for i in range(150)]
+    source.write_text("\n".join(lines[:40]) + "\n\n" + "\n".join(lines[40:]) + "\n")  # a blank line: line 41
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    flags = ["--val-size", "0.2", "--label-noise", "0.2", "--epochs", "3", "--device", "cpu"]
+    assert main(["train", "--csv", str(source), "--data-csv", str(first), *flags]) == 0
+    rows = list(csv.DictReader(first.open()))
+    assert list(rows[0]) == ["source_row", "when", "size", "trained_as", "kind", "split"]
+    assert [r["source_row"] for r in rows][38:41] == ["40", "42", "43"]  # lines of the source file
+    assert [r["size"] for r in rows] == [line.split(",")[1] for line in lines[1:]]  # as read: float64's digits
+    assert rows[1]["when"] == "1000000.001"
+    parts = [r["split"] for r in rows]
+    assert (parts.count("train"), parts.count("validation"), parts.count("test")) == (90, 30, 30)
+    trained = [r for r in rows if r["split"] == "train"]
+    assert all(r["trained_as"] == "" for r in rows if r["split"] != "train")
+    assert sum(r["trained_as"] != r["kind"] for r in trained) == 18  # a fifth of the training labels flipped
+    # read back with no other flag: the same rows in the same parts, validation included
+    assert main(["train", "--csv", str(first), "--data-csv", str(second), "--epochs", "3", "--device", "cpu"]) == 0
+    again = list(csv.DictReader(second.open()))
+    assert [(r["source_row"], r["when"], r["size"], r["kind"], r["split"]) for r in again] == [
+        (r["source_row"], r["when"], r["size"], r["kind"], r["split"]) for r in rows]
 
 
 def test_export_script_flag_writes_a_runnable_script(capsys, tmp_path):

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -108,22 +110,25 @@ def write(tmp_path, text):
 
 
 def test_csv_reads_features_and_sorted_classes(tmp_path):
-    rows = "\n".join(f"{i},{i % 7},{10 if i % 2 else 2}" for i in range(20))
+    rows = "\n".join(f"{(i * 7) % 20},{i % 7},{10 if i % 2 else 2}" for i in range(20))
     d, _ = build(dataset="csv", csv=write(tmp_path, "a,b,kind\n" + rows + "\n"))
     assert d.feature_names == ["a", "b"] and d.class_names == ["2", "10"]
     assert d.X.shape == (20, 2) and d.y.tolist()[:2] == [0, 1]
+    assert d.X.dtype == np.float64  # a file's numbers as read: scaled in float64, the model gets float32
 
 
 @pytest.mark.parametrize("text,words", [
-    ("a,b,y\n1,,0\n2,3,1\n", "row 2, column 'b': missing value"),
+    ("a,b,y\n1,,0\n2,3,1\n", "1 missing cell in 1 row (row 2): 'b' 1; missing=drop"),
     ("a,b,y\n1,x,0\n2,3,1\n", "column 'b' is not numeric"),
     ("a,b,y\n1,2,0\n2,3,0\n", "single class"),
     ("a,b,y\n1,2,0\n2,3,1\n3,4,1\n", "class '0' has 1 row"),
     ("a,b,y\n", "at least one row"),
-    ("a,b,y\n1,2\n", "row 2 has 2 fields"),
+    ("a,b,y\n1,2,0\n2,3,1,4\n", "row 3 has 4 fields; the header has 3"),
+    ("a,b,y\n1,2\n3,4\n", "2 missing cells in 2 rows (rows 2, 3): 'y' (the label) 2"),  # short rows: pandas pads
+    ("a,b\n1,2,3\n4,5,6\n", "row 2 has 3 fields; the header has 2"),
 ])
 def test_csv_problems_name_the_row_or_column(tmp_path, text, words):
-    with pytest.raises(DataError, match=words):
+    with pytest.raises(DataError, match=re.escape(words)):
         build(dataset="csv", csv=write(tmp_path, text))
 
 
@@ -131,6 +136,8 @@ def test_csv_label_and_feature_columns_must_exist(tmp_path):
     path = write(tmp_path, "a,b,y\n1,2,0\n2,3,1\n")
     with pytest.raises(DataError, match="no column 'kind'"):
         build(dataset="csv", csv=path, label="kind")
+    with pytest.raises(DataError, match="no column 'c'"):
+        build(dataset="csv", csv=path, features=["a", "c"])
     with pytest.raises(DataError, match="no such file"):
         build(dataset="csv", csv=str(tmp_path / "absent.csv"))
 

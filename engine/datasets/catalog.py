@@ -44,12 +44,24 @@ CATALOG: dict[str, DatasetInfo] = {
         DatasetInfo("xor", "opposite quadrants of the unit square", _UNIT_SQUARE, _TOY_DEFAULTS, True),
         DatasetInfo("cross", "a plus sign through the centre", _UNIT_SQUARE, _TOY_DEFAULTS, True),
         DatasetInfo("ring", "a ring about the centre", _UNIT_SQUARE, _TOY_DEFAULTS, True),
-        DatasetInfo("csv", "your own file: numeric feature columns and a label column",
-                    frozenset({"csv", "label", "features"})),
+        DatasetInfo("csv", "your own file: feature columns of numbers or text, and a label column",
+                    frozenset({"csv", "label", "features", "exclude", "missing", "categorical"}),
+                    {"scale": "standard"}),
     )
 }
 
 DATASET_NAMES: tuple[str, ...] = tuple(CATALOG)
+
+# a setting's default where a dataset's catalog entry gives none (a file's columns are scaled by default;
+# the generated sets are shown in their own units)
+FALLBACK_DEFAULTS = {"scale": "none"}
+ONEHOT_MOST = 20  # a text feature column of more distinct values is refused by name (names, dates, ids)
+
+
+def dataset_default(dataset: str, name: str) -> Any:
+    """The value a setting left to the dataset takes for `dataset`."""
+    info = CATALOG.get(dataset)
+    return (info.defaults if info else {}).get(name, FALLBACK_DEFAULTS.get(name))
 
 IRIS_FEATURES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
 IRIS_DEFAULT_FEATURES = ["petal_length", "petal_width"]

@@ -4,13 +4,17 @@ feature scaling fitted on the training part."""
 from __future__ import annotations
 
 import hashlib
+import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import standalone
-from ..errors import SettingError
+from ..errors import DataError, SettingError
 from ..schema import DEFAULT_INPUTS
+from ..standalone.csv_file import FLOAT32_MAX
+from . import csv_table
 from .dataset import Dataset
 
 
@@ -79,15 +83,49 @@ class Split:
 def split(dataset: Dataset, test_size: float, val_size: float, scale: str, seed: int, label_noise: float = 0.0,
           inputs: tuple[str, ...] | list[str] = DEFAULT_INPUTS) -> Split:
     check_inputs(dataset, inputs)
-    try:
-        train, val, test = standalone.split_rows(dataset.y, test_size, val_size, seed, dataset.parts)
-    except ValueError as error:
-        name = "val_size" if val_size and "test_size" not in str(error) else "test_size"
-        raise SettingError(name, f"cannot split {len(dataset.y)} rows of {dataset.num_classes} classes with every "
-                                 f"class in each part ({error})") from None
+    if dataset.fitted is not None and dataset.fitted[0] == (test_size, val_size, seed):
+        train, val, test = dataset.fitted[1]  # the split a file's encoding was fitted on, made once
+    else:
+        train, val, test = csv_table.split_rows(dataset.y, test_size, val_size, seed, dataset.parts)
     labels = standalone.training_labels(dataset.y, train, label_noise, dataset.num_classes, seed)
-    shift, factor = standalone.scaling(dataset.X[train], scale)
+    if dataset.X.dtype == np.float64:
+        shift, factor = file_scaling(dataset, train, scale)
+    else:
+        shift, factor = standalone.scaling(dataset.X[train], scale)
     return Split(dataset, train, val, test, shift, factor, labels, tuple(inputs))
+
+
+def file_scaling(dataset: Dataset, train: np.ndarray, scale: str) -> tuple[np.ndarray, np.ndarray]:
+    """(shift, scale) of a file's float64 features, fitted on the training rows by scikit-learn's
+    StandardScaler or MinMaxScaler, in float64; DataError naming a column that the model's float32 cannot
+    hold once scaled: values beyond its range, or a column that would become constant."""
+    d = dataset.X.shape[1]
+    shift, factor = np.zeros(d), np.ones(d)
+    if scale != "none":
+        from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+        with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if scale == "standard":
+                fitted = StandardScaler().fit(dataset.X[train])
+                shift, factor = fitted.mean_, fitted.scale_
+            else:
+                fitted = MinMaxScaler().fit(dataset.X[train])
+                shift, factor = fitted.data_min_, np.where(fitted.data_range_ > 0, fitted.data_range_, 1.0)
+    where = dataset.path or dataset.name
+    for j, name in enumerate(dataset.feature_names):
+        column = dataset.X[:, j]
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = (column - shift[j]) / factor[j]
+        top = float(np.max(np.abs(scaled))) if len(scaled) else 0.0
+        if not math.isfinite(top) or top > FLOAT32_MAX:
+            raise DataError(where, f"column {name!r} scaled {scale} reaches {top:.3g}, beyond what the model's 32-bit "
+                                   f"numbers hold (±{FLOAT32_MAX:.3g}): rescale the column, or "
+                                   f"exclude={name.split('=')[0]}")
+        if column.min() != column.max() and csv_table.too_coarse(float(scaled.min()), float(scaled.max())):
+            raise DataError(where, f"column {name!r} varies only in digits the model's 32-bit numbers drop once "
+                                   f"scaled {scale} ({column.min()!r} to {column.max()!r}): scale=standard keeps them")
+    return np.asarray(shift, dtype=np.float64), np.asarray(factor, dtype=np.float64)
 
 
 def check_inputs(dataset: Dataset, inputs: tuple[str, ...] | list[str]) -> None:

@@ -1,5 +1,10 @@
-"""A user's CSV file as data: a header row, numeric feature columns, one label column of any values, and
-optionally a `split` column of train / val / test (as --data-csv writes it)."""
+"""A user's CSV file as data: a header row, feature columns of numbers or of text (one-hot encoded), one
+label column of any values, and optionally a `split` column of train / validation / test (as --data-csv
+writes it). The engine reads files with pandas and reports every problem they have (engine/datasets/
+csv_table.py); this is the same reading with the standard library and numpy alone, for the exported
+script. The rules both share are here: which column is what, which cells are missing, how labels become
+classes, and how the encoding (medians, most frequent texts, one-hot categories) is fitted on the training
+rows, number for number as scikit-learn's SimpleImputer and OneHotEncoder fit it."""
 
 import csv
 import math
@@ -13,10 +18,16 @@ class CsvProblem(ValueError):
     """The file cannot be used as data; the message says why (without the file's name)."""
 
 
-MISSING = {"", "na", "nan", "null", "none", "?"}
+# cells that hold no value: pandas' own default markers, and "?", "na" and "none" as people and UCI files write them
+MISSING = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null", "?", "na", "none"})
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # the model computes in float32: larger values become inf
-SPLIT = "split"  # a column of "train" / "val" / "test", as --data-csv writes it: the split itself
+SPLIT = "split"  # a column of train / validation / test, as --data-csv writes it: the split itself
 PARTS = ("train", "val", "test")
+PART_WORDS = {"train": "train", "val": "val", "validation": "val", "test": "test"}
+SOURCE_ROW, TRAINED_AS = "source_row", "trained_as"  # a data CSV's bookkeeping: never features unless named
+UNNAMED = "Unnamed: "  # an empty header cell, named as pandas names it: "Unnamed: 0" for the first column
+ONEHOT_MOST = 20  # a text feature of more distinct values is refused (names, dates, ids), not encoded
 
 
 def class_order(labels):
@@ -34,6 +45,99 @@ def _delimiter(header_line):
     return "," if counts[","] or not counts[best] else best
 
 
+def column_names(cells):
+    """The header's names, stripped; an empty cell is "Unnamed: k" (k from 0), as pandas names it."""
+    return [cell.strip() or f"{UNNAMED}{k}" for k, cell in enumerate(cells)]
+
+
+def number(text):
+    """The number a cell holds, or None (a text)."""
+    text = text.strip()
+    if "_" in text:  # Python reads 1_000; pandas, and people, do not
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def number_name(value):
+    """A numeric label's class name: 1, 1.0 and 01 are all "1"; 0.5 is "0.5"."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def label_name(value):
+    """The class a label cell (a text or a number) belongs to: numbers that are equal are one class."""
+    if isinstance(value, str):
+        found = number(value)
+        return value.strip() if found is None or not math.isfinite(found) else number_name(found)
+    return number_name(value)
+
+
+def part_of(word):
+    """"train", "val" or "test" for a split cell (validation is val), else None."""
+    return PART_WORDS.get(str(word).strip().lower())
+
+
+def is_split(words):
+    """Whether a column's distinct cells make it the split: train and test at least, nothing but parts."""
+    parts = [part_of(w) for w in words]
+    return None not in parts and {"train", "test"} <= set(parts)
+
+
+def feature_source(name, names):
+    """(column, category) of a feature name: a column's own name, category None; or "column=text", one
+    category of a text column as a one-hot column of its own (as a run's settings record them). None: no
+    such column."""
+    if name in names:
+        return name, None
+    column, sep, category = name.partition("=")
+    while sep:
+        if column in names:
+            return column, category
+        more, sep, category = category.partition("=")
+        column = f"{column}={more}"
+    return None
+
+
+def column_roles(names, label=None, features=None, exclude=None, split=False):
+    """(label, label guessed, features, split column or None, unnamed columns left out, problems).
+
+    The label is the column named, else the last one that is neither the split, a data CSV's bookkeeping,
+    unnamed nor excluded (and the choice is announced). Features are those named (a text column's category
+    as "column=text"), else every other such column. `split`: whether the `split` column holds parts."""
+    exclude, problems = list(exclude or []), []
+    listing = "; the columns are " + ", ".join(names)
+    problems += [f"exclude names {n!r}, which is no column{listing}" for n in exclude if n not in names]
+    chosen = set(features or []) | {label}
+    split = SPLIT if split and SPLIT in names and SPLIT not in chosen else None
+    candidates = [n for n in names if n != split and n not in (SOURCE_ROW, TRAINED_AS) and n not in exclude]
+    left_out = [n for n in candidates if n.startswith(UNNAMED) and n not in chosen] if features is None else []
+    candidates = [n for n in candidates if n not in left_out]
+    guessed = label is None
+    if guessed:
+        label = candidates[-1] if candidates else None
+        if label is None:
+            problems.append("has no column left for the label" + listing)
+    elif label not in names:
+        problems.append(f"no column {label!r} for the label{listing}")
+    if label is not None and label in exclude:
+        problems.append(f"column {label!r} is the label and cannot be excluded")
+    if features is None:
+        features = [n for n in candidates if n != label]
+    else:
+        problems += [f"no column {f!r}{listing}" for f in features if feature_source(f, names) is None]
+        features = list(features)
+    if label in features:
+        problems.append(f"column {label!r} is the label and cannot also be a feature")
+    if not features and label is not None:
+        problems.append("has no feature column besides the label")
+    return label, guessed, features, split, left_out, problems
+
+
 def csv_rows(path):
     """The file's non-blank rows, header first."""
     try:
@@ -42,7 +146,7 @@ def csv_rows(path):
         with open(path, encoding="utf-8-sig", newline="") as handle:
             text = handle.read()
         lines = text.splitlines()
-        rows = list(csv.reader(lines, delimiter=_delimiter(lines[0] if lines else "")))
+        rows = list(csv.reader(lines, delimiter=_delimiter(lines[0] if lines else ""), skipinitialspace=True))
     except FileNotFoundError:
         raise CsvProblem("no such file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
@@ -53,73 +157,101 @@ def csv_rows(path):
     return rows
 
 
-def _split_column(header, body, label, features):
-    """The index of a column to split the rows by, or None: a column named `split` of the words train, val
-    and test (train and test at least), neither the label nor a chosen feature."""
-    if SPLIT not in header or label == SPLIT or (features and SPLIT in features):
-        return None
-    j = header.index(SPLIT)
-    words = {row[j].strip().lower() for row in body}
-    return j if words <= set(PARTS) and {"train", "test"} <= words else None
+def _column(cells):
+    """Numbers (float64, NaN where missing) when every cell that is not missing is one; else texts (an object
+    array, None where missing)."""
+    missing = [c.strip() in MISSING for c in cells]
+    numbers = [None if m else number(c) for c, m in zip(cells, missing)]
+    if all(m or v is not None for v, m in zip(numbers, missing)):
+        return np.array([math.nan if m else v for v, m in zip(numbers, missing)], dtype=np.float64)
+    return np.array([None if m else c.strip() for c, m in zip(cells, missing)], dtype=object)
 
 
-def _csv_features(header, label, features, split):
-    others = [h for h in header if h != SPLIT or split is None]
-    label = label or others[-1]
-    if label not in header:
-        raise CsvProblem(f"no column {label!r} for the label; the columns are " + ", ".join(header))
-    features = features or [h for h in others if h != label]
-    missing = [f for f in features if f not in header]
-    if missing:
-        raise CsvProblem(f"no column {missing[0]!r}; the columns are " + ", ".join(header))
-    if label in features:
-        raise CsvProblem(f"column {label!r} is the label and cannot also be a feature")
-    if not features:
-        raise CsvProblem("has no feature column besides the label")
-    return label, features
+def _is_missing(column):
+    return np.isnan(column) if column.dtype.kind == "f" else np.array([v is None for v in column], dtype=bool)
 
 
-def _number(cell, row, name):
-    if cell.lower() in MISSING:
-        raise CsvProblem(f"row {row}, column {name!r}: missing value")
-    try:
-        value = float(cell)
-    except ValueError:
-        raise CsvProblem(f"column {name!r} is not numeric (row {row}: {cell!r}); leave it out of the "
-                         "features setting, or fix the file") from None
-    if not math.isfinite(value):
-        raise CsvProblem(f"row {row}, column {name!r}: {cell!r} is not a finite number")
-    if abs(value) > FLOAT32_MAX:
-        raise CsvProblem(f"row {row}, column {name!r}: {cell} is beyond what the model's 32-bit numbers hold "
-                         f"(±{FLOAT32_MAX:.3g}); rescale the column")
-    return value
+class CsvTable:
+    """A file's columns as read, its rows kept, their classes: what the encoding is fitted on."""
+
+    def __init__(self, columns, features, y, classes, parts):
+        self.columns = columns  # name → float64 (NaN missing) or object (None missing) array, rows kept
+        self.features = features  # as named: columns, or "column=text" for one category of a text column
+        self.y, self.classes, self.parts = y, classes, parts
 
 
-def read_csv(path, label, features):
-    """(X, y, class names, feature names, parts): numeric feature columns, one label column of any values;
-    parts, each row's "train", "val" or "test", when the file has a `split` column, else None."""
+def read_csv(path, label=None, features=None, exclude=None, missing="refuse"):
+    """The table of a CSV file (see CsvTable): the rows with a missing cell left out (missing "drop") or
+    kept for imputing (missing "impute"; rows without a label are left out); CsvProblem if it is refused."""
     rows = csv_rows(path)
-    header = [h.strip() for h in rows[0]]
-    if len(set(header)) != len(header):
+    names = column_names(rows[0])
+    if len(set(names)) != len(names):
         raise CsvProblem("the header names a column twice")
     body = rows[1:]
-    for number, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise CsvProblem(f"row {number} has {len(row)} fields; the header has {len(header)}")
-    split = _split_column(header, body, label, features)
-    label, features = _csv_features(header, label, features, split)
-    X = np.empty((len(body), len(features)), dtype=np.float64)
-    for j, name in enumerate(features):
-        column = header.index(name)
-        for i, row in enumerate(body):
-            X[i, j] = _number(row[column].strip(), i + 2, name)
-    raw = [row[header.index(label)].strip() for row in body]
-    for i, value in enumerate(raw):
-        if value.lower() in MISSING:
-            raise CsvProblem(f"row {i + 2}, column {label!r}: missing label")
-    classes = class_order(set(raw))
-    if len(classes) < 2:
-        raise CsvProblem(f"column {label!r} holds a single class ({classes[0]!r}); a classifier needs two or more")
+    for number_, row in enumerate(body, start=2):
+        if len(row) > len(names):
+            raise CsvProblem(f"row {number_} has {len(row)} fields; the header has {len(names)}")
+    body = [row + [""] * (len(names) - len(row)) for row in body]  # a short row: its last cells are missing
+    cells = lambda name: [row[names.index(name)] for row in body]  # noqa: E731
+    has_split = SPLIT in names and is_split({c.strip() for c in cells(SPLIT)})
+    label, _, features, split, _, problems = column_roles(names, label, features, exclude, has_split)
+    if problems:
+        raise CsvProblem("; ".join(problems))
+    sources = list(dict.fromkeys(feature_source(f, names)[0] for f in features))
+    columns = {name: _column(cells(name)) for name in [label, *sources]}
+    lost = _is_missing(columns[label])
+    gaps = np.zeros(len(body), dtype=bool)
+    for name in sources:
+        gaps |= _is_missing(columns[name])
+    if missing == "refuse" and (lost | gaps).any():
+        raise CsvProblem(f"{int((lost | gaps).sum())} rows have missing cells; missing=drop or missing=impute")
+    keep = ~(lost | gaps) if missing == "drop" else ~lost
+    columns = {name: column[keep] for name, column in columns.items()}
+    raw = columns.pop(label)
+    found = [label_name(v) for v in raw]
+    classes = class_order(set(found))
     index = {name: k for k, name in enumerate(classes)}
-    parts = None if split is None else np.array([row[split].strip().lower() for row in body])
-    return X, np.array([index[v] for v in raw], dtype=np.int64), classes, features, parts
+    y = np.array([index[v] for v in found], dtype=np.int64)
+    parts = None if split is None else np.array([part_of(c) for c in cells(split)])[keep]
+    return CsvTable(columns, features, y, classes, parts)
+
+
+def _most_frequent(values):
+    """The most frequent of `values`, the smallest of those tied (as SimpleImputer chooses)."""
+    kinds, counts = np.unique(values, return_counts=True)
+    return kinds[int(np.argmax(counts))]
+
+
+def encode(table, train):
+    """(X float64, feature names): the numeric features, each missing cell given the median of the training
+    rows; then every text feature one-hot, a missing cell given the training rows' most frequent text, one
+    column per category of the training rows (sorted; or those the features name), a category they lack
+    none. The engine fits the same with scikit-learn (SimpleImputer, OneHotEncoder); a test holds them equal."""
+    numeric = [f for f in table.features if f in table.columns and table.columns[f].dtype.kind == "f"]
+    blocks, names = [], list(numeric)
+    for name in numeric:
+        column = table.columns[name].copy()
+        gaps = np.isnan(column)
+        if gaps.any():
+            column[gaps] = np.nanmedian(column[train])
+        blocks.append(column[:, None])
+    texts = {}
+    for f in table.features:
+        if f in numeric:
+            continue
+        source, category = (f, None) if f in table.columns else feature_source(f, list(table.columns))
+        texts.setdefault(source, [])
+        if category is not None:
+            texts[source].append(category)
+    for source, named in texts.items():
+        column = table.columns[source].copy()
+        if column.dtype.kind == "f":  # a column of numbers, some named as categories: by their class names
+            column = np.array([None if math.isnan(v) else number_name(v) for v in column], dtype=object)
+        gaps = np.array([v is None for v in column], dtype=bool)
+        if gaps.any():
+            column[gaps] = _most_frequent(column[train][~gaps[train]].astype(str))
+        column = column.astype(str)
+        categories = sorted(named) or sorted(set(column[train].tolist()))
+        blocks.append(np.column_stack([(column == c).astype(np.float64) for c in categories]))
+        names += [f"{source}={c}" for c in categories]
+    return np.ascontiguousarray(np.column_stack(blocks), dtype=np.float64), names

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from .csv_file import PARTS, read_csv
+from .csv_file import PARTS, encode, read_csv
 from .synthetic import TARGETS, blobs, circles, gauss, iris, linear, moons, spiral, unit_square
 
 
@@ -21,8 +21,11 @@ def generate(S):
         return (*unit_square(name, S["samples"], S["data_seed"]), ["outside", "inside"], xy, None)
     if name == "iris":
         return (*iris(S["classes"], S["features"]), None)
-    if name == "csv":
-        return read_csv(S["csv"], S["label"], S["features"])
+    if name == "csv":  # the encoding (medians, most frequent texts, categories) fitted on the training rows
+        table = read_csv(S["csv"], S["label"], S["features"], S["exclude"], S["missing"])
+        train = split_rows(table.y, S["test_size"], S["val_size"], S["data_seed"], table.parts)[0]
+        X, names = encode(table, train)
+        return X, table.y, table.classes, names, table.parts
     if name == "blobs":
         X, y = blobs(S["samples"], S["classes"], S["cluster_std"], S["data_seed"])
         return X, y, [f"blob {k}" for k in range(S["classes"])], xy, None
@@ -118,7 +121,9 @@ def training_labels(y, train, fraction, classes, seed):
 
 
 def scaling(X, how):
-    """(shift, scale) fitted on `X`: the model's input is (x - shift) / scale."""
+    """(shift, scale) fitted on `X`: the model's input is (x - shift) / scale. In X's own precision: a file's
+    float64 columns are scaled in float64 (a column of values near 1e6 that differ in the third decimal
+    would be constant in float32), and only the scaled values become the model's float32."""
     d = X.shape[1]
     if how == "standard":
         shift, scale = X.mean(axis=0), X.std(axis=0)
@@ -127,7 +132,8 @@ def scaling(X, how):
     else:
         shift, scale = np.zeros(d), np.ones(d)
     scale = np.where(scale > 0, scale, 1.0)  # a constant feature stays constant instead of dividing by 0
-    return shift.astype(np.float32), scale.astype(np.float32)
+    kind = np.float64 if X.dtype == np.float64 else np.float32
+    return shift.astype(kind), scale.astype(kind)
 
 
 # The model's possible input columns, each made from the two scaled features (x1, x2): the browser

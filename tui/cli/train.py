@@ -121,6 +121,8 @@ def train(args: argparse.Namespace) -> int:
         session = _open_session(args)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
+    for notice in session.dataset.notices:  # a file's label column, columns left out, rows dropped, cells filled
+        print(f"{PROG}: note: {notice}", file=sys.stderr)
     if session.device_notice:
         print(f"{PROG}: note: {session.device_notice}", file=sys.stderr)
     if session.steered_by_test:

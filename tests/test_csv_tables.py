@@ -1,0 +1,125 @@
+"""Real tables read as a pandas user expects: every problem of a file said at once with what fixes it, an
+unnamed index left out, the label announced, equal numbers one class. The fixtures in tests/data are our own
+small tables with the mess real files have."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine import Settings, make_dataset
+from engine.errors import DataError, TableProblems
+from tui.main import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def build(name: str, **settings):
+    path = name if "/" in str(name) else str(DATA / name)
+    return make_dataset(Settings(dataset="csv", csv=path, **settings).resolve())
+
+
+def problems_of(name: str, **settings) -> tuple[str, ...]:
+    with pytest.raises(TableProblems) as caught:
+        build(name, **settings)
+    return caught.value.problems
+
+
+def test_every_problem_of_a_table_is_reported_at_once_each_with_its_fix():
+    found = problems_of("every_problem.csv")
+    assert len(found) == 6
+    text = "\n".join(found)
+    # text columns: a few values and how many there are
+    assert "column 'colour' is not numeric (row 2: 'red'; 3 distinct texts: 'blue', 'green', 'red'): " \
+           "categorical=onehot encodes it, exclude=colour leaves it out" in text
+    assert "column 'when' is not numeric" in text and "40 distinct texts" in text
+    # missing cells per column, and the rows they are in
+    assert "4 missing cells in 3 rows (rows 7, 19, 32): 'height' 2, 'weight' 1, 'colour' 1; missing=drop leaves " \
+           "those rows out, missing=impute fills them" in text
+    assert "column 'batch' holds one value (7) in every row" in text and "exclude=batch" in text  # constant
+    assert "column 'id' counts the rows, 0 to 39: an index" in text and "exclude=id" in text  # a likely index
+
+
+def test_the_cli_says_them_in_one_line_and_exits_2(capsys):
+    code = main(["train", "--csv", str(DATA / "every_problem.csv"), "--epochs", "1", "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "every_problem.csv: with label 'kind', the last column (label= names another): 6 problems: (1) " in err
+
+
+def test_the_fixes_named_make_the_table_usable():
+    # as the messages say: the text one-hot where few, dates and ids and the index and the constant left out
+    still = problems_of("every_problem.csv", categorical="onehot", missing="impute")
+    assert [p.split(" ")[1] for p in still] == ["'when'", "'who'", "'id'", "'batch'"]
+    assert "too many to one-hot (at most 20): they look like dates" in still[0]
+    assert "nearly every row has its own, an id" in still[1]
+    data = build("every_problem.csv", categorical="onehot", missing="impute", exclude=["id", "when", "who", "batch"])
+    assert data.feature_names == ["height", "weight", "colour=blue", "colour=green", "colour=red"]
+    assert not np.isnan(data.X).any() and data.X.shape == (40, 5)
+
+
+def test_a_frame_saved_with_its_index_has_the_index_left_out_with_a_notice():
+    data = build("saved_with_index.csv")
+    assert data.feature_names == ["x1", "x2"]
+    assert any("column 'Unnamed: 0'" in n and "left out" in n for n in data.notices)
+    kept = build("saved_with_index.csv", features=["Unnamed: 0", "x1", "x2"])  # named: kept, as asked
+    assert kept.feature_names == ["Unnamed: 0", "x1", "x2"] and kept.X[:3, 0].tolist() == [0, 1, 2]
+
+
+def test_a_file_without_a_header_row_is_said_to_be_so(tmp_path):
+    (found,) = problems_of("headerless.csv")
+    assert found.startswith("its first line (-1.770, 0.354, 0) is all numbers: the file seems to have no header row")
+
+
+def test_the_label_is_announced_and_a_measurement_is_not_taken_for_classes(tmp_path):
+    data = build("grams_and_millimetres.tsv")
+    assert data.notices[0] == "label: column 'kind' (the last; label= names another), 2 classes: heavy, light"
+    named = build("grams_and_millimetres.tsv", label="kind")
+    assert named.notices[0] == "label: column 'kind', 2 classes: heavy, light"
+    path = tmp_path / "price.csv"
+    path.write_text("a,b,price\n" + "".join(f"{i % 5},{i % 3},{10 + i * 0.37:.2f}\n" for i in range(30)))
+    (found,) = problems_of(str(path))
+    assert "the last column, 'price', has 30 distinct values: a measurement more likely than classes; set label" \
+           in found
+
+
+def test_numeric_labels_that_are_equal_are_one_class():
+    data = build("labels_equal_numbers.csv")  # 1, 1.0, 01 / 2, 2.00 / 3: semicolon-separated
+    assert data.class_names == ["1", "2", "3"] and np.bincount(data.y).tolist() == [15, 10, 5]
+
+
+def test_text_among_numbers_is_named_with_its_row(tmp_path):
+    path = tmp_path / "oops.csv"
+    path.write_text("a,b,k\n" + "".join(f"{i % 7},{'oops' if i == 5 else i % 4},{i % 2}\n" for i in range(20)))
+    for categorical in ("refuse", "onehot"):  # not categories: a mistake in a column of numbers
+        (found,) = problems_of(str(path), categorical=categorical)
+        assert found.startswith("column 'b' is not numeric (row 7: 'oops'): 1 cell of text among its numbers")
+
+
+def test_cells_pandas_reads_as_missing_are_missing_and_quotes_are_read(tmp_path):
+    path = tmp_path / "marks.csv"
+    rows = [f'{i},"{["x", "y, z"][i % 2]}",{["NA", "?", "", "n/a", "null"][i % 5] if i % 4 == 0 else i * 1.5},'
+            f'{i % 2}' for i in range(40)]
+    path.write_text("a,b,c,k\n" + "\n".join(rows) + "\n")
+    (found,) = problems_of(str(path), categorical="onehot", features=["b", "c"])
+    assert found.startswith("10 missing cells in 10 rows (rows 2, 6, 10, …): 'c' 10")
+    data = build(str(path), categorical="onehot", features=["b", "c"], missing="drop")
+    assert data.feature_names == ["c", "b=x", "b=y, z"] and len(data.y) == 30
+
+
+def test_the_penguins_fixture_is_read_as_shipped():
+    found = problems_of("penguins_messy.csv", label="species")
+    assert len(found) == 3 and "19 missing cells in 11 rows" in found[2]
+    data = build("penguins_messy.csv", label="species", missing="drop", categorical="onehot")
+    assert data.class_names == ["Adelie", "Chinstrap", "Gentoo"] and len(data.y) == 333
+    assert data.feature_names[-5:] == ["island=Biscoe", "island=Dream", "island=Torgersen", "sex=female", "sex=male"]
+    notices = "\n".join(data.notices)
+    assert "11 rows with missing cells left out (rows 2, 5, 36, …)" in notices
+    assert "the feature spreads differ" in notices and "'body_mass_g'" in notices
+
+
+def test_a_file_that_cannot_be_read_is_one_data_error(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("a,b,k\n1,2,caf\xe9\n".encode("latin-1"))
+    with pytest.raises(DataError, match="is not UTF-8 text"):
+        build(str(path))
