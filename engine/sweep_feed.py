@@ -14,6 +14,7 @@ import threading
 import time
 
 from .training.events import ConfigurationDrawn, Points, SweepEnded, SweepEvent, SweepProgressed
+from .training.feed import drained
 
 MAPS_EVERY = 1.0  # seconds between two rounds of small maps at the least: there may be dozens of them
 
@@ -30,12 +31,7 @@ class SweepFeed:
     # ----- the client's side (any thread)
     def drain(self) -> list[SweepEvent]:
         """Every event since the last call, oldest first; never blocks."""
-        events = []
-        while True:
-            try:
-                events.append(self._events.get_nowait())
-            except queue.Empty:
-                return events
+        return drained(self._events)
 
     def want_maps(self, size: tuple[int, int] | None) -> None:
         """Small maps of `size` (columns, pixel rows: two a line of text) from now on; None: no more."""
