@@ -66,7 +66,7 @@ def test_a_frame_saved_with_its_index_has_the_index_left_out_with_a_notice():
     assert kept.feature_names == ["Unnamed: 0", "x1", "x2"] and kept.X[:3, 0].tolist() == [0, 1, 2]
 
 
-def test_a_file_without_a_header_row_is_said_to_be_so(tmp_path):
+def test_a_file_without_a_header_row_is_said_to_be_so():
     (found,) = problems_of("headerless.csv")
     assert found.startswith("its first line (-1.770, 0.354, 0) is all numbers: the file seems to have no header row")
 
@@ -94,6 +94,14 @@ def test_text_among_numbers_is_named_with_its_row(tmp_path):
     for categorical in ("refuse", "onehot"):  # not categories: a mistake in a column of numbers
         (found,) = problems_of(str(path), categorical=categorical)
         assert found.startswith("column 'b' is not numeric (row 7: 'oops'): 1 cell of text among its numbers")
+
+
+def test_numbers_with_a_decimal_comma_are_said_to_be_so(tmp_path):
+    path = tmp_path / "european.csv"
+    path.write_text("a;b;k\n" + "".join(f"{i % 7};{i % 4},5;{'xy'[i % 2]}\n" for i in range(20)))
+    (found,) = problems_of(str(path))
+    assert found.startswith("column 'b' holds numbers with a decimal comma (row 2: '0,5'); write them with a decimal "
+                            "point")
 
 
 def test_cells_pandas_reads_as_missing_are_missing_and_quotes_are_read(tmp_path):

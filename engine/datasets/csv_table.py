@@ -34,6 +34,7 @@ CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays
 DISTINCT_MOST = 10_000  # distinct texts kept per column; a column of more is an id or a date whatever the rest
 SPREAD_RATIO = 100  # feature spreads further apart than this get a notice
 SHOWN = 3  # values, rows or columns named in a message before "…"
+DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+")
 DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([ T].*)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}([ T].*)?")
 
 
@@ -420,6 +421,9 @@ def _text_problem(column: Column, lines: Lines, categorical: str) -> str | None:
     first = texts[codes[at]] if codes[at] >= 0 else "…"
     where = f"row {lines[at]}: {first!r}"
     count = f"more than {DISTINCT_MOST:,}" if column.more_texts else f"{len(texts):,}"
+    if words and all(DECIMAL_COMMA.fullmatch(texts[k]) for k in words):
+        return (f"column {name!r} holds numbers with a decimal comma ({where}); write them with a decimal point "
+                f"(and the columns apart with ; or a tab), or exclude={name} leaves it out")
     if numeric and numeric >= len(words):  # numbers with a few texts among them: a mistake, not categories
         cells = int(wordy.sum())
         return (f"column {name!r} is not numeric ({where}): {_plural(cells, 'cell')} of text among its numbers "
