@@ -461,3 +461,12 @@ async def test_a_failure_notice_shows_a_name_as_it_is_never_as_markup(tmp_path):
         await wait_until(pilot, lambda: notices(app))
         shown = notices(app)[0]
         assert "x[/]\\x1b[2J.csv" in shown and "cannot be read" in shown and "\x1b" not in shown and app.is_running
+
+
+def test_train_refuses_an_output_inside_its_own_new_runs_directory(tmp_path, capsys):
+    runs = tmp_path / "new-runs"
+    code = main(["train", "--dataset", "circles", "--samples", "100", "--epochs", "1", "--runs-dir", str(runs),
+                 "--json", str(runs / "results.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and "runs director" in err and len(err.strip().splitlines()) == 1
+    assert not (runs / "results.json").exists()

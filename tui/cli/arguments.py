@@ -13,6 +13,9 @@ from typing import Any, NoReturn
 from engine.config_file import load_settings
 from engine.errors import AnnclfError, SettingError
 from engine.schema import BY_NAME, SCHEMA, SECTIONS, Settings, implied, validate
+from engine.sweep_grid import MAX_RUNS
+
+from tui.text.escapes import escaped
 
 PROG = "annclf-tui"
 
@@ -107,7 +110,7 @@ def _add_sweep(commands) -> None:
                                             "every run failed, 130 when stopped (what finished is kept).")
     _add_setting_flags(sweep, lists=True)
     out = sweep.add_argument_group("the sweep")
-    out.add_argument("--max-runs", metavar="N", type=int, default=500,
+    out.add_argument("--max-runs", metavar="N", type=int, default=MAX_RUNS,
                      help="refuse a sweep of more runs than this, before anything trains [default 500]")
     out.add_argument("--name", metavar="TEXT", help="the sweep's name in the runs view [default: what it varies]")
     out.add_argument("--json", metavar="FILE.json", help="write the table, with every run's id, as JSON")
@@ -138,5 +141,5 @@ def describe_error(error: AnnclfError) -> str:
 
 
 def fail(message: str, code: int) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {escaped(message)}", file=sys.stderr)  # a file's name or label is the user's text
     return code

@@ -13,6 +13,7 @@ from engine.errors import AnnclfError
 from engine.training.outcome import Reason
 
 from tui.cli.arguments import PROG, describe_error, fail, given_settings, settings_from_args
+from tui.text.escapes import escaped
 from tui.text.formats import duration
 from tui.text.report_tables import confusion_table, report_table
 from tui.cli.stop_signals import Aborted, StopSignals
@@ -35,7 +36,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
     outputs = {_flag(name): getattr(args, name) for name in OUTPUTS}
     csv = getattr(args, "csv", None) or (None if args.resume else settings_from_args(args, resolve=False).csv)
-    check_outputs(outputs, {"--csv": csv, "--config": args.config, "--resume": args.resume})
+    check_outputs(outputs, {"--csv": csv, "--config": args.config, "--resume": args.resume}, args.runs_dir)
 
 
 def _open_session(args: argparse.Namespace):
@@ -122,7 +123,7 @@ def train(args: argparse.Namespace) -> int:
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
     for notice in session.dataset.notices:  # a file's label column, columns left out, rows dropped, cells filled
-        print(f"{PROG}: note: {notice}", file=sys.stderr)
+        print(f"{PROG}: note: {escaped(notice)}", file=sys.stderr)
     if session.device_notice:
         print(f"{PROG}: note: {session.device_notice}", file=sys.stderr)
     if session.steered_by_test:
