@@ -79,7 +79,8 @@ async def test_the_map_draws_again_after_leaving_a_csv_whose_slice_it_used(tmp_p
         decision_map = app.training.map
         await wait_until(pilot, lambda: decision_map.data.probabilities is not None
                          and decision_map.data.probabilities.shape[2] == 4)
-        assert decision_map.border_title == "decision map" and not notices(app)
+        assert decision_map.border_title == "decision map"
+        assert [n for n in notices(app) if not n.startswith("your data")] == []  # no failure, only the file's notes
 
 
 @pytest.mark.asyncio
@@ -158,3 +159,19 @@ async def test_a_file_of_three_features_shows_its_columns_as_the_inputs_and_a_fi
         assert "'name'" in line and "--" not in line  # the app's words, not the command line's flags
         app.query_one("#input-csv", Input).value = str(good)  # back to the data of the session: shown again
         await wait_until(pilot, lambda: app.training.data_problem is None and app.training.map.data is not None)
+
+
+@pytest.mark.asyncio
+async def test_choosing_a_csv_scales_it_standard_and_its_notices_are_shown(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(120, 2)).round(4)
+    path = write_csv(tmp_path / "two.csv", ["", "a", "b", "k"], [[i, *x, int(x[1] > 0)] for i, x in enumerate(X)])
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_csv_by_keys(pilot, path)
+        await wait_until(pilot, lambda: app.training.session is app.runner.session
+                         and app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
+        assert app.runner.session.settings.scale == "standard"  # the form followed the data's default
+        await wait_until(pilot, lambda: any("left out" in n for n in notices(app)))  # the saved index column

@@ -19,6 +19,7 @@ from rich.text import Text
 from engine.schema import BY_NAME, Settings
 from engine.training.outcome import Reason
 
+from tui.text.escapes import escaped
 from tui.text.formats import duration
 from tui.app.messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RefreshChanged,
                               RunFinished, RunState, RunStateChanged, SessionChanged, SettingsChanged)
@@ -179,6 +180,9 @@ class TrainingView(Horizontal):
         self.curves.reset(history.records, history.marks, self.progress.best)
         if self.query(SettingsForm):
             self.form.show_inputs(session.dataset.feature_names)
+        if session.dataset.notices and message.reopened is None:  # a file's label, columns left out, cells filled
+            self.notify("\n".join(escaped(n) for n in session.dataset.notices), title="your data", timeout=12,
+                        markup=False)
         self._title_map()
         self._show_points()
         self._show_legend()

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
 from engine import kinds
-from engine.datasets.catalog import CATALOG
+from engine.datasets.catalog import CATALOG, dataset_default
 from engine.errors import SettingError
 from engine.schema import SCHEMA, SECTIONS, Setting, Settings, default_text, field_help, find_problems
 
@@ -161,7 +161,10 @@ class SettingsForm(VerticalScroll):
     def _for_dataset(self, dataset: str, force: bool = False) -> None:
         if dataset not in CATALOG or (dataset == self._dataset and not force):
             return
-        self._dataset = dataset
+        previous, self._dataset = self._dataset, dataset
+        scale = self.field("scale")
+        if not force and scale.read() == dataset_default(previous, "scale"):
+            scale.write(dataset_default(dataset, "scale"))  # a file is scaled standard unless one chose otherwise
         for f in self._fields:
             f.for_dataset(dataset)
 
