@@ -13,7 +13,7 @@ from tui.app.app import AnnclfApp
 from tui.app.drawing import map_cells, network_cells
 from tui.app.screens.compare import CompareScreen
 from tui.app.widgets.class_legend import ClassLegend, legend_line
-from tui.app.widgets.curves import Curves, tick_count, value_ticks
+from tui.app.widgets.curves import Curves, plot_ticks, tick_count, value_ticks
 from tui.app.widgets.decision_map import DecisionMap
 
 from pilot_helpers import shown_text, wait_until
@@ -134,6 +134,25 @@ def test_linear_ticks_are_evenly_spaced_in_steps_of_1_2_2_5_or_5_times_a_power_o
             assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5))
 
 
+@pytest.mark.parametrize("low,high,height,log", [
+    (0.019, 0.7, 7, False), (0.0, 1.0, 7, False), (0.0, 0.69, 14, False), (0.3, 0.31, 6, False),
+    (0.012, 0.7, 7, True), (0.001, 0.7, 9, True), (1e-6, 2.0, 8, True),
+])
+def test_a_plot_gets_at_most_one_tick_a_row_so_no_label_is_left_to_plotext_to_pick(low, high, height, log):
+    import math
+
+    ticks, labels = plot_ticks(low, high, height, log)
+    scale = math.log10 if log else float
+    rows = [(scale(t) - scale(low)) / (scale(high) - scale(low)) * (height - 5) for t in ticks]
+    assert ticks and len(labels) == len(ticks)
+    assert all(b - a >= 1 - 1e-9 for a, b in zip(rows, rows[1:]))
+    assert set(ticks) <= set(value_ticks(low, high, tick_count(height), log)[0])  # round ones, thinned
+
+
+def test_a_three_row_loss_plot_of_0_02_to_0_7_is_labelled_0_25_alone():
+    assert plot_ticks(0.019, 0.7, 7) == ([0.25], ["0.25"])  # 0.25 and 0.5 are both nearest its middle row
+
+
 class OneCurves(App):
     def compose(self):
         yield Curves()
@@ -153,13 +172,13 @@ async def test_the_curves_axes_are_given_round_ticks():
         curves.reset(records, [])
         await pilot.pause()
         losses = [r.train_loss for r in records] + [r.test_loss for r in records]
-        count = tick_count(curves.loss_plot.size.height)
-        expected = value_ticks(min(losses), max(losses), count)[1]
+        height = curves.loss_plot.size.height
+        expected = plot_ticks(min(losses), max(losses), height)[1]
         assert _y_labels(shown_text(curves.loss_plot)) == expected[::-1]  # top down
-        assert _y_labels(shown_text(curves.accuracy_plot)) == value_ticks(0, 1, count)[1][::-1]
+        assert _y_labels(shown_text(curves.accuracy_plot)) == plot_ticks(0, 1, height)[1][::-1]
         curves.log_scale = True
         await pilot.pause()
-        expected = value_ticks(min(losses), max(losses), count, log=True)[1]
+        expected = plot_ticks(min(losses), max(losses), height, log=True)[1]
         assert _y_labels(shown_text(curves.loss_plot)) == expected[::-1]
 
 
@@ -190,5 +209,4 @@ async def test_without_colour_the_compare_view_draws_ascii_maps_and_tells_the_ru
         loss = shown_text(screen.query_one("#compare-loss"))
         assert "•" in loss and any("\u2801" <= c <= "\u28ff" for c in loss)  # both runs' marks on the plot
         accuracy = screen.query_one("#compare-accuracy")
-        count = tick_count(accuracy.size.height)
-        assert _y_labels(shown_text(accuracy)) == value_ticks(0, 1, count)[1][::-1]
+        assert _y_labels(shown_text(accuracy)) == plot_ticks(0, 1, accuracy.size.height)[1][::-1]

@@ -32,6 +32,9 @@ async def steady(pilot) -> None:
     app.clear_notifications()
     app.training.progress.seconds = 1.0  # the one figure that depends on the machine's speed
     app.training.show_status()
+    # the curves as they end: a draw of the last epochs may still wait on the refresh cadence when the status
+    # line already says how the run ended (the two reach the view by different ways)
+    app.training.curves.redraw()
     await pilot.pause()
 
 

@@ -23,7 +23,7 @@ from engine.training.history import History
 
 from tui.app.keys import COMPARE, bindings
 from tui.text.escapes import escaped
-from tui.app.widgets.curves import epoch_ticks, thin, tick_count, value_ticks
+from tui.app.widgets.curves import epoch_ticks, plot_ticks, thin
 from tui.app.widgets.decision_map import DecisionMap, map_data_for
 from tui.app.widgets.fresh_plot import FreshPlot
 from tui.app.widgets.key_footer import KeyFooter
@@ -135,15 +135,14 @@ class CompareScreen(Screen):
             for mark in history.marks:
                 plt.vline(mark.epoch, "gray")
         plt.xticks(epoch_ticks(1, last))
-        count = tick_count(plot.size.height)
         if key == "test_accuracy":
             plt.ylim(0, 1)
-            plt.yticks(*value_ticks(0, 1, count))
+            plt.yticks(*plot_ticks(0, 1, plot.size.height))
         elif values:
             log = self.log_scale and min(values) > 0
             if log:
                 plt.yscale("log")
-            plt.yticks(*value_ticks(min(values), max(values), count, log))
+            plt.yticks(*plot_ticks(min(values), max(values), plot.size.height, log))
 
     def _sizes(self) -> list[tuple[int, int]]:
         return [(m.size.width, m.size.height) for m in self.query(DecisionMap)]

@@ -116,6 +116,28 @@ def tick_count(height: int) -> int:
     return max(2, min(5, (height - 4) // 2 + 1))
 
 
+def one_per_row(ticks: tuple[list[float], list[str]], low: float, high: float, rows: int,
+                log: bool = False) -> tuple[list[float], list[str]]:
+    """The ticks, from the lowest, each a whole row or more above the last one kept: two ticks nearest one
+    row leave plotext to pick which label it writes there (a 3-row plot of 0.02…0.7 has 0.25 and 0.5 both
+    nearest its middle row), and the picture would depend on it."""
+    values, labels = ticks
+    if len(values) < 2 or rows < 2 or not high > low:
+        return values, labels
+    scale = math.log10 if log and low > 0 else float
+    per_row = (scale(high) - scale(low)) / (rows - 1)
+    kept: list[int] = []
+    for i, value in enumerate(values):
+        if not kept or scale(value) - scale(values[kept[-1]]) >= per_row * (1 - 1e-9):
+            kept.append(i)
+    return [values[i] for i in kept], [labels[i] for i in kept]
+
+
+def plot_ticks(low: float, high: float, height: int, log: bool = False) -> tuple[list[float], list[str]]:
+    """The y ticks of a plot this many lines high: round values, as many as it has room for, one a row."""
+    return one_per_row(value_ticks(low, high, tick_count(height), log), low, high, height - 4, log)
+
+
 # each series: plotext's colour, the same colour as Rich reads it (the legend), and its marks without
 # colour (plotext's marker, the legend's character)
 SERIES = {"train": ("cyan", "cyan", "braille", "⢕"), "val": ("magenta", "magenta", "x", "x"),
@@ -263,6 +285,6 @@ class Curves(Vertical):
             plt.yscale("log")
         if which == "accuracy":
             plt.ylim(0, 1)
-            plt.yticks(*value_ticks(0, 1, tick_count(plot.size.height)))
+            plt.yticks(*plot_ticks(0, 1, plot.size.height))
         elif values:
-            plt.yticks(*value_ticks(min(values), max(values), tick_count(plot.size.height), log))
+            plt.yticks(*plot_ticks(min(values), max(values), plot.size.height, log))
