@@ -7,8 +7,9 @@ ready can never come before torch's own import; the ratio says what the app adds
 
 Each repeat starts the app in a 120×40 pseudo-terminal (its runs in a fresh data directory), reads the
 screen as a terminal shows it (pyte) until the status line says "ready", then times `import torch` in a
-fresh interpreter, and `import torch, sklearn.datasets, sklearn.model_selection` (what the default
-dataset, scikit-learn's circles, needs besides): interleaved, so that a slow spell of the machine hits all.
+fresh interpreter, and `import torch, sklearn.datasets, sklearn.model_selection` (what the first
+session imported while the default circles were scikit-learn's): interleaved, so that a slow spell of the
+machine hits all.
 Prints each measurement, the medians and `RESULT first_frame_s=… ready_s=… import_torch_s=…
 ready_vs_import_torch=… import_torch_sklearn_s=…` (target: ready_vs_import_torch ≤ 1.3).
 
@@ -23,11 +24,10 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import pyte
-from pty_app import APP, median_of, read, read_until, spawn, wait_for_end
+from pty_app import APP, median_of, read, read_until, scratch_dir, spawn, wait_for_end
 
 SIGN_OF_A_FRAME = b"decision map"  # the map's title: written once the screen is composed and drawn
 READY = re.compile(r"\bready\b")  # the status line's state once the data and network are built
@@ -58,7 +58,7 @@ def time_to_ready(command: tuple[str, ...] = (APP,), columns: int = 120, rows: i
     seen = b""
     frame = None
     started = time.perf_counter()
-    pid, fd = spawn(list(command), columns, rows, XDG_DATA_HOME=tempfile.mkdtemp(prefix="annclf-bench-"))
+    pid, fd = spawn(list(command), columns, rows, XDG_DATA_HOME=scratch_dir())
     try:
         while True:
             now = time.perf_counter()
@@ -107,7 +107,7 @@ def main(repeats: int) -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, values in times.items():
         print(f"{name:13} median {medians[name]:.3f} s   ({', '.join(f'{t:.3f}' for t in values)})")
-    print(f"(+ sklearn: python -c \"import {WITH_SKLEARN}\", what the default dataset's first session imports)")
+    print(f"(+ sklearn: python -c \"import {WITH_SKLEARN}\", what the first session imported before circles and moons were drawn without scikit-learn)")
     ratio = medians["ready"] / medians["import torch"]
     print(f"RESULT first_frame_s={medians['first frame']:.2f} ready_s={medians['ready']:.2f} "
           f"import_torch_s={medians['import torch']:.2f} ready_vs_import_torch={ratio:.2f} "

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import pty
 import select
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 APP = str(Path(sys.executable).with_name("annclf-tui"))
+
+
+def scratch_dir(prefix: str = "annclf-bench-") -> str:
+    """A folder for what an app run keeps (not the user's runs), removed when the bench ends."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def spawn(command: list[str], columns: int, rows: int, **env: str) -> tuple[int, int]:

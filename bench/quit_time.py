@@ -6,18 +6,17 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
-from pty_app import APP, median_of, read_until, report, spawn, wait_for_end
+from pty_app import APP, median_of, read_until, report, scratch_dir, spawn, wait_for_end
 
 COMMAND = [APP, "--dataset", "moons", "--hidden", "16,16", "--epochs", "10000000", "--device", "cpu"]
 F5, CTRL_Q = b"\x1b[15~", b"\x11"
 
 
 def time_to_quit(columns: int = 120, rows: int = 40) -> float:
-    data = tempfile.mkdtemp(prefix="annclf-bench-")  # not the user's runs
+    data = scratch_dir()  # not the user's runs
     pid, fd = spawn(COMMAND, columns, rows, XDG_DATA_HOME=data)
     try:
         read_until(fd, b"ready", 60)  # the status line: PyTorch loaded, the data prepared

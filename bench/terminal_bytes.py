@@ -19,18 +19,17 @@ import re
 import signal
 import statistics
 import sys
-import tempfile
 import time
 
 import pyte
-from pty_app import APP, read, spawn, wait_for_end
+from pty_app import APP, read, scratch_dir, spawn, wait_for_end
 
 SETTINGS = ["--dataset", "spiral", "--hidden", "32,32,32", "--epochs", "10000000", "--device", "cpu"]
 
 
 def measure(columns: int, rows: int, seconds: float, *flags: str, **env: str) -> tuple[float, int]:
     """(bytes a second while training, epochs trained by the end) of one run."""
-    data_home = tempfile.mkdtemp(prefix="annclf-bench-")  # the runs it keeps are not the user's
+    data_home = scratch_dir()  # the runs it keeps are not the user's
     pid, fd = spawn([APP, *SETTINGS, *flags], columns, rows, XDG_DATA_HOME=data_home, **env)
     screen = pyte.Screen(columns, rows)  # fed from the start: a frame may send only what changed
     stream = pyte.ByteStream(screen)

@@ -22,7 +22,6 @@ import os
 import re
 import signal
 import statistics
-import tempfile
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pyte  # noqa: E402
 from first_frame import median_first_frame  # noqa: E402
-from pty_app import APP, read, read_until, spawn, wait_for_end  # noqa: E402
+from pty_app import APP, read, read_until, scratch_dir, spawn, wait_for_end  # noqa: E402
 from quit_time import median_quit_time  # noqa: E402
 
 from engine import Settings  # noqa: E402
@@ -54,7 +53,7 @@ def headless_rate() -> float:
 def in_app_rate(view: str = "training") -> tuple[float, float]:
     """(epochs a second, bytes written to the terminal a second) of one run trained in the app, from F5 to the
     run kept, with `view` on screen."""
-    data = tempfile.mkdtemp(prefix="annclf-bench-")  # the run it keeps is not the user's
+    data = scratch_dir()  # the run it keeps is not the user's
     pid, fd = spawn([APP, *FLAGS], *SIZE, XDG_DATA_HOME=data)
     kept = Path(data, "annclf-tui", "runs")
     written = []

@@ -53,3 +53,19 @@ def test_the_first_session_imports_no_scikit_learn_unless_its_dataset_is_a_sciki
     seen = _run(SESSIONS)
     assert [name for name in (*OWN_GENERATORS, "default") if seen[name]] == []
     assert seen["blobs"]  # make_blobs is scikit-learn's own: there it is imported, when first needed
+
+
+COLLECTOR = """
+import gc, json
+gc.disable()  # as the launch does, for the start-up's imports
+from tui.app.runner import import_engine
+import_engine()
+print(json.dumps({"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+"""
+
+
+def test_the_collector_off_for_the_start_up_is_back_on_once_the_engine_is_loaded_with_torch_frozen():
+    state = _run(COLLECTOR)
+    assert state["enabled"]  # a long session must not grow its cycles without bound
+    assert state["frozen"] > 100_000  # PyTorch's own objects are out of the collector's way from then on
+

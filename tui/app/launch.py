@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from engine.schema import Settings
@@ -13,6 +14,11 @@ def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto
     colours = colour_system.preferred()
     if colours is not None:  # Textual reads it when it is first imported, which is next
         os.environ["TEXTUAL_COLOR_SYSTEM"] = colours
+    # The start-up makes several hundred thousand objects that live as long as the app (Textual's, then
+    # PyTorch's): the collector would walk them again and again while they are made, a sixth of the time to
+    # "ready" measured here (bench/first_frame.py). It is off until the engine is loaded, which then freezes
+    # them out of its sight and turns it back on (runner.import_engine).
+    gc.disable()
     from tui.app.app import AnnclfApp
     from tui.terminal.driver import changes_only
 

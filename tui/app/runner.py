@@ -9,6 +9,7 @@ free: the last such key wins.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from concurrent.futures import Future
@@ -358,9 +359,16 @@ class Trained:
 
 
 def import_engine() -> None:
-    """The slow imports (torch, scikit-learn), in a worker once the first frame is on the screen."""
-    import engine.checkpoint  # noqa: F401
-    import engine.training.session  # noqa: F401
+    """The slow imports (PyTorch; scikit-learn only once a dataset needs it), in a worker once the first frame
+    is on the screen. If the launch turned the collector off for the start-up (see launch.py), what was made
+    so far is frozen out of its sight and it is turned back on."""
+    try:
+        import engine.checkpoint  # noqa: F401
+        import engine.training.session  # noqa: F401
+    finally:
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
 
 def train(session, store: RunStore, run_id: str | None, replaces: str | None, kept: threading.Event) -> Trained:
