@@ -56,10 +56,10 @@ def grid_points(box: Box, columns: int, rows: int) -> np.ndarray:
 
 
 def plane_input(split: Split, box: Box, columns: int, rows: int, features: tuple[int, int] = (0, 1)) -> np.ndarray:
-    """The model's input at every cell centre: the two features of the plane, the others held at their
-    median over the training rows (data with more than two features shows a slice)."""
+    """The model's input at every cell centre: the two features of the plane, the others held where the split
+    says (`Split.held`: data with more than two features shows a slice)."""
     plane = grid_points(box, columns, rows)
-    X = np.repeat(np.median(split.X_train, axis=0, keepdims=True), len(plane), axis=0)
+    X = np.repeat(split.held[None, :], len(plane), axis=0)
     X[:, features[0]], X[:, features[1]] = plane[:, 0], plane[:, 1]
     return split.to_model_input(X)
 

@@ -175,3 +175,29 @@ async def test_choosing_a_csv_scales_it_standard_and_its_notices_are_shown(tmp_p
                          and app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY)
         assert app.runner.session.settings.scale == "standard"  # the form followed the data's default
         await wait_until(pilot, lambda: any("left out" in n for n in notices(app)))  # the saved index column
+
+
+@pytest.mark.asyncio
+async def test_x_and_y_span_numeric_features_only_and_a_text_column_is_held_at_its_most_frequent_category(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 3)).round(4)
+    shapes = rng.choice(["round", "square", "square", "star"], size=200)
+    rows = [[*x, shape, "red" if x[0] + x[2] > 0 else "green"] for x, shape in zip(X, shapes)]
+    path = write_csv(tmp_path / "shapes.csv", ["a", "b", "c", "shape", "colour"], rows)
+    app = AnnclfApp(QUICK.replace(categorical="onehot"), output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_csv_by_keys(pilot, path)
+        await wait_until(pilot, lambda: app.runner.session.settings.dataset == "csv" and app.runner.state == RunState.READY
+                         and app.training.session is app.runner.session)
+        names = app.runner.session.dataset.feature_names
+        assert names == ["a", "b", "c", "shape=round", "shape=square", "shape=star"]
+        title = app.training.map.border_title
+        assert "a (x) × b (y)" in title and "most frequent category" in title
+        await pilot.press("x")
+        await wait_until(pilot, lambda: "c (x) × b (y)" in app.training.map.border_title)
+        await pilot.press("x")  # past the one-hot columns (0 or 1: no axis) and b (the y axis) to a
+        await wait_until(pilot, lambda: "a (x) × b (y)" in app.training.map.border_title)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "a (x) × c (y)" in app.training.map.border_title)

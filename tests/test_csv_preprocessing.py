@@ -155,3 +155,26 @@ def test_the_penguins_train_as_well_as_scikit_learns_mlp_on_the_same_split(missi
     accuracy = session.evaluate()["test"].accuracy
     assert accuracy == pytest.approx(sklearn_accuracy(session, missing), abs=0.02)
     assert accuracy > 0.95
+
+
+def test_a_slice_holds_a_text_columns_one_hot_group_at_its_most_frequent_category_and_numbers_at_their_median():
+    from engine.decision_map import Box, plane_input
+
+    settings = Settings(dataset="csv", csv=PENGUINS, label="species", missing="impute", categorical="onehot",
+                        seed=4).resolve()
+    data = make_dataset(settings)
+    parts = split(data, settings.test_size, settings.val_size, settings.scale, settings.data_seed)
+    names = data.feature_names
+    train = pd.read_csv(PENGUINS).iloc[data.source.rows[parts.train] - 2]  # the header is line 1
+    islands = [i for i, n in enumerate(names) if n.startswith("island=")]
+    most = names[islands[int(np.argmax(parts.X_train[:, islands].sum(axis=0)))]]
+    held = parts.held
+    assert [held[i] for i in islands] == [1.0 if names[i] == most else 0.0 for i in islands]  # one island, not none
+    numbers = data.numeric_features
+    assert [names[i] for i in numbers] == ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g",
+                                           "year"]
+    assert np.allclose(held[numbers], np.median(parts.X_train[:, numbers], axis=0))
+    cells = plane_input(parts, Box(-1.0, 1.0, -1.0, 1.0), 4, 3, (numbers[0], numbers[2]))
+    expected = parts.to_model_input(np.repeat(held[None, :], 12, axis=0))
+    assert np.allclose(cells[:, islands], expected[:, islands])  # every cell of the slice on that island
+    assert most == f"island={train['island'].mode()[0]}"  # pandas' count of the training rows agrees

@@ -35,6 +35,13 @@ class Dataset:
     def num_classes(self) -> int:
         return len(self.class_names)
 
+    @property
+    def numeric_features(self) -> list[int]:
+        """The features a map's plane can span: numbers, not the columns of a text's one-hot group."""
+        categories = (self.preprocessing or {}).get("categories") or {}
+        onehot = {f"{column}={value}" for column, values in categories.items() for value in values}
+        return [i for i, name in enumerate(self.feature_names) if name not in onehot]
+
 
 def make_dataset(settings: Settings) -> Dataset:
     """The full dataset for resolved settings: the same settings always give the same arrays."""

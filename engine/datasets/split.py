@@ -7,6 +7,7 @@ import hashlib
 import math
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -34,6 +35,21 @@ class Split:
     @property
     def X_train(self) -> np.ndarray:
         return self.dataset.X[self.train]
+
+    @cached_property
+    def held(self) -> np.ndarray:
+        """Where a slice through the data holds the features off its plane (the decision map of more than two
+        features): a number at its training median; a text column's one-hot group at its most frequent
+        category on the training rows (the median of each 0/1 column would be no category, or two)."""
+        X = self.X_train
+        held = np.median(X, axis=0)
+        names = self.dataset.feature_names
+        for column, categories in ((self.dataset.preprocessing or {}).get("categories") or {}).items():
+            group = [names.index(f"{column}={c}") for c in categories if f"{column}={c}" in names]
+            if group:
+                held[group] = 0.0
+                held[group[int(np.argmax(X[:, group].sum(axis=0)))]] = 1.0
+        return held
 
     @property
     def y_train(self) -> np.ndarray:

@@ -19,12 +19,19 @@ def architecture(picture, activation: str) -> str:
     return f"{chain} · {activation} · {picture.parameters:,} parameters"
 
 
+def others_held(dataset) -> str:
+    """Where a slice holds the features off its plane, in words (engine: Split.held)."""
+    if (dataset.preprocessing or {}).get("categories"):
+        return "the others at their median or most frequent category"
+    return "the others at their median"
+
+
 def plane(session, features: tuple[int, int]) -> str:
     """With more than two features, which two the pictures span (as the map does)."""
     names = session.dataset.feature_names
     if len(names) <= 2:
         return ""
-    return f" · plane {names[features[0]]} × {names[features[1]]}, the others at their median"
+    return f" · plane {names[features[0]]} × {names[features[1]]}, {others_held(session.dataset)}"
 
 
 def left_out(picture, shown: dict[int, list[int]], drawn: tuple[int, ...], ordering: str, capacity: int,

@@ -23,6 +23,7 @@ from tui.text.escapes import escaped
 from tui.text.formats import duration
 from tui.app.messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RefreshChanged,
                               RunFinished, RunState, RunStateChanged, SessionChanged, SettingsChanged)
+from tui.app.drawing.network_text import others_held
 from tui.app.screens.pick_csv import pick_csv
 from tui.app.widgets.class_legend import ClassLegend
 from tui.app.widgets.curves import Curves
@@ -130,15 +131,14 @@ class TrainingView(Horizontal):
         """Move the map's horizontal (0) or vertical (1) axis to the next feature."""
         if self.session is None:
             return
-        names = self.session.dataset.feature_names
-        if len(names) <= 2:
-            self.notify("The map spans both features of this data; x and y choose the slice when there are "
-                        "three or more", severity="warning")
+        spans = self.session.dataset.numeric_features  # a one-hot column is no axis: it is 0 or 1
+        if len(spans) <= 2:
+            self.notify("The map spans both numeric features of this data; x and y choose the slice when there "
+                        "are three or more (a text column is held at its most frequent category)", severity="warning")
             return
         chosen = list(self.features)
-        nxt = (chosen[axis] + 1) % len(names)
-        if nxt == chosen[1 - axis]:
-            nxt = (nxt + 1) % len(names)
+        at = spans.index(chosen[axis]) if chosen[axis] in spans else -1
+        nxt = next(f for f in spans[at + 1:] + spans[:at + 1] if f != chosen[1 - axis])
         chosen[axis] = nxt
         self.features = (chosen[0], chosen[1])
         self._title_map()
@@ -169,8 +169,11 @@ class TrainingView(Horizontal):
     def on_session_changed(self, message: SessionChanged) -> None:
         session = self.session = message.session
         self.data_problem = None
-        if max(self.features) >= len(session.dataset.feature_names):
-            self.features = (0, 1)  # the old data had more features than this one
+        spans = session.dataset.numeric_features
+        if not set(self.features) <= set(spans) and len(spans) >= 2:
+            self.features = (spans[0], spans[1])  # the old data had other features than this one
+        elif max(self.features) >= len(session.dataset.feature_names):
+            self.features = (0, 1)
         self.ended = None
         s, history = session.settings, session.history
         self.progress = Progress(history.epoch, s.epochs, session.seconds, device=session.device.type,
@@ -283,7 +286,7 @@ class TrainingView(Horizontal):
             self.map.border_title = "decision map"
         else:
             fx, fy = (names[i] for i in self.features)
-            self.map.border_title = f"decision map: {fx} (x) × {fy} (y), the others at their median"
+            self.map.border_title = f"decision map: {fx} (x) × {fy} (y), {others_held(self.session.dataset)}"
 
     def _show_legend(self) -> None:
         if self.session is not None:
