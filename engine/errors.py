@@ -5,6 +5,8 @@ TUI can put the reason next to the right field, and carries a title for the noti
 no exception class name ever reaches a user. Anything else that escapes the engine is a bug.
 """
 
+from dataclasses import dataclass
+
 
 class AnnclfError(Exception):
     """A problem the user can fix; `str()` is a complete, one-line explanation."""
@@ -31,13 +33,26 @@ class DataError(AnnclfError):
     title = "cannot use this data"
 
 
+@dataclass(frozen=True)
+class Fix:
+    """A change of settings that mends a problem of a table: `setting` set to `value` (for exclude: the column
+    `value` added to those left out)."""
+
+    setting: str
+    value: str
+    says: str  # what it does, for a person choosing among fixes: "leaves those rows out"
+
+
 class TableProblems(DataError):
     """A table (a CSV file) cannot be used as it is: every problem found, all at once, each naming the
     setting or the change to the file that fixes it. `problems` lists them for a client to show one by one;
+    `fixes` gives, for a problem that settings can mend, those settings, for a client to offer as choices;
     `str()` is one line of them all."""
 
-    def __init__(self, subject: str, problems: list[str], context: str = ""):
+    def __init__(self, subject: str, problems: list[str], context: str = "",
+                 fixes: dict[str, tuple[Fix, ...]] | None = None):
         self.problems = tuple(problems)
+        self.fixes = {p: f for p, f in (fixes or {}).items() if p in self.problems}
         self.context = context  # what the problems are read against: the label column chosen, when none was named
         if len(problems) == 1:
             text = problems[0]

@@ -201,3 +201,78 @@ async def test_x_and_y_span_numeric_features_only_and_a_text_column_is_held_at_i
         await wait_until(pilot, lambda: "a (x) × b (y)" in app.training.map.border_title)
         await pilot.press("y")
         await wait_until(pilot, lambda: "a (x) × c (y)" in app.training.map.border_title)
+
+
+async def open_penguins(pilot, tmp_path):
+    """o, the shipped penguins table (text columns, missing cells), its first column as the label."""
+    import shutil
+    from pathlib import Path
+
+    path = shutil.copy(Path(__file__).parent / "data" / "penguins_messy.csv", tmp_path / "penguins.csv")
+    app = pilot.app
+    await ready(pilot)
+    await pilot.press("o")
+    await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+    app.screen.query_one("#csv-path", Input).value = str(path)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
+    await pilot.press("home", "enter")  # species
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "TableProblemsScreen", tries=600)
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_a_messy_table_brings_up_all_its_problems_with_fixes_and_a_applies_the_first_of_each(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_penguins(pilot, tmp_path)
+        shown = " ".join(shown_text(w) for w in app.screen.query(".table-problem, RadioButton"))
+        assert "penguins.csv: 3 problems" in app.screen.query_one("#table-problems-box").border_title
+        for words in ("column 'island' is not numeric", "column 'sex' is not numeric", "19 missing cells in 11 rows",
+                      "one-hot encode the text columns", "leave column 'island' out", "leave the 11 rows with a missing",
+                      "impute them from the training rows"):
+            assert words in shown
+        await pilot.press("a")
+        await wait_until(pilot, lambda: app.runner.session is not None and app.runner.session.settings.dataset == "csv"
+                         and app.runner.state == RunState.READY, tries=600)
+        settings = app.runner.session.settings
+        assert (settings.missing, settings.categorical, settings.exclude) == ("drop", "onehot", None)
+        assert len(app.runner.session.dataset.y) == 344 - 11  # the rows with a missing cell left out
+        assert "island=Dream" in app.runner.session.dataset.feature_names
+        assert app.training.form.field("missing").read() == "drop"  # the form says what the data is made with
+        await train(pilot, QUICK.epochs)
+        assert app.runner.session.history.records[-1].test_accuracy > 0.9
+
+
+@pytest.mark.asyncio
+async def test_choices_in_the_table_dialog_leave_a_column_out_and_impute_and_escape_changes_nothing(tmp_path):
+    app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_penguins(pilot, tmp_path)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: type(app.screen).__name__ != "TableProblemsScreen")
+        assert app.training.form.field("missing").read() == "refuse"  # Escape: the settings as they were
+        assert "3 problems" in shown_text(app.training.status)  # and the status line still says why
+        await open_penguins(pilot, tmp_path)
+        # island: the second choice (leave it out); sex: left at its first (one-hot);
+        # the missing cells: the second choice (impute)
+        await pilot.press("down", "enter", "tab", "tab", "down", "enter")
+        await pilot.press("a")
+        await wait_until(pilot, lambda: app.runner.session is not None and app.runner.session.settings.dataset == "csv"
+                         and app.runner.state == RunState.READY, tries=600)
+        settings = app.runner.session.settings
+        assert (settings.missing, settings.categorical, settings.exclude) == ("impute", "onehot", ["island"])
+        names = app.runner.session.dataset.feature_names
+        assert len(app.runner.session.dataset.y) == 344 and "sex=male" in names
+        assert not [n for n in names if n.startswith("island")]
+
+
+def test_the_chosen_fixes_become_settings_a_column_left_out_added_to_those_already():
+    from engine.errors import Fix
+    from tui.app.screens.table_problems import changes
+
+    fixes = [Fix("categorical", "onehot", ""), Fix("exclude", "island", ""), Fix("missing", "impute", ""),
+             Fix("exclude", "id", ""), Fix("exclude", "island", "")]
+    assert changes(fixes, ["when"]) == {"categorical": "onehot", "missing": "impute", "exclude": ["when", "island", "id"]}
+    assert changes([Fix("missing", "drop", "")], None) == {"missing": "drop"}
+    assert changes([], ["id"]) == {}

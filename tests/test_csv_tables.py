@@ -131,3 +131,30 @@ def test_a_file_that_cannot_be_read_is_one_data_error(tmp_path):
     path.write_bytes("a,b,k\n1,2,caf\xe9\n".encode("latin-1"))
     with pytest.raises(DataError, match="is not UTF-8 text"):
         build(str(path))
+
+
+@pytest.mark.parametrize("name,label", [("every_problem.csv", None), ("penguins_messy.csv", "species")])
+def test_each_problem_settings_mend_carries_those_settings_and_applying_them_makes_the_table_usable(name, label):
+    """What the app offers as choices (TableProblems.fixes): taken a round at a time, as a person applying the
+    dialog's first choices would, the table is usable within a few rounds; a column's fixes name that column."""
+    settings: dict = {"label": label}
+    for _ in range(3):
+        try:
+            build(name, **settings)
+            break
+        except TableProblems as caught:
+            assert set(caught.fixes) <= set(caught.problems)
+            for problem in caught.problems:
+                fixes = caught.fixes.get(problem, ())
+                assert fixes, f"no setting offered for: {problem}"
+                for fix in fixes:
+                    if fix.setting == "exclude":
+                        assert f"column {fix.value!r}" in problem  # it leaves out the column the problem names
+                first = fixes[0]
+                if first.setting == "exclude":
+                    settings["exclude"] = [*(settings.get("exclude") or []), first.value]
+                else:
+                    settings[first.setting] = first.value
+    else:
+        raise AssertionError(f"still refused after three rounds with {settings}")
+    assert settings["categorical"] == "onehot" and settings["missing"] == "drop"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import standalone
-from ..errors import DataError, SettingError, TableProblems
+from ..errors import DataError, Fix, SettingError, TableProblems
 from ..standalone import csv_file as rules
 
 CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays near 100 MB
@@ -388,6 +388,19 @@ def _cell_text(path: str, delimiter: str, line: int, column: int) -> str:
 class _Report:
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    fixes: dict[str, tuple[Fix, ...]] = field(default_factory=dict)  # a problem's settings that mend it
+
+    def refuse(self, problem: str, fixes: tuple[Fix, ...] = ()) -> None:
+        self.problems.append(problem)
+        if fixes:
+            self.fixes[problem] = fixes
+
+
+def _leave_out(name: str) -> Fix:
+    return Fix("exclude", name, f"leave column {name!r} out")
+
+
+SCALE_STANDARD = Fix("scale", "standard", "scale the features standard (mean 0, spread 1)")
 
 
 def _looks_like_dates(texts: list[str]) -> bool:
@@ -409,11 +422,11 @@ def _empty(name: str) -> str:
     return f"column {name!r} has no value in any row; exclude={name} leaves it out"
 
 
-def _text_problem(column: Column, lines: Lines, categorical: str) -> str | None:
-    """Why a text feature column is refused, or None (it is one-hot encoded)."""
+def _text_problem(column: Column, lines: Lines, categorical: str) -> tuple[str, tuple[Fix, ...]] | None:
+    """Why a text feature column is refused and the settings that mend it, or None (it is one-hot encoded)."""
     name, texts, codes = column.name, column.texts, column.codes
     if not texts and not column.more_texts:
-        return _empty(name)
+        return _empty(name), (_leave_out(name),)
     words = [k for k, t in enumerate(texts) if rules.number(t) is None]
     numeric = len(texts) - len(words)
     wordy = np.isin(codes, words) | (codes == -2)
@@ -423,15 +436,16 @@ def _text_problem(column: Column, lines: Lines, categorical: str) -> str | None:
     count = f"more than {DISTINCT_MOST:,}" if column.more_texts else f"{len(texts):,}"
     if words and all(DECIMAL_COMMA.fullmatch(texts[k]) for k in words):
         return (f"column {name!r} holds numbers with a decimal comma ({where}); write them with a decimal point "
-                f"(and the columns apart with ; or a tab), or exclude={name} leaves it out")
+                f"(and the columns apart with ; or a tab), or exclude={name} leaves it out"), (_leave_out(name),)
     if numeric and numeric >= len(words):  # numbers with a few texts among them: a mistake, not categories
         cells = int(wordy.sum())
         return (f"column {name!r} is not numeric ({where}): {_plural(cells, 'cell')} of text among its numbers "
                 f"({_some(texts[k] for k in words)}); fix them (an empty cell is a missing one), or exclude={name} "
-                "leaves it out")
+                "leaves it out"), (_leave_out(name),)
     if categorical == "refuse":
         return (f"column {name!r} is not numeric ({where}; {count} distinct texts: {_some(texts)}): "
-                f"categorical=onehot encodes it, exclude={name} leaves it out")
+                f"categorical=onehot encodes it, exclude={name} leaves it out"), (
+            Fix("categorical", "onehot", "one-hot encode the text columns"), _leave_out(name))
     if column.more_texts or len(texts) > rules.ONEHOT_MOST:
         if _looks_like_dates(texts):
             kind = ": they look like dates"
@@ -440,7 +454,7 @@ def _text_problem(column: Column, lines: Lines, categorical: str) -> str | None:
         else:
             kind = ""
         return (f"column {name!r} has {count} distinct texts ({_some(texts)}), too many to one-hot (at most "
-                f"{rules.ONEHOT_MOST}){kind}; exclude={name} leaves it out")
+                f"{rules.ONEHOT_MOST}){kind}; exclude={name} leaves it out"), (_leave_out(name),)
     return None
 
 
@@ -468,40 +482,46 @@ def _scaled_range(stats: dict, how: str) -> tuple[float, float] | None:
         return (low - shift) / spread, (high - shift) / spread
 
 
-def _number_problems(column: Column, lines: Lines, text_at, scale: str, chosen: bool) -> list[str]:
-    """Infinite values; an index column; a constant one; values the model's float32 cannot hold, scaled."""
+def _number_problems(column: Column, lines: Lines, text_at, scale: str,
+                     chosen: bool) -> list[tuple[str, tuple[Fix, ...]]]:
+    """Infinite values; an index column; a constant one; values the model's float32 cannot hold, scaled: each
+    with the settings that mend it."""
     name, values, stats = column.name, column.numbers, column.stats()
     if not stats["count"]:
-        return [_empty(name)]
+        return [(_empty(name), (_leave_out(name),))]
     if stats["infinite"]:
         where = np.isinf(values)
-        return [f"column {name!r} holds infinite values ({_rows(lines, where)}: "
-                f"{text_at(int(np.flatnonzero(where)[0]), name)!r}): fix those cells, or exclude={name} leaves it out"]
+        return [(f"column {name!r} holds infinite values ({_rows(lines, where)}: "
+                 f"{text_at(int(np.flatnonzero(where)[0]), name)!r}): fix those cells, or exclude={name} leaves it out",
+                 (_leave_out(name),))]
     out, n = [], len(values)
     low, high = stats["low"], stats["high"]
     if not chosen and stats["count"] == n > 2 and low == 0 and high == n - 1 and column.integer and (
             np.array_equal(values, np.arange(n, dtype=np.float64))):
-        out.append(f"column {name!r} counts the rows, 0 to {n - 1}: an index, not a measurement (a perfect label "
-                   f"leak when the rows are sorted); exclude={name} leaves it out, features naming it keeps it")
+        out.append((f"column {name!r} counts the rows, 0 to {n - 1}: an index, not a measurement (a perfect label "
+                   f"leak when the rows are sorted); exclude={name} leaves it out, features naming it keeps it",
+                    (_leave_out(name),)))
     if not chosen and low == high and stats["count"] > 1:
-        out.append(f"column {name!r} holds one value ({rules.number_name(low)}) in every row: it cannot tell "
-                   f"classes apart; exclude={name} leaves it out")
+        out.append((f"column {name!r} holds one value ({rules.number_name(low)}) in every row: it cannot tell "
+                   f"classes apart; exclude={name} leaves it out", (_leave_out(name),)))
     scaled = _scaled_range(stats, scale)
     if scaled is None or max(abs(scaled[0]), abs(scaled[1])) > rules.FLOAT32_MAX:
         at = int(np.nanargmax(np.abs(values)))
         fits = _scaled_range(stats, "standard")
+        fixes = (_leave_out(name),)
         if scale != "none":
             how = f", even after {scale} scaling"
         elif fits is not None and max(map(abs, fits)) <= rules.FLOAT32_MAX:
             how = " unscaled; scale=standard brings it within"
+            fixes = (SCALE_STANDARD, *fixes)
         else:
             how = ""
-        out.append(f"row {lines[at]}, column {name!r}: {text_at(at, name)} is beyond what the model's 32-bit "
+        out.append((f"row {lines[at]}, column {name!r}: {text_at(at, name)} is beyond what the model's 32-bit "
                    f"numbers hold (±{rules.FLOAT32_MAX:.3g}){how}; rescale the column, or exclude={name} leaves "
-                   "it out")
+                   "it out", fixes))
     elif low != high and too_coarse(*scaled):
-        out.append(f"column {name!r} varies only in digits the model's 32-bit numbers drop ({low!r} to {high!r}); "
-                   "scale=standard keeps them")
+        out.append((f"column {name!r} varies only in digits the model's 32-bit numbers drop ({low!r} to {high!r}); "
+                    "scale=standard keeps them", (SCALE_STANDARD, _leave_out(name))))
     return out
 
 
@@ -669,7 +689,7 @@ def _load(s, path: str) -> CsvData:
     report.problems, names = _header_problems(cells, rules.column_names(cells))
     roles = rules.column_roles(names, s.label, s.features, s.exclude, split=True)
     if roles[-1]:  # columns named that the file lacks: nothing else can be said yet
-        raise TableProblems(path, report.problems + roles[-1])
+        raise TableProblems(path, report.problems + roles[-1], fixes=report.fixes)
     sources = lambda features: list(dict.fromkeys(rules.feature_source(f, names)[0] for f in features))  # noqa: E731
     wanted = [n for n in names if n in {roles[0], *sources(roles[2]), roles[3], rules.SOURCE_ROW}]
     block_names = [n for n in wanted if n in sources(roles[2])]
@@ -691,7 +711,7 @@ def _load(s, path: str) -> CsvData:
         first_label = roles[0]
         roles = rules.column_roles(names, s.label, s.features, s.exclude, split=False)  # an ordinary column
         if roles[-1]:
-            raise TableProblems(path, report.problems + roles[-1])
+            raise TableProblems(path, report.problems + roles[-1], fixes=report.fixes)
         if roles[0] != first_label:  # the column read as the label is a feature: its numbers as numbers
             read[first_label] = _as_numbers(read[first_label])
     label, guessed, features, split, left_out, _ = roles
@@ -725,9 +745,10 @@ def _load(s, path: str) -> CsvData:
     for column in text_columns:
         problem = None if column.name in pinned else _text_problem(column, lines, s.categorical)
         if problem:
-            report.problems.append(problem)
+            report.refuse(*problem)
     for column in number_columns:
-        report.problems += _number_problems(column, lines, text_at, s.scale, column.name in chosen)
+        for problem in _number_problems(column, lines, text_at, s.scale, column.name in chosen):
+            report.refuse(*problem)
 
     # missing cells: refused, or their rows dropped, or imputed (a missing label is never made up)
     target = read[label]
@@ -745,10 +766,12 @@ def _load(s, path: str) -> CsvData:
             any_gap |= column.missing()
     keep = ~unlabelled
     if gaps and s.missing == "refuse":
-        report.problems.append(
+        report.refuse(
             f"{_plural(sum(gaps.values()), 'missing cell')} in {_plural(int(any_gap.sum()), 'row')} "
             f"({_rows(lines, any_gap)}): {_missing_text(gaps, label)}; missing=drop leaves those rows out, "
-            "missing=impute fills them from the training rows (a column's median, its most frequent text)")
+            "missing=impute fills them from the training rows (a column's median, its most frequent text)",
+            (Fix("missing", "drop", f"leave the {_plural(int(any_gap.sum()), 'row')} with a missing cell out"),
+             Fix("missing", "impute", "impute them from the training rows (median, most frequent)")))
     elif gaps and s.missing == "drop":
         keep = ~any_gap
         report.notices.append(f"{_plural(int(any_gap.sum()), 'row')} with missing cells left out "
@@ -761,7 +784,7 @@ def _load(s, path: str) -> CsvData:
     if target.is_text and target.more_texts:
         report.problems.append(f"column {label!r} (the label) has more than {DISTINCT_MOST:,} distinct values; set "
                                f"label to the column of classes (the columns are {', '.join(names)})")
-        raise TableProblems(path, report.problems)
+        raise TableProblems(path, report.problems, fixes=report.fixes)
     kept = keep.all()
     if not kept:
         read = {name: column.take(keep) for name, column in read.items()}
@@ -788,7 +811,7 @@ def _load(s, path: str) -> CsvData:
                                    "least 2 to be split into training and test")
     if report.problems:
         context = f"with label {label!r}, the last column (label= names another)" if guessed else ""
-        raise TableProblems(path, report.problems, context)
+        raise TableProblems(path, report.problems, context, fixes=report.fixes)
 
     parts = None
     if split is not None:

@@ -80,7 +80,7 @@ KEYS: tuple[Key, ...] = (
         OUTSIDE_FIELDS),
     Key("P", "pace(-2)", "the pace before (slower to faster)", OUTSIDE_FIELDS),
     Key("o", "pick_csv", "your own data: open a CSV file (type its path or walk the tree), then pick its "
-                         "label column", OUTSIDE_FIELDS),
+                         "label column; a file's problems come up with their fixes to choose", OUTSIDE_FIELDS),
     Key("x", "slice(0)", "with 3 or more numeric features: the next one along the map's x axis (the rest at "
                          "their median, a text column at its most frequent category)", OUTSIDE_FIELDS),
     Key("y", "slice(1)", "with 3 or more numeric features: the next one along the map's y axis", OUTSIDE_FIELDS),

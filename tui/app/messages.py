@@ -151,6 +151,7 @@ class DataFailed(Message, bubble=False):
     """The data or network of the form's settings could not be made (a CSV with a bad row): why."""
 
     problem: str
+    table: object = None  # engine TableProblems: a table's problems, some that settings mend, to offer as choices
 
 
 # ----- downward, the sweep's news (sweep_news.py makes them from its feed), to the sweep view

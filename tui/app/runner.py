@@ -20,6 +20,7 @@ from textual.app import App
 from textual.message import Message
 from textual.worker import Worker
 
+from engine.errors import TableProblems
 from engine.runs import RunStore
 from engine.schema import Settings
 
@@ -321,7 +322,8 @@ class Runner:
             self.building = False
             self._data_failed = True
             self.waiting.clear()  # a start waiting for data that cannot be made
-            self.tell(DataFailed(data_problem(worker.error)))
+            table = worker.error if isinstance(worker.error, TableProblems) and worker.error.fixes else None
+            self.tell(DataFailed(data_problem(worker.error), table))
         elif worker.name == "train":
             self.training = None
             self._serve_snapshots()

@@ -25,6 +25,7 @@ from tui.app.messages import (DataFailed, EpochsArrived, GridArrived, MapWanted,
                               RunFinished, RunState, RunStateChanged, SessionChanged, SettingsChanged)
 from tui.app.drawing.network_text import others_held
 from tui.app.screens.pick_csv import pick_csv
+from tui.app.screens.table_problems import TableProblemsScreen, changes
 from tui.app.widgets.class_legend import ClassLegend
 from tui.app.widgets.curves import Curves
 from tui.app.widgets.decision_map import DecisionMap, map_data_for
@@ -49,6 +50,8 @@ class TrainingView(Horizontal):
         self._asked = None  # the last map request posted
         self._told = None  # the session last warned that the test set steers it
         self.data_problem: str | None = None  # why the form's data could not be made, until it can
+        self.offer_fixes = False  # a file was just chosen: if it cannot be used, offer its fixes (a dialog)
+        self.table = None  # engine TableProblems of the form's file, while it is refused
         self.every = 0.3  # seconds between two maps at the least (the refresh setting)
 
     def compose(self) -> ComposeResult:
@@ -122,6 +125,12 @@ class TrainingView(Horizontal):
 
     def _use_csv(self, path: str, label: str) -> None:
         form = self.form
+        same = (form.field("dataset").read() == "csv" and form.field("csv").read() == path
+                and form.field("label").read() == label and form.field("features").read() is None)
+        if same and self.table is not None:  # the file refused as it stands, chosen again: its problems again
+            self._offer(self.table)
+            return
+        self.offer_fixes = True  # a file just chosen: its problems, if any, come up with their fixes to choose
         form.field("dataset").write("csv")
         form.field("csv").write(path)
         form.field("label").write(label)
@@ -164,11 +173,30 @@ class TrainingView(Horizontal):
         self.map.border_title = "decision map: no data (the status line says why)"
         self.curves.reset([], [])
         self.show_status()
+        # a file just chosen (o) brings its problems up as a dialog with their fixes, once: not at each edit of
+        # the form (a person typing in a field is not interrupted; the status line says what is wrong)
+        wanted, self.offer_fixes = self.offer_fixes, False
+        self.table = message.table
+        if self.table is not None and wanted:
+            self._offer(self.table)
+
+    def _offer(self, table) -> None:
+        self.app.push_screen(TableProblemsScreen(Path(table.subject).name, table.problems, table.fixes),
+                             self._mend_table)
+
+    def _mend_table(self, fixes) -> None:
+        if not fixes:
+            return
+        form = self.form
+        exclude = form.field("exclude").read() if not self.problems.get("exclude") else None
+        for name, value in changes(fixes, exclude).items():
+            form.field(name).write(value)
 
     # ----- the session and its news
     def on_session_changed(self, message: SessionChanged) -> None:
         session = self.session = message.session
         self.data_problem = None
+        self.offer_fixes, self.table = False, None
         spans = session.dataset.numeric_features
         if not set(self.features) <= set(spans) and len(spans) >= 2:
             self.features = (spans[0], spans[1])  # the old data had other features than this one
