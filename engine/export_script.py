@@ -10,6 +10,7 @@ tests take as the reference the engine's fast step must equal.
 from __future__ import annotations
 
 import ast
+import math
 import os
 from pathlib import Path
 from string import Template
@@ -49,12 +50,29 @@ def script_text(session, file_name: str = "run.py") -> str:
     if changes:
         note = ("\n\nThe run's settings changed while it trained (" + "; ".join(changes) + "); this script "
                 "trains with the last settings from the start, so it ends near the run, not on it.")
+    fitted = None
+    if s.dataset == "csv":  # the run's own constants: the script needs no refit to agree with it
+        split = session.split
+        fitted = {**(split.dataset.preprocessing or {}), "shift": [float(v) for v in split.shift],
+                  "scale": [float(v) for v in split.scale]}
     hidden = ",".join(map(str, s.hidden)) or "none"
     batches = f"batch {s.batch_size}" if s.batch_size else "full batch"
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         summary=f"{s.dataset}, hidden {hidden} {s.activation}, {s.optimizer} lr {s.lr:g},\n{epochs} epochs, {batches}",
         note=note, file_name=file_name, library=library_text(), settings=repr(s.to_flat()), epochs=epochs,
-        epochs_note=epochs_note)
+        epochs_note=epochs_note, fitted=literal(fitted))
+
+
+def literal(value) -> str:
+    """Python source for a value of plain dicts, lists, strings and floats; a float that is not finite as
+    float("nan") or float("inf"), which repr() would write as a bare name."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'float("{value}")'
+    return repr(value)
 
 
 def write_script(session, path: str | os.PathLike) -> None:

@@ -55,7 +55,7 @@ def test_the_exported_script_reaches_the_engines_accuracy(settings, tmp_path):
                 for alias in node.names}
     imported |= {node.module.split(".")[0] if node.level == 0 else "." for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom)}
-    assert imported - set(sys.stdlib_module_names) <= {"numpy", "torch", "sklearn"}
+    assert imported - set(sys.stdlib_module_names) <= {"numpy", "torch", "sklearn"}  # sklearn: blobs, linear, iris
 
     # run where this project cannot be imported: another directory, no PYTHONPATH
     done = subprocess.run([sys.executable, "-I", str(path)], cwd=tmp_path, capture_output=True, text=True,
@@ -128,3 +128,37 @@ def test_the_script_rebuilds_the_runs_inputs_and_lands_on_its_accuracy(settings,
     assert repr(settings.inputs) in (tmp_path / "run.py").read_text()
     accuracy = float(run_script(tmp_path / "run.py", tmp_path)[-1].split()[-1])
     assert accuracy == pytest.approx(session.evaluate()["test"].accuracy, abs=5e-5)  # printed to 4 places
+
+
+def test_a_csv_runs_script_carries_the_fitted_preprocessing_as_constants_and_names_a_moved_file(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    data = shutil.copy(Path(__file__).parent / "data" / "penguins_messy.csv", tmp_path / "penguins.csv")
+    settings = Settings(dataset="csv", csv=str(data), label="species", missing="impute", categorical="onehot",
+                        hidden=[16], epochs=150, device="cpu")
+    session = TrainingSession(settings)
+    session.run()
+    write_script(session, tmp_path / "run.py")
+    text = (tmp_path / "run.py").read_text()
+    namespace: dict = {}
+    exec(text.split("FITTED = ", 1)[1].split("\n", 1)[0].join(["FITTED = ", ""]), namespace)  # the one line
+    fitted = namespace["FITTED"]
+    constants = session.split.dataset.preprocessing
+    assert fitted["median"] == constants["median"] and fitted["categories"] == constants["categories"]
+    assert fitted["most_frequent"] == {"sex": constants["most_frequent"]["sex"]}
+    assert fitted["shift"] == session.split.shift.tolist() and fitted["scale"] == session.split.scale.tolist()
+    # run where scikit-learn cannot be imported: numpy and torch alone
+    without = ("import sys, runpy; sys.modules['sklearn'] = None; "
+               f"runpy.run_path({str(tmp_path / 'run.py')!r}, run_name='__main__')")
+    done = subprocess.run([sys.executable, "-I", "-c", without], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    accuracy = float(done.stdout.strip().splitlines()[-1].split()[-1])
+    assert accuracy == pytest.approx(session.evaluate()["test"].accuracy, abs=5e-5)  # printed to 4 places
+
+    Path(data).rename(tmp_path / "moved.csv")
+    done = subprocess.run([sys.executable, "-I", str(tmp_path / "run.py")], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"{data}: no such file (the run read its data there; S[\"csv\"] above says where)"

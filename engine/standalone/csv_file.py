@@ -222,18 +222,21 @@ def _most_frequent(values):
     return kinds[int(np.argmax(counts))]
 
 
-def encode(table, train):
+def encode(table, train, fitted=None):
     """(X float64, feature names): the numeric features, each missing cell given the median of the training
     rows; then every text feature one-hot, a missing cell given the training rows' most frequent text, one
     column per category of the training rows (sorted; or those the features name), a category they lack
-    none. The engine fits the same with scikit-learn (SimpleImputer, OneHotEncoder); a test holds them equal."""
+    none. The engine fits the same with scikit-learn (SimpleImputer, OneHotEncoder); a test holds them equal.
+    `fitted` (a run's own: "median", "most_frequent", "categories", by column) is used as it is, not refitted."""
+    fitted = fitted or {}
     numeric = [f for f in table.features if f in table.columns and table.columns[f].dtype.kind == "f"]
     blocks, names = [], list(numeric)
     for name in numeric:
         column = table.columns[name].copy()
         gaps = np.isnan(column)
         if gaps.any():
-            column[gaps] = np.nanmedian(column[train])
+            median = fitted.get("median", {}).get(name)
+            column[gaps] = np.nanmedian(column[train]) if median is None else median
         blocks.append(column[:, None])
     texts = {}
     for f in table.features:
@@ -249,9 +252,10 @@ def encode(table, train):
             column = np.array([None if math.isnan(v) else number_name(v) for v in column], dtype=object)
         gaps = np.array([v is None for v in column], dtype=bool)
         if gaps.any():
-            column[gaps] = _most_frequent(column[train][~gaps[train]].astype(str))
+            common = fitted.get("most_frequent", {}).get(source)
+            column[gaps] = _most_frequent(column[train][~gaps[train]].astype(str)) if common is None else common
         column = column.astype(str)
-        categories = sorted(named) or sorted(set(column[train].tolist()))
+        categories = fitted.get("categories", {}).get(source) or sorted(named) or sorted(set(column[train].tolist()))
         blocks.append(np.column_stack([(column == c).astype(np.float64) for c in categories]))
         names += [f"{source}={c}" for c in categories]
     return np.ascontiguousarray(np.column_stack(blocks), dtype=np.float64), names

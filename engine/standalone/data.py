@@ -13,9 +13,10 @@ NAMES = {"circles": ["outer", "inner"], "moons": ["upper moon", "lower moon"], "
          "spiral": ["arm 0", "arm 1"], "gauss": ["near (2, 2)", "near (-2, -2)"]}
 
 
-def generate(S):
+def generate(S, fitted=None):
     """(X, y, class names, feature names, parts) of the dataset the settings `S` (a dict) describe, every
-    default filled in; parts is None but for a CSV file with a split column (see read_csv)."""
+    default filled in; parts is None but for a CSV file with a split column (see read_csv). A CSV file's
+    encoding is `fitted` where given (a run's own constants), else fitted on its training rows."""
     name, xy = S["dataset"], ["x", "y"]
     if name in TARGETS:
         return (*unit_square(name, S["samples"], S["data_seed"]), ["outside", "inside"], xy, None)
@@ -24,7 +25,7 @@ def generate(S):
     if name == "csv":  # the encoding (medians, most frequent texts, categories) fitted on the training rows
         table = read_csv(S["csv"], S["label"], S["features"], S["exclude"], S["missing"])
         train = split_rows(table.y, S["test_size"], S["val_size"], S["data_seed"], table.parts)[0]
-        X, names = encode(table, train)
+        X, names = encode(table, train, fitted)
         return X, table.y, table.classes, names, table.parts
     if name == "blobs":
         X, y = blobs(S["samples"], S["classes"], S["cluster_std"], S["data_seed"])
