@@ -111,6 +111,10 @@ class Sweep:
         self.plan = grid.combinations()  # SettingError for a combination the schema refuses
         self.runs: list[SweepRun] = []
         self.problems: list[str] = []  # runs that trained but could not be kept
+        # what reading the data decided that a person should know (a file's label, columns left out, rows
+        # dropped, cells filled), each once however many runs share the data; said as the runs are made
+        self.notices: list[str] = []
+        self._on_notice: Callable[[str], None] | None = None
         self._feed = None  # the client's, while run() reports to one
         # the table's rows in the plan's order: each the varying settings but the seeds
         self._varying = [n for n in grid.varying if n not in SEEDS]
@@ -134,13 +138,16 @@ class Sweep:
         return all(getattr(settings, name) == value for name, value in self.drawn_seeds)
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_progress: Callable[[float, int], None] | None = None, feed=None, workers: int = 1) -> bool:
+            on_progress: Callable[[float, int], None] | None = None, feed=None, workers: int = 1,
+            on_notice: Callable[[str], None] | None = None) -> bool:
         """Train every combination; False when stopped before the end (what finished is kept).
 
         `on_progress(runs' worth done, runs finished)` as it goes. A `feed` (SweepFeed) is told the same,
         each run kept, and, with one worker, gets small maps of the configurations made between epochs when
         it wants them (see SweepFeed.serve); its stop stops the sweep too. With more workers the groups are
-        dealt to worker processes (the fastest way on a CPU) and nothing is drawn until they are done."""
+        dealt to worker processes (the fastest way on a CPU) and nothing is drawn until they are done.
+        `on_notice` is told each of the data's notices (see `notices`) once, when its first run is made."""
+        self._on_notice = on_notice
         if feed is not None:
             asked, should_stop = should_stop, lambda: asked() or feed.stop_requested
 
@@ -167,6 +174,12 @@ class Sweep:
         from .training.session import TrainingSession
 
         sessions = [TrainingSession(s) for s in plan]
+        for session in sessions:
+            for notice in session.dataset.notices:
+                if notice not in self.notices:
+                    self.notices.append(notice)
+                    if self._on_notice is not None:
+                        self._on_notice(notice)
         groups = batch_groups(sessions)
         if workers > 1:
             base = float(len(self.runs))

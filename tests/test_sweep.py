@@ -171,3 +171,19 @@ def test_ctrl_c_keeps_the_runs_that_finished_and_prints_their_table(tmp_path):
     assert all(r.epochs == 5 and r.stopped == "completed" for r in kept)  # only whole runs are kept
     assert f"stopped: {len(kept)} of 2 runs finished and {'was' if len(kept) == 1 else 'were'} kept" in out
     assert out.count("±") == len(kept)  # the table lists what finished
+
+
+def test_a_sweep_of_a_file_says_what_reading_it_decided_once_as_train_does(capsys, tmp_path):
+    from pathlib import Path
+
+    data = str(Path(__file__).parent / "data" / "saved_with_index.csv")
+    code = main(["sweep", "--csv", data, "--hidden", "4", "--lr", "0.01,0.03", "--seed", "0,1", "--epochs", "3",
+                 "--runs-dir", str(tmp_path / "runs"), "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert code == 0
+    train_code = main(["train", "--csv", data, "--hidden", "4", "--epochs", "1", "--device", "cpu",
+                       "--runs-dir", str(tmp_path / "runs")])
+    train_err = capsys.readouterr().err
+    notes = [line for line in train_err.splitlines() if ": note: " in line]
+    assert train_code == 0 and notes and "(no name in the header: a saved index, most likely) is left out" in train_err
+    assert [line for line in err.splitlines() if ": note: " in line] == notes  # each once, for four runs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import threading
 
 from rich.console import Console
@@ -134,13 +135,17 @@ def sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _note(notice: str) -> None:
+    print(f"{PROG}: note: {escaped(notice)}", file=sys.stderr)  # a file's label, columns left out, cells filled
+
+
 def _run(job, stop: threading.Event, console: Console) -> bool:
     workers = os.cpu_count() or 1  # the groups in worker processes, one thread each: the fastest measured
     if not console.is_terminal:
-        return job.run(stop.is_set, workers=workers)
+        return job.run(stop.is_set, workers=workers, on_notice=_note)
     columns = (TextColumn("sweep"), BarColumn(), TaskProgressColumn(), TextColumn("{task.fields[runs]} runs kept"),
                TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("sweep", total=len(job.plan), runs=0)
         return job.run(stop.is_set, lambda done, runs: progress.update(task, completed=done, runs=runs),
-                       workers=workers)
+                       workers=workers, on_notice=_note)  # the bar stays below what is printed
