@@ -69,6 +69,19 @@ def _approximate_mode(counts, draws, rng):
     return floored.astype(int)
 
 
+def _classes(y):
+    """(classes, their counts, each class's positions in y in increasing order), as np.unique and a stable
+    argsort give them; for a few small whole-number classes (the engine's labels) by counting, which is a
+    sort less: seconds on millions of rows."""
+    if y.dtype.kind in "iu" and len(y) and y.min() >= 0 and y.max() < 4096:
+        every = np.bincount(y)
+        classes = np.flatnonzero(every)
+        if len(classes) <= 64:
+            return classes.astype(y.dtype), every[classes], [np.flatnonzero(y == c) for c in classes]
+    classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    return classes, counts, np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
+
+
 def train_test_split(rows, test_size, stratify, random_state):
     """scikit-learn's stratified train_test_split of `rows` (a fraction `test_size` for testing, at least one
     row of each class on both sides), number for number: a test holds it to scikit-learn's. In numpy, so
@@ -78,23 +91,22 @@ def train_test_split(rows, test_size, stratify, random_state):
     n_train = n - n_test
     if not 0 < test_size < 1 or n_train <= 0:
         raise ValueError(f"test_size={test_size} leaves no training rows of {n}")
-    classes, inverse, counts = np.unique(stratify, return_inverse=True, return_counts=True)
+    classes, counts, by_class = _classes(np.asarray(stratify))
     if counts.min() < 2:
         raise ValueError(f"The least populated classes in y have only 1 member: {classes[counts < 2].tolist()}")
     if n_train < len(classes) or n_test < len(classes):
         raise ValueError(f"The train_size = {n_train} and test_size = {n_test} should be greater or equal to the "
                          f"number of classes = {len(classes)}")
-    by_class = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
     rng = np.random.RandomState(random_state)
     train_counts = _approximate_mode(counts, n_train, rng)
     test_counts = _approximate_mode(counts - train_counts, n_test, rng)
     train, test = [], []
     for k, members in enumerate(by_class):
         shuffled = members.take(rng.permutation(counts[k]), mode="clip")
-        train.extend(shuffled[:train_counts[k]])
-        test.extend(shuffled[train_counts[k]:train_counts[k] + test_counts[k]])
-    rows = np.asarray(rows)
-    return rows[rng.permutation(train)], rows[rng.permutation(test)]
+        train.append(shuffled[:train_counts[k]])
+        test.append(shuffled[train_counts[k]:train_counts[k] + test_counts[k]])
+    rows = np.asarray(rows)  # the parts joined as arrays: a list of 5 million numbers took seconds
+    return rows[rng.permutation(np.concatenate(train))], rows[rng.permutation(np.concatenate(test))]
 
 
 def split_rows(y, test_size, val_size, seed, parts=None):
