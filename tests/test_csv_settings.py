@@ -66,11 +66,11 @@ def test_the_unnamed_index_is_left_out_saying_so_on_stderr(capsys):
 
 
 def test_a_file_too_large_for_the_memory_is_refused_with_the_figure_before_it_is_read(capsys, monkeypatch):
-    import engine.datasets.csv_table as csv_table
+    import engine.datasets.csv_reading as csv_reading
     import engine.memory
 
     monkeypatch.setattr(engine.memory, "available_bytes", lambda device: 50_000)
-    monkeypatch.setattr(csv_table, "_read_columns", lambda *a, **k: pytest.fail("the file was read"))
+    monkeypatch.setattr(csv_reading, "read_columns", lambda *a, **k: pytest.fail("the file was read"))
     code = main(["train", "--csv", PENGUINS, *MESSY, "--epochs", "2", "--device", "cpu"])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1

@@ -11,6 +11,7 @@ from .. import standalone
 from ..errors import DataError
 from ..schema import Settings
 from . import csv_table
+from .csv_columns import SourceColumns
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Dataset:
     # what reading the data decided that a person should know: a CSV file's label column, the columns left
     # out, rows dropped, cells imputed, spreads far apart. The command line prints them; the app shows them
     notices: tuple[str, ...] = ()
-    source: csv_table.SourceColumns | None = None  # a CSV file's feature columns as read, and each row's line
+    source: SourceColumns | None = None  # a CSV file's feature columns as read, and each row's line
     path: str | None = None  # the file the data was read from
     # ((test_size, val_size, seed), (train, val, test)): the split a CSV file's encoding was fitted on
     fitted: tuple | None = None

@@ -15,7 +15,7 @@ from .. import standalone
 from ..errors import DataError, SettingError
 from ..schema import DEFAULT_INPUTS
 from ..standalone.csv_file import FLOAT32_MAX
-from . import csv_table
+from . import csv_problems, csv_table
 from .dataset import Dataset
 
 
@@ -138,7 +138,7 @@ def file_scaling(dataset: Dataset, train: np.ndarray, scale: str) -> tuple[np.nd
             raise DataError(where, f"column {name!r} scaled {scale} reaches {top:.3g}, beyond what the model's 32-bit "
                                    f"numbers hold (±{FLOAT32_MAX:.3g}): rescale the column, or "
                                    f"exclude={name.split('=')[0]}")
-        if column.min() != column.max() and csv_table.too_coarse(float(scaled.min()), float(scaled.max())):
+        if column.min() != column.max() and csv_problems.too_coarse(float(scaled.min()), float(scaled.max())):
             raise DataError(where, f"column {name!r} varies only in digits the model's 32-bit numbers drop once "
                                    f"scaled {scale} ({column.min()!r} to {column.max()!r}): scale=standard keeps them")
     return np.asarray(shift, dtype=np.float64), np.asarray(factor, dtype=np.float64)

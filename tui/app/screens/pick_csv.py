@@ -88,7 +88,7 @@ def pick_csv(app, start: Path, done: Callable[[str, str], None]) -> None:
     def file_chosen(path: str | None) -> None:
         if path is None:
             return
-        from engine.datasets.csv_table import columns
+        from engine.datasets.csv_reading import columns
         from engine.errors import AnnclfError
 
         try:

@@ -1,0 +1,253 @@
+"""Reading a CSV file: its header and delimiter, then its columns with pandas, in chunks written into arrays
+made once (a large file costs little more than its numbers); a malformed row named by its line."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import stat
+import warnings
+
+import numpy as np
+
+from ..errors import DataError
+from ..standalone import csv_file as rules
+from .csv_columns import DISTINCT_MOST, Column
+
+CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays near 100 MB
+
+
+def check_file(path: str) -> int:
+    """The file's size; CsvProblem if it is no regular file."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise rules.CsvProblem("no such file") from None
+    except OSError as error:
+        raise rules.CsvProblem(f"cannot be read: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would be read forever, a device too
+        raise rules.CsvProblem("is not a regular file (a directory, FIFO or device); give a CSV file")
+    return info.st_size
+
+
+def header(path: str) -> tuple[int, str, str, list[str]]:
+    """(lines before the header, the header line, the delimiter, the header's cells): the first line that is
+    not blank."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for skipped, line in enumerate(handle):
+                if line.strip():
+                    line = line.rstrip("\r\n")
+                    delimiter = rules._delimiter(line)
+                    return skipped, line, delimiter, next(csv.reader([line], delimiter=delimiter))
+    except UnicodeDecodeError as error:
+        raise rules.CsvProblem(f"is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
+    except (OSError, csv.Error) as error:
+        raise rules.CsvProblem(f"cannot be read as CSV: {error}") from None
+    raise rules.CsvProblem("needs a header row and at least one row of data")
+
+
+def sample_shape(path: str) -> tuple[int, int]:
+    """(bytes per line, columns) of the file's first lines: what its memory is estimated from."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    lines = [line for line in head.split(b"\n")[:-1] if line.strip()] or [head]
+    text = lines[0].decode("utf-8", "replace")
+    columns = text.count(rules._delimiter(text)) + 1
+    return max(1, len(head[:sum(len(line) + 1 for line in lines)]) // len(lines)), columns
+
+
+def columns(path: str) -> list[str]:
+    """The names in the header row (DataError if the file is no CSV with a header): read without the rest."""
+    try:
+        check_file(path)
+        return rules.column_names(header(path)[3])
+    except rules.CsvProblem as problem:
+        raise DataError(path, str(problem)) from None
+
+
+# ----- reading
+
+
+class Texts:
+    """Distinct texts of one column, chunk after chunk: each a code, in the order first met."""
+
+    def __init__(self, rows: int):
+        self.codes = np.empty(rows, dtype=np.int32)
+        self.index: dict[str, int] = {}
+        self.more = False
+
+    def _code(self, text: str) -> int:
+        code = self.index.get(text)
+        if code is None:
+            if len(self.index) >= DISTINCT_MOST:
+                self.more, code = True, -2
+            else:
+                code = self.index[text] = len(self.index)
+        return code
+
+    def add(self, series, start: int) -> None:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        lookup = np.empty(len(uniques) + 1, dtype=np.int32)
+        lookup[-1] = -1
+        for k, value in enumerate(uniques):
+            text = str(value).strip()
+            lookup[k] = -1 if text in rules.MISSING else self._code(text)
+        self.codes[start:start + len(codes)] = lookup[codes]
+
+    def add_numbers(self, values: np.ndarray, start: int) -> None:
+        """A label's numbers, each by its class name: 1 and 1.0 are one text, "1"."""
+        import pandas as pd
+
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        lookup = np.array([self._code(rules.number_name(v)) for v in uniques] + [-1], dtype=np.int32)
+        self.codes[start:start + len(codes)] = lookup[codes]
+
+    def grow(self, rows: int) -> None:
+        self.codes = _grown(self.codes, rows)
+
+    def column(self, name: str, rows: int, sort: bool = True) -> Column:
+        """Codes renumbered in the texts' sorted order (as OneHotEncoder sorts categories), unless not `sort`
+        (a label's: its classes are sorted by number or text, in _classes)."""
+        if not sort:
+            return Column(name, codes=self.codes[:rows], texts=list(self.index), more_texts=self.more)
+        texts = sorted(self.index)
+        rank = np.empty(len(self.index) + 2, dtype=np.int32)
+        rank[[self.index[t] for t in texts]] = np.arange(len(texts), dtype=np.int32)
+        rank[-1], rank[-2] = -1, -2  # missing; one of the texts beyond the kept ones
+        return Column(name, codes=rank[self.codes[:rows]], texts=texts, more_texts=self.more)
+
+
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    bigger = np.empty((rows, *array.shape[1:]), dtype=array.dtype)
+    bigger[:len(array)] = array
+    return bigger
+
+
+def _reader(path: str, delimiter: str, names: list[str], skip: int, usecols: list[str], chunk: int, **more):
+    import pandas as pd
+
+    usecols = None if usecols == names else usecols  # every column: not asking is faster
+    return pd.read_csv(path, sep=delimiter, header=None, names=names, usecols=usecols, skiprows=skip + 1,
+                       index_col=False, skip_blank_lines=False, skipinitialspace=True, na_values=list(rules.MISSING),
+                       keep_default_na=True, chunksize=chunk, encoding="utf-8", **more)
+
+
+def _parse_error(error: Exception, fields: int) -> rules.CsvProblem:
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    if found:
+        return rules.CsvProblem(f"row {found.group(2)} has {found.group(3)} fields; the header has {fields}")
+    found = re.search(r"Too many columns specified: expected \d+ and found (\d+)", str(error))
+    if found:
+        return rules.CsvProblem(f"its rows have {found.group(1)} fields; the header has {fields}")
+    if isinstance(error, UnicodeDecodeError):
+        return rules.CsvProblem(f"is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
+    return rules.CsvProblem(f"cannot be read as CSV: {' '.join(str(error).split())}")
+
+
+def read_columns(path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str,
+                  block_names: list[str], rows_guess: int) -> tuple[dict, int, np.ndarray]:
+    """({name: Column} of the `wanted` columns, the number of rows (a blank line is a row of missing cells),
+    and one float64 array of the `block_names` columns side by side, each number column of them a view of
+    it: when all are numbers, the feature matrix as read, made once). The label is read as its texts, its
+    numbers by their class names. Arrays are made for twice `rows_guess` rows (pages never written cost
+    nothing) and grown when the file has more."""
+    import pandas as pd
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    capacity = 2 * rows_guess + 1_000
+    # half the file a chunk, up to CHUNK_CELLS cells: the parser's memory stays small beside the file's
+    chunk = max(10_000, min(CHUNK_CELLS // max(1, len(wanted)), rows_guess // 2))
+    block = np.empty((capacity, len(block_names)), dtype=np.float64)
+    numbers: dict[str, np.ndarray] = {}
+    integer = dict.fromkeys(wanted, True)
+    texts: dict[str, Texts] = {label: Texts(capacity)}
+    again: set[str] = set()  # numbers in one chunk and texts in another (or true/false): read again as texts
+    start = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # "a loss of data": a row longer than the header
+            for frame in _reader(path, delimiter, names, skip, wanted, chunk):
+                size = len(frame)
+                if start + size > capacity:  # more rows than the first lines foretold
+                    capacity = 2 * (start + size)
+                    block = _grown(block, capacity)
+                    for name in numbers:
+                        numbers[name] = (block[:, block_names.index(name)] if name in block_names
+                                         else _grown(numbers[name], capacity))
+                    for found in texts.values():
+                        found.grow(capacity)
+                for name in wanted:
+                    if name in again:
+                        continue
+                    series = frame[name]
+                    numeric = is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype)
+                    if name == label:
+                        if numeric:
+                            texts[name].add_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan), start)
+                        else:
+                            texts[name].add(series, start)
+                    elif numeric and name not in texts:
+                        if name not in numbers:
+                            numbers[name] = (block[:, block_names.index(name)] if name in block_names
+                                             else np.empty(capacity, dtype=np.float64))
+                        numbers[name][start:start + size] = series.to_numpy(dtype=np.float64, na_value=np.nan)
+                        integer[name] &= series.dtype.kind in "iu"
+                    elif name not in numbers and not is_bool_dtype(series.dtype) and (
+                            not numeric or series.isna().all()):  # texts, or a chunk of empty cells of a text column
+                        texts.setdefault(name, Texts(capacity)).add(series, start)
+                    else:
+                        again.add(name)
+                        numbers.pop(name, None)
+                        texts.pop(name, None)
+                start += size
+            for name in again:  # rare: read once more, every cell as its text
+                found, at = Texts(capacity), 0
+                for frame in _reader(path, delimiter, names, skip, [name], CHUNK_CELLS, dtype=str):
+                    found.add(frame[name], at)
+                    at += len(frame)
+                texts[name] = found
+    except pd.errors.EmptyDataError:
+        raise rules.CsvProblem("needs a header row and at least one row of data") from None
+    except pd.errors.ParserWarning:
+        raise _long_row(path, delimiter, len(names)) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
+        raise _parse_error(error, len(names)) from None
+    rows = start
+    result = {}
+    for name in wanted:
+        if name in texts:
+            result[name] = texts[name].column(name, rows, sort=name != label)
+        elif name in numbers:
+            result[name] = Column(name, numbers=numbers[name][:rows], integer=integer[name])
+        else:  # a column of no cell at all
+            result[name] = Column(name, numbers=np.full(rows, np.nan), integer=False)
+    return result, rows, block[:rows]
+
+
+def _long_row(path: str, delimiter: str, fields: int) -> rules.CsvProblem:
+    """The problem of a file whose rows have more fields than its header, naming the first such row."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+                if len(row) > fields and any(cell.strip() for cell in row[fields:]):
+                    return rules.CsvProblem(f"row {number} has {len(row)} fields; the header has {fields}")
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return rules.CsvProblem(f"its rows have more fields than the header's {fields}")
+
+
+def cell_text(path: str, delimiter: str, line: int, column: int) -> str:
+    """The text of one cell as the file has it, for a message: line `line` of the file (the first is 1)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    row = next(csv.reader([text], delimiter=delimiter, skipinitialspace=True), [])
+                    return row[column].strip() if column < len(row) else ""
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return "?"
