@@ -32,7 +32,23 @@ def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
         **session.saved_state(),
     }
     with atomic_open(path, "wb") as handle:
-        torch.save(payload, handle)
+        try:
+            torch.save(payload, handle)
+        except RuntimeError as error:  # torch's writer says a failed write (a full disk) as a RuntimeError:
+            # "[enforce fail at inline_container.cc:672] . unexpected pos 5824 vs 5776"
+            raise OSError(_why_torch_failed(path), f"torch could not write it ({str(error).splitlines()[0]})") from None
+
+
+def _why_torch_failed(path: str | os.PathLike) -> int:
+    """The errno of a write torch could not make: a full disk when the device has next to no room left."""
+    import errno
+    import shutil
+
+    try:
+        full = shutil.disk_usage(os.path.dirname(os.path.realpath(path))).free < 1 << 20
+    except OSError:
+        full = False
+    return errno.ENOSPC if full else errno.EIO
 
 
 # what loading a checkpoint reads, and what each must be: checked as a config's settings are, so that a

@@ -61,6 +61,19 @@ class RunStore:
         self.root = Path(root) if root is not None else default_runs_dir()
         self.index = RunsIndex(self.root)
 
+    def check_writable(self) -> None:
+        """FileProblem now, before anything trains, if this directory cannot hold runs (a file in its place, a
+        read-only folder): a run found unkeepable only once it has trained is time lost."""
+        if self.root.exists() and not self.root.is_dir():
+            raise FileProblem(str(self.root), "is a file, not a folder; give a folder to keep the runs in")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe = self.root / (temporary_name("probe") + ".tmp")
+            probe.mkdir()
+            probe.rmdir()
+        except OSError as error:
+            raise FileProblem(str(self.root), f"cannot hold runs: {why_not_writable(error)}") from None
+
     def new_id(self, dataset: str) -> str:
         while True:  # two processes keeping runs in the same second: each its own folder (four hex digits
             # collided now and then when two processes kept twenty runs each in one second)
@@ -108,6 +121,10 @@ class RunStore:
         except OSError as error:
             shutil.rmtree(building, ignore_errors=True)
             raise FileProblem(str(self.root / run_id), f"the run cannot be kept: {why_not_writable(error)}") from None
+        except FileProblem as error:  # a file of the run (its checkpoint) could not be written: named as the run
+            shutil.rmtree(building, ignore_errors=True)
+            reason = error.problem.removeprefix("cannot be written: ")
+            raise FileProblem(str(self.root / run_id), f"the run cannot be kept: {reason}") from None
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise

@@ -470,3 +470,71 @@ def test_train_refuses_an_output_inside_its_own_new_runs_directory(tmp_path, cap
     err = capsys.readouterr().err
     assert code == 2 and "runs director" in err and len(err.strip().splitlines()) == 1
     assert not (runs / "results.json").exists()
+
+
+# ----- a full disk, an unwritable runs directory: each output its own outcome, the runs directory checked first
+TORCH_FULL = "[enforce fail at inline_container.cc:672] . unexpected pos 5824 vs 5776"  # torch.save, disk full
+
+
+def test_a_checkpoint_torch_cannot_write_is_one_line_and_the_other_outputs_are_written(capsys, tmp_path, monkeypatch):
+    import engine.checkpoint
+
+    def full(payload, handle):
+        handle.write(b"PK")  # a part written, then the device is full
+        raise RuntimeError(TORCH_FULL)
+
+    monkeypatch.setattr(engine.checkpoint.torch, "save", full)
+    code = main(["train", "--dataset", "circles", "--samples", "200", "--hidden", "4", "--epochs", "2", "--device", "cpu",
+                 "--checkpoint", str(tmp_path / "m.pt"), "--json", str(tmp_path / "r.json"),
+                 "--runs-dir", str(tmp_path / "runs")])
+    captured = capsys.readouterr()
+    errors = captured.err.strip().splitlines()
+    assert code == 1 and "Traceback" not in captured.err
+    assert errors[0].startswith(f"annclf-tui: error: {tmp_path / 'm.pt'}: cannot be written: ")
+    assert errors[1].startswith("annclf-tui: error: the run was not kept: ") and ".tmp" not in errors[1]
+    assert len(errors) == 2
+    assert json.loads((tmp_path / "r.json").read_text())["final"]["test"]["accuracy"] >= 0  # written all the same
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "runs"]  # no half checkpoint left
+    assert [p.name for p in (tmp_path / "runs").iterdir() if not p.name.startswith("index")] == []
+
+
+@pytest.mark.parametrize("command", [["train"], ["sweep", "--lr", "0.1,0.2"]])
+def test_a_runs_directory_that_is_a_file_is_refused_before_anything_trains(capsys, tmp_path, command):
+    (tmp_path / "runs").write_text("not a folder")
+    code = main([*command, "--dataset", "circles", "--samples", "200", "--epochs", "2", "--device", "cpu",
+                 "--runs-dir", str(tmp_path / "runs")])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""  # nothing trained
+    assert one_line(captured.err) == (f"annclf-tui: error: {tmp_path / 'runs'}: is a file, not a folder; give a "
+                                      "folder to keep the runs in")
+
+
+def test_a_read_only_runs_directory_is_refused_before_anything_trains(capsys, tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    runs.chmod(0o555)
+    try:
+        if os.access(runs, os.W_OK):
+            pytest.skip("this user writes into read-only folders (root)")
+        code = main(["train", "--dataset", "circles", "--samples", "200", "--epochs", "2", "--device", "cpu",
+                     "--runs-dir", str(runs)])
+    finally:
+        runs.chmod(0o755)
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "" and "cannot hold runs" in one_line(captured.err)
+
+
+def test_a_sweep_whose_runs_cannot_be_kept_says_so_on_stderr_and_exits_1(capsys, tmp_path, monkeypatch):
+    from engine.errors import FileProblem
+
+    def full(self, session, *args, **kwargs):
+        raise FileProblem(str(self.root / "a-run"), "the run cannot be kept: no space left on the device")
+
+    monkeypatch.setattr(RunStore, "save", full)
+    code = main(["sweep", "--dataset", "circles", "--samples", "200", "--hidden", "4", "--lr", "0.1,0.2",
+                 "--epochs", "2", "--device", "cpu", "--runs-dir", str(tmp_path / "runs")])
+    captured = capsys.readouterr()
+    assert code == 1 and "no space left" not in captured.out
+    errors = captured.err.strip().splitlines()
+    assert errors[-1] == "annclf-tui: error: 2 runs of 2 could not be kept"
+    assert sum("a run was not kept" in line and "no space left on the device" in line for line in errors) == 2

@@ -97,7 +97,9 @@ def sweep(args: argparse.Namespace) -> int:
     if not console.is_terminal:  # a log or a pipe: the table whole, not folded into 80 columns
         console = Console(width=160)
     try:
-        job = Sweep(grid, RunStore(args.runs_dir), args.name)
+        store = RunStore(args.runs_dir)
+        store.check_writable()  # before anything trains: a sweep whose runs cannot be kept is time lost
+        job = Sweep(grid, store, args.name)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
     stop = threading.Event()
@@ -122,7 +124,7 @@ def sweep(args: argparse.Namespace) -> int:
         console.print(f"stopped: {len(job.runs):,} of {counted(len(job.plan), 'run')} finished and {kept} kept",
                       highlight=False)
     for problem in job.problems:
-        print(f"{PROG}: error: a run was not kept: {escaped(str(problem))}")
+        print(f"{PROG}: error: a run was not kept: {escaped(str(problem))}", file=sys.stderr)
     if args.json:
         from engine.exports import write_json
 
@@ -132,6 +134,8 @@ def sweep(args: argparse.Namespace) -> int:
         return signals.exit_code
     if job.runs and all(r.reason == "diverged" for r in job.runs):
         return fail("every run diverged: try lower learning rates", EXIT_FAILED)
+    if job.problems:  # runs trained and lost (a full disk): not a success
+        return fail(f"{counted(len(job.problems), 'run')} of {len(job.runs):,} could not be kept", EXIT_FAILED)
     return EXIT_OK
 
 

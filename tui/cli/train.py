@@ -37,6 +37,9 @@ def _check_outputs(args: argparse.Namespace) -> None:
     outputs = {_flag(name): getattr(args, name) for name in OUTPUTS}
     csv = getattr(args, "csv", None) or (None if args.resume else settings_from_args(args, resolve=False).csv)
     check_outputs(outputs, {"--csv": csv, "--config": args.config, "--resume": args.resume}, args.runs_dir)
+    from engine.runs import RunStore
+
+    RunStore(args.runs_dir).check_writable()  # where the run is kept, as the other outputs
 
 
 def _open_session(args: argparse.Namespace):
