@@ -22,6 +22,7 @@ ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "identity
 INITS = ("default", "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "zeros")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
 SCHEDULES = ("none", "step", "cosine", "plateau")
+SCHEDULE_SETTINGS = {"step_size": ("step",), "gamma": ("step", "plateau"), "plateau_patience": ("plateau",)}
 SCALINGS = ("none", "standard", "minmax")
 MISSING_CELLS = ("refuse", "drop", "impute")  # what a CSV file's missing cells do
 CATEGORICAL = ("refuse", "onehot")  # what a CSV file's text feature columns do
@@ -281,4 +282,9 @@ def find_problems(settings: Settings) -> list[SettingError]:
         refuse("nesterov", "Nesterov momentum needs optimizer sgd and a momentum above 0")
     if s.momentum > 0 and s.optimizer not in ("sgd", "rmsprop"):
         refuse("momentum", f"{s.optimizer} has no momentum setting; it applies to sgd and rmsprop")
+    # a schedule's own settings given to another schedule would be silently ignored, as momentum would be
+    for name, schedules in SCHEDULE_SETTINGS.items():
+        if s.schedule not in schedules and getattr(s, name) != BY_NAME[name].default:
+            refuse(name, f"does not apply to schedule {s.schedule}; it applies to the {' and '.join(schedules)} "
+                         f"schedule{'s' if len(schedules) > 1 else ''}")
     return problems

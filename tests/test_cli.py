@@ -27,6 +27,11 @@ def run(capsys, *extra):
     (["--hidden", "16,abc"], "--hidden: '16,abc' is not a comma-separated list"),
     (["--dataset", "mnist"], "--dataset: 'mnist' is not one of circles, moons"),
     (["--optimizer", "adam", "--momentum", "0.9"], "--momentum: adam has no momentum setting"),
+    # a schedule's own settings given to another are refused as momentum is, never silently ignored
+    (["--schedule", "cosine", "--gamma", "0.3"], "--gamma: does not apply to schedule cosine; it applies to the "
+                                                 "step and plateau schedules"),
+    (["--schedule", "step", "--plateau-patience", "3"], "--plateau-patience: does not apply to schedule step"),
+    (["--step-size", "5"], "--step-size: does not apply to schedule none; it applies to the step schedule"),
     (["--dataset", "iris", "--classes", "4"], "--classes: iris takes 2"),
     (["--dataset", "csv"], "--csv: the csv dataset needs a file"),
     (["--epochs", "1.5"], "--epochs: '1.5' is not a whole number"),
