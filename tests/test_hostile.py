@@ -538,3 +538,60 @@ def test_a_sweep_whose_runs_cannot_be_kept_says_so_on_stderr_and_exits_1(capsys,
     errors = captured.err.strip().splitlines()
     assert errors[-1] == "annclf-tui: error: 2 runs of 2 could not be kept"
     assert sum("a run was not kept" in line and "no space left on the device" in line for line in errors) == 2
+
+
+# ----- processes
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended, its parent not told
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc") or (os.cpu_count() or 1) < 2, reason="needs /proc and two cores")
+def test_a_sweeps_workers_end_when_its_parent_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    app = str(Path(sys.executable).with_name("annclf-tui"))
+    parent = subprocess.Popen([app, "sweep", "--dataset", "circles", "--samples", "2000", "--hidden", "32;64",
+                               "--epochs", "1000000", "--device", "cpu", "--runs-dir", str(tmp_path / "runs")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and time.monotonic() < deadline:  # polled: the workers start once data is made
+            workers = _children(parent.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the sweep never started its workers"
+        parent.send_signal(signal.SIGKILL)  # no handler runs, no stop is ever sent to them
+        parent.wait()
+        deadline = time.monotonic() + 60
+        while any(_running(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [w for w in workers if _running(w)]  # each ended at its next epoch
+    finally:
+        for pid in [*workers, *_children(parent.pid), parent.pid]:  # none left behind when it fails
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass

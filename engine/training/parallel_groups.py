@@ -58,14 +58,22 @@ def _shares(sessions, groups, workers) -> list[list[list[int]]]:
     return shares
 
 
-def _worker(sessions, share, stop_event, connection) -> None:
+def _worker(sessions, share, stop_event, connection, parent: int) -> None:
     # one thread, for a large model too: a forked child that uses the thread pool its parent started waits
     # forever on threads it does not have
     threads.cap(1)
+
+    def orphaned() -> bool:
+        # the parent killed (SIGKILL: no stop event is ever set): this child was given to another parent. Its
+        # pipe does not break, as its siblings hold copies of the parents' ends, so it is asked between epochs
+        return os.getppid() != parent
+
     try:
         for group in share:
-            train_together([sessions[i] for i in group], stop_event.is_set,
+            train_together([sessions[i] for i in group], lambda: stop_event.is_set() or orphaned(),
                            lambda _: connection.send((_PROGRESS, 1)))
+            if orphaned():
+                return  # no one to send the sessions to: a send could wait forever on a full pipe
         results = [(i, sessions[i].saved_state(), sessions[i].outcome) for group in share for i in group]
         connection.send_bytes(pickle.dumps((_DONE, results)))
     except Exception:  # the parent raises it: a sweep must not end as if these had trained
@@ -80,7 +88,8 @@ def _in_workers(sessions, groups, workers, should_stop, on_epoch) -> list[Outcom
     pipes, processes = [], []
     for share in _shares(sessions, groups, workers):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(sessions, share, stop_event, sender), daemon=True)
+        process = context.Process(target=_worker, args=(sessions, share, stop_event, sender, os.getpid()),
+                                  daemon=True)
         process.start()
         sender.close()
         pipes.append(receiver)
