@@ -31,15 +31,15 @@ def _flag(name: str) -> str:
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Before anything trains: every output writable, none twice, none an input of the run."""
+    """Before anything trains: every output writable, none twice, none an input of the run; the runs
+    directory able to keep it."""
     from engine.output_paths import check_outputs
+    from engine.runs import RunStore
 
     outputs = {_flag(name): getattr(args, name) for name in OUTPUTS}
     csv = getattr(args, "csv", None) or (None if args.resume else settings_from_args(args, resolve=False).csv)
     check_outputs(outputs, {"--csv": csv, "--config": args.config, "--resume": args.resume}, args.runs_dir)
-    from engine.runs import RunStore
-
-    RunStore(args.runs_dir).check_writable()  # where the run is kept, as the other outputs
+    RunStore(args.runs_dir).check_writable()
 
 
 def _open_session(args: argparse.Namespace):
