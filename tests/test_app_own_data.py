@@ -89,11 +89,19 @@ async def test_a_csv_with_a_text_column_says_which_column(tmp_path):
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await open_csv_by_keys(pilot, path)
-        await wait_until(pilot, lambda: any("'b' is not numeric" in n for n in notices(app)))
-        assert any(n.startswith("cannot use this data") for n in notices(app))
+        # the file just chosen: its problem comes up with its fixes, not as a notice under the dialog
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "TableProblemsScreen")
+        await pilot.pause()
+        problems = [shown_text(w) for w in app.screen.query(".table-problem")]
+        assert len(problems) == 1 and "column 'b' is not numeric" in problems[0]
+        assert not [n for n in notices(app) if "is not numeric" in n]
+        await pilot.press("escape")
         assert app.runner.session.settings.dataset == "circles"  # the last good data stays...
         assert "data: bad.csv: column 'b' is not numeric" in shown_text(app.training.status)
         # ...and the status line says, until the form's data can be made, why the map shows the old one
+        app.training.form.field("missing").write("drop")  # the form edited, the file still refused:
+        await wait_until(pilot, lambda: any("'b' is not numeric" in n for n in notices(app)))
+        assert type(app.screen).__name__ != "TableProblemsScreen"  # a notice, no dialog over the form
 
 
 @pytest.mark.asyncio

@@ -78,10 +78,13 @@ def text_problem(column: Column, lines: Lines, categorical: str) -> tuple[str, t
         return (f"column {name!r} is not numeric ({where}): {plural(cells, 'cell')} of text among its numbers "
                 f"({some(texts[k] for k in words)}); fix them (an empty cell is a missing one), or exclude={name} "
                 "leaves it out"), (_leave_out(name),)
+    # too many texts to one-hot (dates, ids): leaving the column out is the fix offered first
+    onehot_fits = not column.more_texts and len(texts) <= rules.ONEHOT_MOST
     if categorical == "refuse":
         return (f"column {name!r} is not numeric ({where}; {count} distinct texts: {some(texts)}): "
                 f"categorical=onehot encodes it, exclude={name} leaves it out"), (
-            Fix("categorical", "onehot", "one-hot encode the text columns"), _leave_out(name))
+            (Fix("categorical", "onehot", "one-hot encode the text columns"), _leave_out(name)) if onehot_fits
+            else (_leave_out(name), Fix("categorical", "onehot", "one-hot encode the text columns")))
     if column.more_texts or len(texts) > rules.ONEHOT_MOST:
         if _looks_like_dates(texts):
             kind = ": they look like dates"

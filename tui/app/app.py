@@ -146,7 +146,8 @@ class AnnclfApp(App):
         if worker.node is not self:
             return  # a view's own
         if event.state == WorkerState.ERROR:
-            notify_failure(self, worker.error)
+            if not self.runner.tells_itself(worker):
+                notify_failure(self, worker.error)
             self.runner.failed(worker)
         elif event.state == WorkerState.SUCCESS and worker.name == "export":
             title, text = worker.result

@@ -317,13 +317,21 @@ class Runner:
                 self.tell(ReportArrived(report, session.history.epoch, session))
         self._free()
 
+    def tells_itself(self, worker: Worker) -> bool:
+        """Whether a worker's failure reaches the person through the views (a table's problems: as a dialog
+        with their fixes, or as a notice when no dialog is due), not as the App's own notice."""
+        return worker.name in ("build", "reopen") and self._table(worker.error) is not None
+
+    @staticmethod
+    def _table(error: BaseException | None) -> TableProblems | None:
+        return error if isinstance(error, TableProblems) and error.fixes else None
+
     def failed(self, worker: Worker) -> None:
         if worker.name in ("build", "reopen"):
             self.building = False
             self._data_failed = True
             self.waiting.clear()  # a start waiting for data that cannot be made
-            table = worker.error if isinstance(worker.error, TableProblems) and worker.error.fixes else None
-            self.tell(DataFailed(data_problem(worker.error), table))
+            self.tell(DataFailed(data_problem(worker.error), self._table(worker.error)))
         elif worker.name == "train":
             self.training = None
             self._serve_snapshots()

@@ -24,6 +24,7 @@ from tui.text.formats import duration
 from tui.app.messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RefreshChanged,
                               RunFinished, RunState, RunStateChanged, SessionChanged, SettingsChanged)
 from tui.app.drawing.network_text import others_held
+from tui.app.failures import notify_failure
 from tui.app.screens.pick_csv import pick_csv
 from tui.app.screens.table_problems import TableProblemsScreen, changes
 from tui.app.widgets.class_legend import ClassLegend
@@ -179,6 +180,8 @@ class TrainingView(Horizontal):
         self.table = message.table
         if self.table is not None and wanted:
             self._offer(self.table)
+        elif self.table is not None:  # the form edited: a notice, not a dialog over the field being typed in
+            notify_failure(self, self.table)
 
     def _offer(self, table) -> None:
         self.app.push_screen(TableProblemsScreen(Path(table.subject).name, table.problems, table.fixes),
