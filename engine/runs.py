@@ -63,16 +63,16 @@ class RunStore:
 
     def check_writable(self) -> None:
         """FileProblem now, before anything trains, if this directory cannot hold runs (a file in its place, a
-        read-only folder): a run found unkeepable only once it has trained is time lost."""
+        read-only folder): a run found unkeepable only once it has trained is time lost. Nothing is made."""
         if self.root.exists() and not self.root.is_dir():
             raise FileProblem(str(self.root), "is a file, not a folder; give a folder to keep the runs in")
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            probe = self.root / (temporary_name("probe") + ".tmp")
-            probe.mkdir()
-            probe.rmdir()
-        except OSError as error:
-            raise FileProblem(str(self.root), f"cannot hold runs: {why_not_writable(error)}") from None
+        folder = self.root
+        while not folder.exists():
+            folder = folder.parent
+        if not folder.is_dir():
+            raise FileProblem(str(self.root), f"cannot hold runs: {folder} is not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise FileProblem(str(self.root), f"cannot hold runs: the folder {folder} is read-only")
 
     def new_id(self, dataset: str) -> str:
         while True:  # two processes keeping runs in the same second: each its own folder (four hex digits

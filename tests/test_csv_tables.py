@@ -159,3 +159,55 @@ def test_each_problem_settings_mend_carries_those_settings_and_applying_them_mak
     else:
         raise AssertionError(f"still refused after the first choices: {settings}")
     assert settings["categorical"] == "onehot" and settings["missing"] == "drop"
+
+
+# ----- a large file, parsed in ranges on every core (csv_chunks): the same table as one parser reads
+
+
+def _large_table(path, rows: int = 60_000, bad_at: int | None = None, quoted: bool = False) -> None:
+    rng = np.random.default_rng(3)
+    with open(path, "w") as handle:
+        handle.write("a,b,colour,label\n")
+        for k in range(rows):
+            line = 2 + k
+            if line == bad_at:
+                handle.write("1.0,2.0,red,0,surplus\n")
+            elif k % 9973 == 5:
+                handle.write("\n")  # a blank line: a row of missing cells, as pandas reads it
+            else:
+                colour = '"dark\nred"' if quoted and k == 40_000 else ("red", "green", "blue")[k % 3]
+                handle.write(f"{rng.normal():.5f},{'' if k % 777 == 0 else f'{rng.normal():.5f}'},{colour},{k % 2}\n")
+
+
+def test_a_large_file_read_in_ranges_on_every_core_is_the_table_pandas_reads(tmp_path):
+    import pandas as pd
+
+    from engine.datasets import csv_chunks
+
+    path = tmp_path / "large.csv"
+    _large_table(path)
+    assert len(csv_chunks.ranges(str(path), csv_chunks.data_start(str(path), 0), 32)) == 32  # cut in ranges
+    data = build(str(path), label="label", missing="impute", categorical="onehot", scale="none")
+    frame = pd.read_csv(path, skip_blank_lines=False)
+    assert len(data.y) == len(frame) - frame["label"].isna().sum()  # blank lines: unlabelled, left out
+    kept = frame[frame["label"].notna()]
+    assert np.array_equal(data.y, kept["label"].to_numpy().astype(int))
+    first = data.X[:, data.feature_names.index("a")]
+    assert np.array_equal(first, kept["a"].to_numpy())  # every row in the file's order, none twice
+    assert data.source.rows[-1] == len(frame) + 1  # each row's own line
+
+
+def test_a_row_of_more_fields_deep_in_a_large_file_is_named_by_its_line(tmp_path):
+    path = tmp_path / "large.csv"
+    _large_table(path, bad_at=45_001)
+    with pytest.raises(DataError) as caught:
+        build(str(path), label="label", missing="impute", categorical="onehot")
+    assert "row 45001 has 5 fields; the header has 4" in str(caught.value)
+
+
+def test_a_large_file_with_a_line_break_inside_a_quoted_cell_is_read_by_one_parser(tmp_path):
+    path = tmp_path / "large.csv"
+    _large_table(path, quoted=True)
+    data = build(str(path), label="label", missing="impute", categorical="onehot", scale="none")
+    assert "colour=dark\nred" in data.feature_names
+    assert len(data.y) == 60_000 - 7  # the quoted line break kept its row whole; blank lines left out

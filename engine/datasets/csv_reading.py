@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..standalone import csv_file as rules
+from . import csv_chunks
 from .csv_columns import DISTINCT_MOST, Column
 
 CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays near 100 MB
@@ -128,12 +129,26 @@ def _grown(array: np.ndarray, rows: int) -> np.ndarray:
 
 
 def _reader(path: str, delimiter: str, names: list[str], skip: int, usecols: list[str], chunk: int, **more):
+    """pandas' own chunked reader of the file's data rows (a chunk parsed after another, on one core)."""
     import pandas as pd
 
-    usecols = None if usecols == names else usecols  # every column: not asking is faster
-    return pd.read_csv(path, sep=delimiter, header=None, names=names, usecols=usecols, skiprows=skip + 1,
-                       index_col=False, skip_blank_lines=False, skipinitialspace=True, na_values=list(rules.MISSING),
-                       keep_default_na=True, chunksize=chunk, encoding="utf-8", **more)
+    return pd.read_csv(path, skiprows=skip + 1, chunksize=chunk, **_options(delimiter, names, usecols), **more)
+
+
+def _options(delimiter: str, names: list[str], usecols: list[str]) -> dict:
+    return dict(sep=delimiter, header=None, names=names, usecols=None if usecols == names else usecols,  # all: faster
+                index_col=False, skip_blank_lines=False, skipinitialspace=True, na_values=list(rules.MISSING),
+                keep_default_na=True, encoding="utf-8")
+
+
+def _frames(path: str, delimiter: str, names: list[str], skip: int, usecols: list[str], chunk: int, rows_guess: int):
+    """The data rows in chunks: parsed on every core where the file can be cut at line ends (csv_chunks),
+    else by pandas' own chunked reader."""
+    import pandas as pd
+
+    options = _options(delimiter, names, usecols)
+    found = csv_chunks.frames(path, skip, rows_guess, chunk, lambda source: pd.read_csv(source, **options))
+    return _reader(path, delimiter, names, skip, usecols, chunk) if found is None else found
 
 
 def _parse_error(error: Exception, fields: int) -> rules.CsvProblem:
@@ -156,66 +171,78 @@ def read_columns(path: str, delimiter: str, names: list[str], skip: int, wanted:
     numbers by their class names. Arrays are made for twice `rows_guess` rows (pages never written cost
     nothing) and grown when the file has more."""
     import pandas as pd
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-    capacity = 2 * rows_guess + 1_000
-    # half the file a chunk, up to CHUNK_CELLS cells: the parser's memory stays small beside the file's
-    chunk = max(10_000, min(CHUNK_CELLS // max(1, len(wanted)), rows_guess // 2))
-    block = np.empty((capacity, len(block_names)), dtype=np.float64)
-    numbers: dict[str, np.ndarray] = {}
-    integer = dict.fromkeys(wanted, True)
-    texts: dict[str, Texts] = {label: Texts(capacity)}
-    again: set[str] = set()  # numbers in one chunk and texts in another (or true/false): read again as texts
-    start = 0
+    # a chunk: a 32nd of the file, up to CHUNK_CELLS cells: the parsers' memory (each thread's own) stays small beside the file's
+    chunk = max(10_000, min(CHUNK_CELLS // max(1, len(wanted)), rows_guess // 32))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # "a loss of data": a row longer than the header
-            for frame in _reader(path, delimiter, names, skip, wanted, chunk):
-                size = len(frame)
-                if start + size > capacity:  # more rows than the first lines foretold
-                    capacity = 2 * (start + size)
-                    block = _grown(block, capacity)
-                    for name in numbers:
-                        numbers[name] = (block[:, block_names.index(name)] if name in block_names
-                                         else _grown(numbers[name], capacity))
-                    for found in texts.values():
-                        found.grow(capacity)
-                for name in wanted:
-                    if name in again:
-                        continue
-                    series = frame[name]
-                    numeric = is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype)
-                    if name == label:
-                        if numeric:
-                            texts[name].add_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan), start)
-                        else:
-                            texts[name].add(series, start)
-                    elif numeric and name not in texts:
-                        if name not in numbers:
-                            numbers[name] = (block[:, block_names.index(name)] if name in block_names
-                                             else np.empty(capacity, dtype=np.float64))
-                        numbers[name][start:start + size] = series.to_numpy(dtype=np.float64, na_value=np.nan)
-                        integer[name] &= series.dtype.kind in "iu"
-                    elif name not in numbers and not is_bool_dtype(series.dtype) and (
-                            not numeric or series.isna().all()):  # texts, or a chunk of empty cells of a text column
-                        texts.setdefault(name, Texts(capacity)).add(series, start)
-                    else:
-                        again.add(name)
-                        numbers.pop(name, None)
-                        texts.pop(name, None)
-                start += size
-            for name in again:  # rare: read once more, every cell as its text
-                found, at = Texts(capacity), 0
-                for frame in _reader(path, delimiter, names, skip, [name], CHUNK_CELLS, dtype=str):
-                    found.add(frame[name], at)
-                    at += len(frame)
-                texts[name] = found
+            try:
+                return _columns(_frames(path, delimiter, names, skip, wanted, chunk, rows_guess), path, delimiter,
+                                names, skip, wanted, label, block_names, rows_guess)
+            except csv_chunks.Unsplit:  # read again by one parser, whose error names the file's line
+                return _columns(_reader(path, delimiter, names, skip, wanted, chunk), path, delimiter, names,
+                                skip, wanted, label, block_names, rows_guess)
     except pd.errors.EmptyDataError:
         raise rules.CsvProblem("needs a header row and at least one row of data") from None
     except pd.errors.ParserWarning:
         raise _long_row(path, delimiter, len(names)) from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
         raise _parse_error(error, len(names)) from None
+
+
+def _columns(frames, path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str,
+             block_names: list[str], rows_guess: int) -> tuple[dict, int, np.ndarray]:
+    """read_columns() from the file's frames, in order."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    capacity = 2 * rows_guess + 1_000
+    block = np.empty((capacity, len(block_names)), dtype=np.float64)
+    numbers: dict[str, np.ndarray] = {}
+    integer = dict.fromkeys(wanted, True)
+    texts: dict[str, Texts] = {label: Texts(capacity)}
+    again: set[str] = set()  # numbers in one chunk and texts in another (or true/false): read again as texts
+    start = 0
+    for frame in frames:
+        size = len(frame)
+        if start + size > capacity:  # more rows than the first lines foretold
+            capacity = 2 * (start + size)
+            block = _grown(block, capacity)
+            for name in numbers:
+                numbers[name] = (block[:, block_names.index(name)] if name in block_names
+                                 else _grown(numbers[name], capacity))
+            for found in texts.values():
+                found.grow(capacity)
+        for name in wanted:
+            if name in again:
+                continue
+            series = frame[name]
+            numeric = is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype)
+            if name == label:
+                if numeric:
+                    texts[name].add_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan), start)
+                else:
+                    texts[name].add(series, start)
+            elif numeric and name not in texts:
+                if name not in numbers:
+                    numbers[name] = (block[:, block_names.index(name)] if name in block_names
+                                     else np.empty(capacity, dtype=np.float64))
+                numbers[name][start:start + size] = series.to_numpy(dtype=np.float64, na_value=np.nan)
+                integer[name] &= series.dtype.kind in "iu"
+            elif name not in numbers and not is_bool_dtype(series.dtype) and (
+                    not numeric or series.isna().all()):  # texts, or a chunk of empty cells of a text column
+                texts.setdefault(name, Texts(capacity)).add(series, start)
+            else:
+                again.add(name)
+                numbers.pop(name, None)
+                texts.pop(name, None)
+        start += size
+    for name in again:  # rare: read once more, every cell as its text
+        found, at = Texts(capacity), 0
+        for frame in _reader(path, delimiter, names, skip, [name], CHUNK_CELLS, dtype=str):
+            found.add(frame[name], at)
+            at += len(frame)
+        texts[name] = found
     rows = start
     result = {}
     for name in wanted:
