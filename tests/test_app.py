@@ -58,6 +58,7 @@ async def test_an_emptied_field_stands_for_the_default_its_placeholder_shows(tmp
         assert app.query_one("#input-noise", Input).placeholder == "0.1"
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_f5_trains_with_the_epoch_counter_and_curves_advancing(tmp_path):
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -70,6 +71,7 @@ async def test_f5_trains_with_the_epoch_counter_and_curves_advancing(tmp_path):
         assert app.runner.session.history.records[-1].test_accuracy > 0.9
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_pause_step_stop_and_reset(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -98,6 +100,7 @@ async def test_pause_step_stop_and_reset(tmp_path):
         assert app.runner.session.history.epoch == 0 and "epoch 0/1,000,000" in status(app)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_quit_while_training_keeps_the_run_with_its_history_and_weights(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -200,6 +203,7 @@ async def test_ctrl_s_saves_a_checkpoint_and_settings_and_says_saved(tmp_path):
     assert load_checkpoint(next(tmp_path.glob("*.pt"))).settings.hidden == QUICK.hidden
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_the_report_stays_current_while_training(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -220,6 +224,7 @@ async def test_the_report_stays_current_while_training(tmp_path):
         await wait_until(pilot, lambda: app.runner.training is None)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_a_log_scale_survives_a_resize(tmp_path):
     # plotext takes the log of its stored data in place: a second build of the same figure used to fail
@@ -236,6 +241,7 @@ async def test_a_log_scale_survives_a_resize(tmp_path):
         assert app.is_running and "loss (log)" in shown_text(app.training.curves.loss_plot)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_the_focused_field_is_marked_headers_are_no_tab_stops_and_slash_jumps_to_a_setting(tmp_path):
     app = AnnclfApp(QUICK, output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -270,6 +276,7 @@ async def test_the_nesterov_box_shows_no_mark_when_off(tmp_path):
         assert "✓" in shown_text(box)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_at_80x24_legends_sit_beside_the_plots_the_status_keeps_one_line_and_notices_avoid_the_map(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000, schedule="cosine", patience=100_000, val_size=0.2), output_dir=tmp_path,

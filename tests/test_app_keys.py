@@ -13,6 +13,7 @@ from pilot_helpers import kept, notices, ready, shown_text, train, wait_until
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=60, device="cpu")
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_f8_and_f9_while_running_both_stop_keep_the_run_then_act(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -36,6 +37,7 @@ async def test_f8_and_f9_while_running_both_stop_keep_the_run_then_act(tmp_path)
         assert sorted(r.epochs for r in runs) == ([trained[1]] if trained[1] >= trained[0] else sorted(trained))
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_rapid_keys_act_in_the_order_pressed_and_stack_no_notices(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -57,6 +59,7 @@ async def test_rapid_keys_act_in_the_order_pressed_and_stack_no_notices(tmp_path
         await wait_until(pilot, lambda: app.runner.training is None)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_f5_twice_before_the_first_took_effect_pauses_one_run_never_starts_two(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=1_000_000), output_dir=tmp_path, runs_dir=tmp_path / "runs")

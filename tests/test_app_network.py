@@ -9,6 +9,8 @@ from tui.app.app import AnnclfApp
 
 from pilot_helpers import notices, ready, shown_text, status, train, wait_until
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 
 def view(app):
     return app.query_one("#network-view")

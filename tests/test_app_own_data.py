@@ -10,6 +10,8 @@ from tui.app.messages import RunState
 
 from pilot_helpers import notices, ready, shown_text, train, wait_until
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=60, device="cpu")
 
 

@@ -13,6 +13,8 @@ from tui.app.widgets.decision_map import DecisionMap
 
 from pilot_helpers import kept, notices, ready, shown_text, train, wait_until
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=60, device="cpu")
 
 

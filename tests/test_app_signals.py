@@ -14,6 +14,8 @@ from pty_app import APP, read_until, spawn, wait_for_end  # noqa: E402
 
 from engine.runs import RunStore  # noqa: E402
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 
 # an app that never ends fails this test (pytest-timeout's signal interrupts the wait), not the test run
 @pytest.mark.timeout(300, method="signal")

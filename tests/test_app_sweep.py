@@ -9,6 +9,8 @@ from tui.app.app import AnnclfApp
 
 from pilot_helpers import kept, ready, shown_text, wait_until
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 BASE = Settings(dataset="circles", samples=300, hidden=[8], epochs=120, lr=0.03, device="cpu")
 
 

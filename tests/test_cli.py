@@ -136,6 +136,7 @@ def test_an_output_path_that_is_a_directory_is_refused_before_training(capsys, t
     assert code == 2 and "is a directory" in err
 
 
+@pytest.mark.slow
 def test_the_installed_command_trains_circles_past_95_percent(tmp_path):
     """What README tells a newcomer to run, through the real entry point."""
     beside_python = Path(sys.executable).parent / "annclf-tui"  # the venv's, activated or not

@@ -9,6 +9,8 @@ import pytest
 from engine import Settings, TrainingSession
 from engine.export_script import write_script
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 RUNS = {
     "moons full batch adam": Settings(dataset="moons", samples=300, hidden=[12, 12], epochs=150, lr=0.02,
                                       device="cpu"),

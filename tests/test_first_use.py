@@ -20,6 +20,7 @@ from pilot_helpers import ready, shown_text, status, train, wait_until
 QUICK = Settings(dataset="circles", samples=300, hidden=[8], epochs=40, device="cpu")
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_f5_after_typing_in_a_field_leaves_the_form_so_the_next_letter_is_a_key(tmp_path):
     app = AnnclfApp(QUICK.replace(epochs=30), output_dir=tmp_path, runs_dir=tmp_path / "runs")
@@ -173,6 +174,7 @@ async def test_at_80_columns_the_network_views_title_and_hint_are_whole_lines(tm
         assert "shade: the size" not in shown_text(app.query_one("#network-notes"))  # the least needed left out
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_ctrl_f_in_the_sweep_view_goes_to_the_sweeps_own_field(tmp_path):
     from tui.app.screens.goto_setting import GotoSetting

@@ -389,6 +389,7 @@ def test_no_test_ends_the_test_run_on_a_hang():
     assert users == []
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_a_run_named_like_markup_is_renamed_and_deleted_in_the_app_its_name_shown_as_it_is(tmp_path):
     from textual.widgets import Static

@@ -133,6 +133,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_two_processes_keeping_runs_at_once_lose_none(tmp_path):
     runs_dir = tmp_path / "runs"
     keepers = [subprocess.Popen([sys.executable, "-c", KEEPER, str(runs_dir), "20", tag], stdin=subprocess.PIPE,

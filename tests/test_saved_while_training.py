@@ -9,6 +9,8 @@ from tui.app.app import AnnclfApp
 
 from pilot_helpers import ready, wait_until
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 RUN = Settings(dataset="circles", samples=2000, hidden=[32, 32], optimizer="adam", lr=0.01, epochs=1_000_000,
                device="cpu")
 

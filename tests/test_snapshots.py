@@ -12,6 +12,8 @@ from tui.app.app import AnnclfApp
 
 from pilot_helpers import ready, shown_text, train, wait_until
 
+pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+
 SIZES = [(80, 24), (120, 40)]
 CIRCLES = Settings(dataset="circles", samples=400, hidden=[8, 8], epochs=150, lr=0.03, device="cpu")
 

@@ -54,6 +54,7 @@ def test_the_readme_lists_every_key_of_the_key_table_and_no_other():
     assert readme_keys() == {k.name for where in wheres for k in keyed(where)}
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_no_widget_or_app_attribute_is_written_off_the_ui_thread(tmp_path, monkeypatch):
     from textual.dom import DOMNode

@@ -9,6 +9,7 @@ chop reached with a cursor move, line feeds between lines.
 from __future__ import annotations
 
 import pyte
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.color import Color
@@ -61,6 +62,7 @@ def same_screens(a: pyte.Screen, b: pyte.Screen) -> bool:
                           st.tuples(st.integers(0, COLUMNS - 1), st.integers(0, ROWS - 1)),
                           st.sampled_from(["", "\x1b[?25l", "\x1b[2J", "中", "\x1b[?2026h"])),
                 min_size=1, max_size=6))
+@pytest.mark.slow
 def test_what_the_terminal_shows_is_what_the_frames_would_have_shown(frames):
     as_drawn, sent = terminal(), terminal()
     copy = ScreenCopy(lambda: (COLUMNS, ROWS))
