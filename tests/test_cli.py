@@ -235,6 +235,13 @@ def test_a_quick_run_reports_its_time_in_milliseconds(capsys):
     assert duration(0.04) == "40 ms" and duration(12.34) == "12.3 s"
 
 
+def test_a_slow_run_reads_its_speed_in_seconds_an_epoch_not_as_0_epochs_a_second():
+    from tui.text.formats import speed
+
+    assert speed(1234.4) == "1,234 epochs/s" and speed(3.25) == "3.2 epochs/s"
+    assert speed(0.4) == "2.5 s/epoch" and speed(4.0) == "4.0 epochs/s" and speed(0.0) == "no epoch yet"
+
+
 # ----- annclf-tui runs
 
 

@@ -14,7 +14,7 @@ from engine.training.outcome import Reason
 
 from tui.cli.arguments import PROG, describe_error, fail, given_settings, settings_from_args
 from tui.text.escapes import escaped
-from tui.text.formats import duration
+from tui.text.formats import duration, speed
 from tui.text.report_tables import confusion_table, report_table
 from tui.cli.stop_signals import Aborted, StopSignals
 
@@ -80,7 +80,7 @@ def _run_with_progress(session, console: Console):
 
         def update(r) -> None:
             rate = (r.epoch - start) / max(time.perf_counter() - began, 1e-9)
-            progress.update(task, completed=r.epoch, speed=f"{rate:,.0f} epochs/s",
+            progress.update(task, completed=r.epoch, speed=speed(rate),
                             stats=f"loss {r.train_loss:.4f}  acc {r.train_accuracy:.1%}  "
                                   f"test acc {r.test_accuracy:.1%}")
 

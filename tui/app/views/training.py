@@ -20,7 +20,7 @@ from engine.schema import BY_NAME, Settings
 from engine.training.outcome import Reason
 
 from tui.text.escapes import escaped
-from tui.text.formats import duration
+from tui.text.formats import duration, speed
 from tui.app.messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RefreshChanged,
                               RunFinished, RunState, RunStateChanged, SessionChanged, SettingsChanged)
 from tui.app.drawing.network_text import others_held
@@ -373,7 +373,7 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
         parts.append((f"pace {p.pace:g}/s", 1))  # kept at 80 columns: the counter is slow on purpose
     elif state == RunState.RUNNING and p.rate_from is not None and p.seconds > p.rate_from[1]:
         rate = (p.epoch - p.rate_from[0]) / (p.seconds - p.rate_from[1])
-        parts.append((f"{rate:,.0f} epochs/s", 3))
+        parts.append((speed(rate), 3))
     if p.lr is not None:
         parts.append((f"lr {p.lr:.3g}", 5))
     if p.best:
