@@ -211,3 +211,54 @@ def test_a_large_file_with_a_line_break_inside_a_quoted_cell_is_read_by_one_pars
     data = build(str(path), label="label", missing="impute", categorical="onehot", scale="none")
     assert "colour=dark\nred" in data.feature_names
     assert len(data.y) == 60_000 - 7  # the quoted line break kept its row whole; blank lines left out
+
+
+@pytest.mark.parametrize("variant", ["crlf", "no final line end", "semicolons", "blank lines at the end",
+                                     "a column of numbers then texts"])
+def test_ranges_parsed_on_every_core_give_what_one_parser_gives(tmp_path, monkeypatch, variant):
+    from engine.datasets import csv_chunks
+
+    rng = np.random.default_rng(5)
+    sep = ";" if variant == "semicolons" else ","
+    end = "\r\n" if variant == "crlf" else "\n"
+    rows = []
+    for k in range(45_000):
+        code = f"{k % 5}" if variant != "a column of numbers then texts" or k < 30_000 else f"c{k % 5}"
+        rows.append(sep.join([f"{rng.normal():.4f}", code, str(k % 3)]))
+    text = sep.join(["x", "code", "label"]) + end + end.join(rows)
+    if variant != "no final line end":
+        text += end
+    if variant == "blank lines at the end":
+        text += end * 3
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode())
+    settings = dict(label="label", missing="drop", categorical="onehot", scale="none")
+    assert len(csv_chunks.ranges(str(path), csv_chunks.data_start(str(path), 0), 4)) == 4
+
+    def outcome():
+        try:
+            return build(str(path), **settings)
+        except TableProblems as refused:  # numbers, then texts: a column read again whole, then refused
+            return refused.problems
+
+    parallel = outcome()
+    monkeypatch.setattr(csv_chunks, "frames", lambda *args, **kwargs: None)  # one parser, pandas' chunks
+    serial = outcome()
+    if variant == "a column of numbers then texts":
+        assert parallel == serial and "15,000 cells of text among its numbers" in parallel[0]
+        return
+    assert parallel.feature_names == serial.feature_names and parallel.class_names == serial.class_names
+    assert np.array_equal(parallel.X, serial.X) and np.array_equal(parallel.y, serial.y)
+    assert np.array_equal(parallel.source.rows, serial.source.rows) and parallel.notices == serial.notices
+
+
+def test_a_byte_that_is_not_utf8_deep_in_a_large_file_is_named_by_its_line(tmp_path):
+    path = tmp_path / "large.csv"
+    _large_table(path)
+    data = path.read_bytes()
+    at = data.find(b"red", len(data) * 5 // 6)
+    path.write_bytes(data[:at] + b"r\xe9d" + data[at + 3:])  # a Latin-1 é
+    with pytest.raises(DataError) as caught:
+        build(str(path), label="label", missing="impute", categorical="onehot")
+    line = data[:at].count(b"\n") + 1
+    assert f"is not UTF-8 text (invalid continuation byte at byte {at + 1:,}, line {line:,})" in str(caught.value)

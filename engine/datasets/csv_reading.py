@@ -187,7 +187,9 @@ def read_columns(path: str, delimiter: str, names: list[str], skip: int, wanted:
         raise rules.CsvProblem("needs a header row and at least one row of data") from None
     except pd.errors.ParserWarning:
         raise _long_row(path, delimiter, len(names)) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    except (pd.errors.ParserError, ValueError, OSError) as error:
         raise _parse_error(error, len(names)) from None
 
 
@@ -253,6 +255,27 @@ def _columns(frames, path: str, delimiter: str, names: list[str], skip: int, wan
         else:  # a column of no cell at all
             result[name] = Column(name, numbers=np.full(rows, np.nan), integer=False)
     return result, rows, block[:rows]
+
+
+def _not_utf8(path: str) -> rules.CsvProblem:
+    """The problem of a file that is not UTF-8, naming the line of its first byte that is not (the parser's
+    own message counts bytes from the start of the chunk it was given)."""
+    import codecs
+
+    decoder, done, lines = codecs.getincrementaldecoder("utf-8")(), 0, 1
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 24):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                at = done - pending + error.start  # the offending byte, counted from the file's start
+                handle.seek(0)
+                lines += handle.read(at).count(b"\n")
+                return rules.CsvProblem(f"is not UTF-8 text ({error.reason} at byte {at:,}, line {lines:,}); "
+                                        "save it as UTF-8")
+            done += len(block)
+    return rules.CsvProblem("is not UTF-8 text; save it as UTF-8")
 
 
 def _long_row(path: str, delimiter: str, fields: int) -> rules.CsvProblem:
