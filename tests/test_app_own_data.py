@@ -20,8 +20,9 @@ def write_csv(path, header, rows):
     return path
 
 
-async def open_csv_by_keys(pilot, path) -> None:
-    """o, the path typed, Enter; then Enter on the column offered first (the last one) as the label."""
+async def open_csv_by_keys(pilot, path, *label_keys: str) -> None:
+    """o, the path typed, Enter; then the label column: `label_keys` in the column list (none: Enter on the
+    column offered first, the last one)."""
     app = pilot.app
     await ready(pilot)
     await pilot.press("o")
@@ -29,7 +30,7 @@ async def open_csv_by_keys(pilot, path) -> None:
     app.screen.query_one("#csv-path", Input).value = str(path)
     await pilot.press("enter")
     await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
-    await pilot.press("enter")
+    await pilot.press(*label_keys, "enter")
 
 
 @pytest.mark.asyncio
@@ -220,13 +221,7 @@ async def open_penguins(pilot, tmp_path):
 
     path = shutil.copy(Path(__file__).parent / "data" / "penguins_messy.csv", tmp_path / "penguins.csv")
     app = pilot.app
-    await ready(pilot)
-    await pilot.press("o")
-    await wait_until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
-    app.screen.query_one("#csv-path", Input).value = str(path)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: len(app.screen.query("#columns")) == 1)
-    await pilot.press("home", "enter")  # species
+    await open_csv_by_keys(pilot, path, "home")  # species, the first column
     await wait_until(pilot, lambda: type(app.screen).__name__ == "TableProblemsScreen", tries=600)
     await pilot.pause()
 
