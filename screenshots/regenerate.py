@@ -163,6 +163,21 @@ async def csv_run(pilot) -> None:
     await quiet(pilot)
 
 
+async def table_problems(pilot) -> None:
+    """A messy table as shipped (text columns, missing cells): its problems, each with the fixes to choose."""
+    app = pilot.app
+    app.set_focus(None)
+    await pilot.press("o")
+    await until(pilot, lambda: len(app.screen.query("#csv-path")) == 1)
+    app.screen.query_one("#csv-path").value = str(HERE.parent / "tests" / "data" / "penguins_messy.csv")
+    await pilot.press("enter")
+    await until(pilot, lambda: len(app.screen.query("#columns")) == 1)
+    await pilot.press("home", "enter")  # species
+    await until(pilot, lambda: type(app.screen).__name__ == "TableProblemsScreen")
+    await pilot.press("down", "enter")  # leave 'island' out instead of one-hot
+    await quiet(pilot)
+
+
 async def main() -> None:
     circles = Settings(dataset="circles", hidden=[8, 8], lr=0.01, epochs=20000, device="cpu")
     moons = Settings(dataset="moons", hidden=[16, 16, 16], lr=0.01, epochs=400, device="cpu")
@@ -178,6 +193,7 @@ async def main() -> None:
     await shoot("compare", Settings(dataset="circles", lr=0.01, epochs=200, device="cpu"), compare)
     await shoot("csv-4-features", Settings(hidden=[16, 16], scale="standard", lr=0.01, epochs=300, device="cpu"),
                 csv_run)
+    await shoot("csv-problems", circles, table_problems)
 
 
 if __name__ == "__main__":
