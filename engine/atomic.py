@@ -96,14 +96,21 @@ def writable_target(path: str | os.PathLike) -> Path:
         raise FileProblem(str(path), f"cannot be written: {why_not_writable(error)}") from None
     if mode is not None and _kind(mode):
         raise FileProblem(str(path), f"is {_kind(mode)}; give the name of a file to write")
-    folder = target.parent
+    problem = folder_problem(target.parent)
+    if problem:
+        raise FileProblem(str(path), f"cannot be written: {problem}")
+    return target
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why files cannot be made in `folder` (made as needed from its nearest existing parent), or None."""
     while not folder.exists():
         folder = folder.parent
     if not folder.is_dir():
-        raise FileProblem(str(path), f"cannot be written: {folder} is not a folder")
+        return f"{folder} is not a folder"
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise FileProblem(str(path), f"cannot be written: the folder {folder} is read-only")
-    return target
+        return f"the folder {folder} is read-only"
+    return None
 
 
 def alive(pid: int) -> bool:

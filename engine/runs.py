@@ -19,7 +19,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .atomic import remove_leftovers, temporary_name, why_not_writable
+from .atomic import folder_problem, remove_leftovers, temporary_name, why_not_writable
 from .errors import FileProblem
 from .run_summary import CHECKPOINT_FILE, FORMAT, RUN_FILE, SUMMARY_FILE, VERSION, Damaged, RunSummary
 from .runs_index import RunsIndex, Unusable, read_folders
@@ -66,13 +66,9 @@ class RunStore:
         read-only folder): a run found unkeepable only once it has trained is time lost. Nothing is made."""
         if self.root.exists() and not self.root.is_dir():
             raise FileProblem(str(self.root), "is a file, not a folder; give a folder to keep the runs in")
-        folder = self.root
-        while not folder.exists():
-            folder = folder.parent
-        if not folder.is_dir():
-            raise FileProblem(str(self.root), f"cannot hold runs: {folder} is not a folder")
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise FileProblem(str(self.root), f"cannot hold runs: the folder {folder} is read-only")
+        problem = folder_problem(self.root)
+        if problem:
+            raise FileProblem(str(self.root), f"cannot hold runs: {problem}")
 
     def new_id(self, dataset: str) -> str:
         while True:  # two processes keeping runs in the same second: each its own folder (four hex digits
