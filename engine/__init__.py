@@ -25,6 +25,7 @@ _PUBLIC = {
     "NetworkReady": "engine.training.events", "NetworkRequest": "engine.network_picture",
     "NetworkPicture": "engine.network_picture",
     "ReportReady": "engine.training.events", "RunEnded": "engine.training.events",
+    "EpochProgress": "engine.training.events", "ThreadsChosen": "engine.training.events",
     "EpochRecord": "engine.training.history", "History": "engine.training.history",
     "Box": "engine.decision_map", "DecisionGrid": "engine.decision_map", "data_box": "engine.decision_map",
     "save_checkpoint": "engine.checkpoint", "load_checkpoint": "engine.checkpoint",

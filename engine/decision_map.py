@@ -35,14 +35,13 @@ class DecisionGrid:
     box: Box
     probabilities: np.ndarray  # (rows, columns, K) float32; row 0 is the top (largest y)
     features: tuple[int, int]  # which two features span the plane
-    train_correct: np.ndarray | None = None  # per training row: does the model get it right?
-    test_correct: np.ndarray | None = None
+    train_correct: np.ndarray | None = None  # per training row shown (Split.shown): does the model get it right?
+    test_correct: np.ndarray | None = None  # per test row shown
 
 
 def data_box(split: Split, features: tuple[int, int] = (0, 1), margin: float = 0.08) -> Box:
     """The extent of all points along two features, widened by `margin` on each side."""
-    X = split.dataset.X
-    lo, hi = X[:, features].min(axis=0), X[:, features].max(axis=0)
+    lo, hi = (ends[list(features)] for ends in split.extent)
     pad = (hi - lo) * margin + 1e-6
     return Box(float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
 

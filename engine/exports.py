@@ -46,6 +46,8 @@ def results(session: TrainingSession, outcome: Outcome, final: dict | None = Non
         "epochs": session.history.epoch,
         "best_epoch": session.best_epoch,
         "seconds": round(session.seconds, 4),
+        # how many threads it trained on, and the timings that chose them (None: it has not trained here)
+        "threads": session.thread_choice.as_dict() if session.thread_choice is not None else None,
         "class_names": session.class_names,
         "history": session.history.as_dicts(),
         "marks": session.history.mark_dicts(),

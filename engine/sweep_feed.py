@@ -81,11 +81,12 @@ class SweepFeed:
 
 def snapshot(session) -> Points:
     """A copy of what a map of the session draws besides its grid (see Points)."""
-    split = session.split
-    arrays = [split.X_train, split.y_train.copy(), split.X_test, split.y_test.copy()]  # X: copies already
+    split, shown = session.split, session.split.shown
+    arrays = [split.dataset.X[split.train[shown.train]], split.y_train[shown.train],
+              split.dataset.X[split.test[shown.test]], split.y_test[shown.test]]  # copies (fancy indexing)
     for array in arrays:
         array.setflags(write=False)
-    return Points(*arrays, split.dataset.target, tuple(session.class_names))
+    return Points(*arrays, split.dataset.target, tuple(session.class_names), shown.total)
 
 
 def train(sweep, feed: SweepFeed, workers: int = 1) -> None:

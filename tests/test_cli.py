@@ -232,6 +232,7 @@ def test_a_quick_run_reports_its_time_in_milliseconds(capsys):
 
     code, out, _ = run(capsys)
     assert code == 0 and "completed 30 epochs in " in out and " 0.0 s" not in out
+    assert " on 1 cpu thread" in out  # a small model: one thread, whatever the machine
     assert duration(0.04) == "40 ms" and duration(12.34) == "12.3 s"
 
 

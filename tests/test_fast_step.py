@@ -79,7 +79,7 @@ def test_gradients_equal_autograd(activation, classes, dropout, l1):
     X, y = data(classes)
     # a learning rate of 0 leaves the weights as they were and the gradient in the buffer
     fast = step_of(activation, classes, dropout, l1, optimizer="sgd", lr=0.0)
-    (loss, _), (correct, _) = fast.epoch(X, y, None, 0, lambda: False, [(X[:5], y[:5])])[0]
+    (loss, _), (correct, _) = fast.epoch(X, y, None, 0, lambda done: False, [(X[:5], y[:5])])[0]
 
     model = fast.model
     model.generator is None or model.generator.manual_seed(11)  # the same dropout masks again
@@ -108,7 +108,7 @@ def test_mini_batch_training_follows_the_textbook_step(optimiser, activation, cl
         for model in (fast.model, reference):
             if model.generator is not None:
                 model.generator.manual_seed(100 + epoch)
-        fast_totals.append(fast.epoch(X[:30], y[:30], order, 16, lambda: False, held_out)[0])
+        fast_totals.append(fast.epoch(X[:30], y[:30], order, 16, lambda done: False, held_out)[0])
         reference_totals.append(autograd_epoch(reference, optimizer, X[:30], y[:30], order, 16, held_out, l1))
     reference.eval()
     with torch.no_grad():

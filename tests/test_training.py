@@ -146,7 +146,7 @@ def test_a_paused_run_answers_map_and_report_requests_and_stays_paused(small):
     feed.want_report(True)
     feed.want_map(MapRequest(data_box(session.split), 30, 12))
     got = {}
-    while len(got) < 2:
+    while not {ReportReady, GridReady} <= set(got):
         worker.join(0.01)
         got.update({type(e): e for e in feed.drain()})
     assert set(got[ReportReady].report) == {"train", "test"} and got[GridReady].grid.probabilities.shape == (12, 30, 2)
@@ -157,7 +157,7 @@ def test_a_paused_run_answers_map_and_report_requests_and_stays_paused(small):
 
 
 def test_a_session_without_a_feed_reports_nothing_and_one_with_a_feed_reports_every_epoch(small):
-    from engine import EpochDone, Feed, Marked, RunEnded
+    from engine import EpochDone, Feed, Marked, RunEnded, ThreadsChosen
 
     quiet = TrainingSession(small)
     quiet.run()
@@ -171,7 +171,8 @@ def test_a_session_without_a_feed_reports_nothing_and_one_with_a_feed_reports_ev
     events = feed.drain()
     kinds = [type(e) for e in events]
     assert kinds.count(EpochDone) == small.epochs + 5 and kinds.count(RunEnded) == 2
-    assert kinds.index(Marked) == small.epochs + 1  # after the first run's end, before the next epochs
+    assert kinds.count(ThreadsChosen) == 1 and kinds[0] == ThreadsChosen  # measured once, as the first run began
+    assert kinds.index(Marked) == small.epochs + 2  # after the first run's end, before the next epochs
     assert events[-1].outcome.reason == "completed" and events[-1].outcome.epoch == small.epochs + 5
     assert feed.drain() == []
 

@@ -17,6 +17,7 @@ from ..schema import DEFAULT_INPUTS
 from ..standalone.csv_file import FLOAT32_MAX
 from . import csv_problems, csv_table
 from .dataset import Dataset
+from .shown_points import Shown, shown_points
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,16 @@ class Split:
     @property
     def y_train(self) -> np.ndarray:
         return self.train_labels
+
+    @cached_property
+    def shown(self) -> Shown:
+        """The training and test points a map draws (all of a small set; a stratified sample of a large one)."""
+        return shown_points(self.train_labels, self.dataset.y[self.test])
+
+    @cached_property
+    def extent(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each feature's smallest and largest value over all rows (the map's span), found once."""
+        return self.dataset.X.min(axis=0), self.dataset.X.max(axis=0)
 
     @property
     def X_val(self) -> np.ndarray:

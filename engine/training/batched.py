@@ -85,8 +85,7 @@ def train_together(sessions: list[TrainingSession], should_stop: Callable[[], bo
                          "network shape, device, dtype or batch size")
     if len(sessions) == 1:
         return _one_by_one(sessions, should_stop, on_epoch)
-    with threads.kept():
-        threads.for_work(sessions[0].flops_per_epoch)  # per model: one thread measured fastest for small stacks
+    with threads.kept():  # the stacks measure their own count; the caller's is back after
         return _train_stacks(sessions, should_stop, on_epoch, refresh)
 
 
@@ -114,6 +113,8 @@ def _train_stacks(sessions, should_stop, on_epoch, refresh=None) -> list[Outcome
     count = -(-len(order) // per_stack)  # stacks of nearly equal size
     chunks = [order[k::count] for k in range(count)]
     stacks = [_Stack([sessions[i] for i in sorted(chunk, key=order.index)]) for chunk in chunks]
+    if stacks[0].step is not None:  # measured once, on the first stack's step: the others are of its shape
+        stacks[0].step.threads_for(stacks[0].batch_size)
     epoch = 0
     while any(stack.sessions for stack in stacks):
         if should_stop():

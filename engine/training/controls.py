@@ -8,7 +8,8 @@ from typing import Callable
 
 
 class Controls:
-    """Thread-safe flags the training loop consults between epochs (and between mini-batches for stop)."""
+    """Thread-safe flags the training loop consults between epochs (and between mini-batches, or chunks of a large
+    batch, for a stop or a pause)."""
 
     def __init__(self, paused: bool = False):
         self._lock = threading.Condition()

@@ -17,6 +17,7 @@ from ..evaluation import Evaluation
 from ..network_picture import NetworkPicture
 from .history import EpochRecord, Mark
 from .outcome import Outcome
+from .threads import Choice
 
 if TYPE_CHECKING:
     from ..sweep import SweepRun
@@ -26,6 +27,23 @@ if TYPE_CHECKING:
 class EpochDone:
     record: EpochRecord
     seconds: float  # the session's training time so far, pauses left out
+
+
+@dataclass(frozen=True)
+class EpochProgress:
+    """How far an epoch that has run for a second or more has come (its rows trained so far)."""
+
+    epoch: int  # the epoch in progress
+    rows_done: int
+    rows: int  # the training rows of an epoch
+    seconds: float  # since the epoch began
+
+
+@dataclass(frozen=True)
+class ThreadsChosen:
+    """How many threads the run trains on, measured as it began (threads.Choice)."""
+
+    choice: Choice
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,7 @@ class RunEnded:
     seconds: float
 
 
-Event = EpochDone | Marked | GridReady | NetworkReady | ReportReady | RunEnded
+Event = EpochDone | EpochProgress | ThreadsChosen | Marked | GridReady | NetworkReady | ReportReady | RunEnded
 
 
 # ----- a sweep's
@@ -73,9 +91,9 @@ class SweepProgressed:
 
 @dataclass(frozen=True)
 class Points:
-    """What a map draws besides its grid, copied once from a session's data: the points in the dataset's
-    units (every feature: a grid says which two it spans), their labels, the exact labelling function of a
-    toy set (or None) and the class names."""
+    """What a map draws besides its grid, copied once from a session's data: the points shown (Split.shown) in
+    the dataset's units (every feature: a grid says which two it spans), their labels, the exact labelling
+    function of a toy set (or None), the class names and how many points there are in all."""
 
     X_train: np.ndarray
     y_train: np.ndarray
@@ -83,6 +101,7 @@ class Points:
     y_test: np.ndarray
     target: Callable[[np.ndarray], np.ndarray] | None
     class_names: tuple[str, ...]
+    total: int  # the training and test points there are (more than shown: a sample of a large set)
 
 
 @dataclass(frozen=True)

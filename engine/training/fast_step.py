@@ -17,6 +17,7 @@ from .epoch_metrics import EpochMetrics
 from .flat_optimizer import FlatOptimizer
 from .flat_params import FlatParams
 from .passes import Passes, dropout_mask
+from .threads import Choice
 
 
 class FastStep(Passes):
@@ -38,22 +39,29 @@ class FastStep(Passes):
         self.optimizer.set_lr(lr)
 
     def logits(self, X: torch.Tensor) -> torch.Tensor:
-        """The network's output without dropout (evaluation), rows first like the module's."""
-        return self.output(self._feature_major(X)).t()
+        """The network's output without dropout (evaluation), rows first like the module's (made in chunks)."""
+        columns = self._feature_major(X)
+        out = torch.empty((self.biases[-1].shape[0], columns.shape[-1]), dtype=self.theta.dtype,
+                          device=self.theta.device)
+        return self.output(columns, out=out).t()
+
+    def threads_for(self, X: torch.Tensor, y: torch.Tensor, batch_size: int) -> Choice:
+        """The thread count for epochs over `X` in batches of `batch_size`, measured on this step (and set)."""
+        return self.choose_threads(self._feature_major(X), self._targets_for(y), batch_size)
 
     def epoch(self, X: torch.Tensor, y: torch.Tensor, order: torch.Tensor | None, batch_size: int,
-              should_stop: Callable[[], bool], held_out: list[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor | None:
+              interrupted: Callable[[int], bool], held_out: list[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor | None:
         """Train one epoch over the rows in `order` (all, in place, if None) in batches of `batch_size`
         (0: one batch), then pass each held-out part (validation, test). [1, 2, parts], a stack's form for its
         one model: the loss sums of the training rows and of each part, then their right answers, on the
-        device; None if stopped midway."""
+        device; None if interrupted midway (`interrupted(rows done)`, asked between batches and chunks)."""
         columns, targets = self._feature_major(X), self._targets_for(y)
         metrics = self._metrics_for(y, held_out)
         if order is not None:
             columns, targets = columns[:, order], targets[:, order]
         metrics.follow_order(order)
         train_logits, *held_out_logits = self._logits
-        if not self.train_epoch(columns, targets, train_logits, batch_size, should_stop):
+        if not self.train_epoch(columns, targets, train_logits, batch_size, interrupted):
             return None
         for (part_X, _), logits in zip(held_out, held_out_logits):
             self.output(self._feature_major(part_X), out=logits)

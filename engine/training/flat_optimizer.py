@@ -40,6 +40,7 @@ class FlatOptimizer:
         self.rows = RowOptimizer(self.kind, row(self.params.theta), row(self.params.grad),
                                  {name: row(buffer) for name, buffer in self.buffers.items()}, [0])
         self.rows.configure([self._lr], [self.momentum], [self.nesterov], [self.weight_decay])
+        self._kept_state: tuple[dict[str, torch.Tensor], int] | None = None  # remember()'s
 
     @property
     def lr(self) -> float:
@@ -63,6 +64,23 @@ class FlatOptimizer:
 
     def step(self) -> None:
         self.rows.step()
+
+    # ----- an epoch given up midway (a stop or a pause between two mini-batches) leaves no trace
+    def remember(self) -> None:
+        """Keep the moments and the step count as they are (at the start of an epoch of several steps)."""
+        kept = self._kept_state or ({name: torch.empty_like(b) for name, b in self.buffers.items()}, 0)
+        for name, buffer in self.buffers.items():
+            kept[0][name].copy_(buffer)
+        self._kept_state = (kept[0], self.steps)
+
+    def rewind(self) -> None:
+        """Back to what remember() kept."""
+        kept = self._kept_state
+        if kept is None:
+            return  # nothing kept since the moments were made: no epoch of several steps began since
+        for name, buffer in self.buffers.items():
+            buffer.copy_(kept[0][name])
+        self.steps = kept[1]
 
     # ----- torch.optim's form, for checkpoints
     def _kept(self) -> tuple[str, ...]:

@@ -24,20 +24,24 @@ from ..datasets.split import split as split_dataset
 from ..decision_map import DecisionGrid, MapRequest, evaluate_grid
 from ..device import resolve_device
 from ..errors import SettingError
-from ..evaluation import Evaluation, evaluate
+from ..evaluation import Evaluation, evaluation_of
 from ..memory import check_run_memory
 from ..network_picture import NetworkPicture, NetworkRequest, network_picture
 from ..model import build_model, parameter_count, predicted_class
 from ..schema import Settings
 from . import threads
 from .controls import Controls
-from .events import EpochDone, Event, Marked, RunEnded
+from .events import EpochDone, EpochProgress, Event, Marked, RunEnded, ThreadsChosen
 from .fast_step import FastStep
 from .feed import Feed
 from .flat_optimizer import FlatOptimizer
 from .flat_params import FlatParams
 from .history import EpochRecord, History, Mark
 from .outcome import Outcome, Reason
+
+INSIDE_EVERY = 0.05  # seconds between two looks at the client's wishes inside an epoch (a stop is heard at once)
+PROGRESS_AFTER = 1.0  # an epoch this long says how far it has come...
+PROGRESS_EVERY = 0.25  # ...this often
 
 # Settings that can change between two runs of the same model; the rest define the data or network.
 CONTINUABLE = frozenset({"optimizer", "lr", "momentum", "nesterov", "weight_decay", "l1", "epochs",
@@ -81,6 +85,12 @@ class TrainingSession:
         # measured each epoch after training: validation (when there is a split for it), then test
         self.held_out = ([(self.X_val, self.y_val)] if self.split.has_val else []) + [(self.X_test, self.y_test)]
         self._sizes = [len(self.y_train), *(len(part_y) for _, part_y in self.held_out)]
+        # the points a map draws (a sample of a large set), and their span: made here, never on a client's thread
+        shown = self.split.shown
+        self._shown = [(X[torch.from_numpy(rows).to(self.device)], y[torch.from_numpy(rows).to(self.device)])
+                       for X, y, rows in ((self.X_train, self.y_train, shown.train),
+                                          (self.X_test, self.y_test, shown.test))]
+        self.split.extent  # noqa: B018  (found once, here)
 
         self._make_model()
         self.history = History()
@@ -91,6 +101,10 @@ class TrainingSession:
         self.schedule = self._make_schedule()
         self.feed: Feed | None = None
         self.outcome: Outcome | None = None  # how the last run() ended
+        self.thread_choice: threads.Choice | None = None  # how many threads it trains on: measured as it first ran
+        self._threads_for: int | None = None  # the batch size that was measured
+        self._epoch_in_progress = 0  # the epoch being trained, between _begin and its end; 0 between epochs
+        self._gradient_norms: list[float] = []  # the last whole step's, while a large batch sums the next one
 
     def _make_model(self) -> None:
         """The network at its initial weights, its flat buffers, optimiser and step."""
@@ -115,7 +129,7 @@ class TrainingSession:
         copy.schedule = copy._make_schedule()
         copy.restore_saved_state(self.saved_state())
         copy.optimizer.lr = self.optimizer.lr  # the schedule's rate now, as a checkpoint of the run records it
-        copy.controls, copy.feed = Controls(), None
+        copy.controls, copy.feed, copy._epoch_in_progress = Controls(), None, 0
         return copy
 
     def _make_schedule(self) -> standalone.LearningRate:
@@ -156,16 +170,19 @@ class TrainingSession:
         grid = evaluate_grid(self.model, self.split, request.box, request.columns, request.rows,
                              request.features, self.device)
         with torch.no_grad():
-            right = [(self._predict(X) == y).cpu().numpy() for X, y in
-                     ((self.X_train, self.y_train), (self.X_test, self.y_test))]
+            right = [(self._predict(X) == y).cpu().numpy() for X, y in self._shown]
         return dataclasses.replace(grid, train_correct=right[0], test_correct=right[1])
 
     def network_picture(self, request: NetworkRequest) -> NetworkPicture:
         """Every unit's picture and statistics; as decision_grid, from the thread that trains."""
-        p = self.params
-        grads = [float(torch.sqrt(w.square().sum() + b.square().sum())) for w, b in zip(p.weight_grads, p.bias_grads)]
+        grads = self._gradient_norms if self._epoch_in_progress else self._last_gradients()
         return network_picture(self.model, self.split, self.X_train, request, list(self.input_names),
                                list(self.class_names), grads if self.history.epoch else None)
+
+    def _last_gradients(self) -> list[float]:
+        """Each layer's gradient norm, of the last step."""
+        p = self.params
+        return [float(torch.sqrt(w.square().sum() + b.square().sum())) for w, b in zip(p.weight_grads, p.bias_grads)]
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -210,9 +227,8 @@ class TrainingSession:
     # ----- the loop
     def run(self, on_epoch: Callable[[EpochRecord], None] | None = None) -> Outcome:
         """Train until `settings.epochs` (in all), early stopping, divergence or a stop."""
-        threads.for_work(self.flops_per_epoch)
         s = self.settings
-        should_stop = lambda: self.controls.stop_requested  # noqa: E731  (asked between mini-batches)
+        self._choose_threads()
         serve_paused = lambda: self._serve(still=True)  # noqa: E731  (a paused loop's weights stand still)
         outcome: Outcome | Reason | None = None if self.history.epoch < s.epochs else Reason.COMPLETED
         while outcome is None:
@@ -222,11 +238,15 @@ class TrainingSession:
             started = time.perf_counter()  # after the wait: time spent paused is not training time
             epoch, lr, order = self.next_epoch()
             self.step.set_lr(lr)
-            sums = self.step.epoch(self.X_train, self.y_train, order, s.batch_size, should_stop, self.held_out)
-            if sums is None:  # stopped mid-epoch: go back to where the last whole epoch left off
-                self.params.theta.copy_(self._good)
-                outcome = Reason.STOPPED
-                break
+            self._begin(epoch, order)
+            sums = self.step.epoch(self.X_train, self.y_train, order, s.batch_size, self._interrupted, self.held_out)
+            self._epoch_in_progress = 0
+            if sums is None:  # given up midway: back to where the last whole epoch left off
+                self._rewind()
+                if self.controls.stop_requested:
+                    outcome = Reason.STOPPED
+                    break
+                continue  # a pause: the epoch begins again, from its start, once it is over
             sums = sums.tolist()[0]  # the epoch's one read from the device
             outcome = self.finish_epoch(epoch, lr, sums, time.perf_counter() - started)
             if outcome is not None and outcome.reason == Reason.DIVERGED:
@@ -236,6 +256,57 @@ class TrainingSession:
             self._serve()
             self.controls.keep_pace(started)  # a pace to watch it by: the waiting is not training time
         return self.end(outcome)
+
+    def _choose_threads(self) -> None:
+        """The thread count, measured once on this run's step (again if its batch size changes), and set."""
+        size = self.settings.batch_size
+        if self.thread_choice is None or self._threads_for != size:
+            self.thread_choice, self._threads_for = self.step.threads_for(self.X_train, self.y_train, size), size
+            self._emit(ThreadsChosen(self.thread_choice))
+        else:
+            threads.use(self.thread_choice.threads)
+
+    # ----- inside an epoch: between two mini-batches, or two chunks of a large batch
+    def _begin(self, epoch: int, order: torch.Tensor | None) -> None:
+        now = time.monotonic()
+        self._epoch_in_progress = epoch
+        self._stepping = self.controls.paused  # an epoch run as a step (F6) is not given up for the pause
+        self._several = order is not None  # mini-batches: the weights move during the epoch
+        if self._several:
+            self.optimizer.remember()
+        # a large batch is summed chunk by chunk in the gradient's buffer, the weights still: the views' wishes are
+        # served meanwhile, and a picture shows the last whole step's gradient
+        self._chunked = not self._several and len(self.y_train) > self.step.chunk
+        if self._chunked:
+            self._gradient_norms = self._last_gradients()
+        self._epoch_started, self._look_at = now, now + INSIDE_EVERY
+        self._progress_at = now + PROGRESS_AFTER
+
+    def _interrupted(self, done: int) -> bool:
+        """Whether to give the epoch up, `done` of its rows trained: a stop, or a pause asked for since it began.
+        Meanwhile the client is told how far a long epoch has come, and while the weights are still the last
+        whole epoch's (a large batch, chunk by chunk), its maps, pictures, reports and snapshots are made."""
+        controls = self.controls
+        if controls.stop_requested or (controls.paused and not self._stepping):
+            return True
+        if self.feed is None:
+            return False
+        now = time.monotonic()
+        if now >= self._look_at:
+            self._look_at = now + INSIDE_EVERY
+            if now >= self._progress_at:
+                self._progress_at = now + PROGRESS_EVERY
+                self.feed.put(EpochProgress(self._epoch_in_progress, done, len(self.y_train),
+                                            now - self._epoch_started))
+            if self._chunked:
+                self._serve()
+        return False
+
+    def _rewind(self) -> None:
+        """An epoch given up midway leaves no trace: the weights, and the moments of its steps, as they were."""
+        self.params.theta.copy_(self._good)
+        if self._several:
+            self.optimizer.rewind()
 
     # ----- an epoch's bookkeeping, the same for run() and for a stack of sessions trained together (batched.py)
     def next_epoch(self) -> tuple[int, float, torch.Tensor | None]:
@@ -356,4 +427,5 @@ class TrainingSession:
         if self.split.has_val:
             parts["val"] = (self.X_val, self.y_val)
         parts["test"] = (self.X_test, self.y_test)
-        return {name: evaluate(self.model, X, y, self.class_names) for name, (X, y) in parts.items()}
+        with torch.no_grad():  # through the training step's own passes: in chunks the cache holds
+            return {name: evaluation_of(self.step.logits(X), y, self.class_names) for name, (X, y) in parts.items()}

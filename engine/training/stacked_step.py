@@ -45,6 +45,10 @@ class StackedStep(Passes):
         self.held_out = [part_X.t().contiguous().expand(M, -1, -1) for part_X, _ in session.held_out]
         self.metrics = EpochMetrics(self.y, [part_y for _, part_y in session.held_out], M, outputs, self.theta.dtype)
 
+    def threads_for(self, batch_size: int):
+        """The thread count for this stack's epochs in batches of `batch_size`, measured on its step (and set)."""
+        return self.choose_threads(self.columns, self.targets.expand(self.theta.shape[0], -1, -1), batch_size)
+
     def set_lrs(self, lrs: list[float]) -> None:
         self.optimizer.set_lrs(lrs)
 
@@ -59,7 +63,7 @@ class StackedStep(Passes):
             targets = self.targets[:, order].transpose(0, 1)
         metrics = self.metrics
         metrics.follow_order(order)
-        self.train_epoch(columns, targets, metrics.train_logits, batch_size, lambda: False)
+        self.train_epoch(columns, targets, metrics.train_logits, batch_size, lambda done: False)
         for part_X, logits in zip(self.held_out, metrics.parts[1:]):
             self.output(part_X, out=logits)
         return metrics.sums()

@@ -11,7 +11,8 @@ from tui.app.messages import EpochsArrived, GridArrived, NetworkArrived, ReportA
 def messages(events: list, session) -> list[Message]:
     if not events:
         return []  # no import either: before the first frame the engine (torch) is not loaded yet
-    from engine.training.events import EpochDone, GridReady, Marked, NetworkReady, ReportReady, RunEnded
+    from engine.training.events import (EpochDone, EpochProgress, GridReady, Marked, NetworkReady, ReportReady,
+                                        RunEnded, ThreadsChosen)
 
     out: list[Message] = []
     epochs = EpochsArrived()
@@ -20,6 +21,11 @@ def messages(events: list, session) -> list[Message]:
         if isinstance(event, EpochDone):
             epochs.records.append(event.record)
             epochs.seconds = event.seconds
+            epochs.inside = None  # the epoch under way is done
+        elif isinstance(event, EpochProgress):
+            epochs.inside = (event.epoch, event.rows_done, event.rows, event.seconds)
+        elif isinstance(event, ThreadsChosen):
+            epochs.threads = event.choice.words
         elif isinstance(event, Marked):
             epochs.marks.append(event.mark)
         elif isinstance(event, GridReady):
@@ -30,7 +36,7 @@ def messages(events: list, session) -> list[Message]:
             report = ReportArrived(event.report, event.epoch, session)
         elif isinstance(event, RunEnded):
             end = RunFinished(event.outcome, event.best_epoch, event.seconds)
-    if epochs.records or epochs.marks:
+    if epochs.records or epochs.marks or epochs.inside or epochs.threads:
         out.append(epochs)
     out += [m for m in (grid, network, report, end) if m is not None]
     return out

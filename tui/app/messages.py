@@ -83,6 +83,8 @@ class EpochsArrived(Message, bubble=False):
     records: list = field(default_factory=list)  # EpochRecord, in order
     marks: list = field(default_factory=list)  # Mark
     seconds: float = 0.0  # the session's training time after the last of them
+    inside: tuple[int, int, int, float] | None = None  # an epoch under way: (epoch, rows done, rows, seconds)
+    threads: str | None = None  # the run's thread count, once it has measured it ("1 thread")
 
 
 @dataclass

@@ -375,6 +375,11 @@ def import_engine() -> None:
     try:
         import engine.checkpoint  # noqa: F401
         import engine.training.session  # noqa: F401
+        from engine.training import threads
+
+        # the screen keeps a core: measured on two, a second training thread beside it made epochs slower
+        # (0.65-0.72 s against 0.60 s on one, circles 1M, 64,64) and its keys later
+        threads.reserve(1)
     finally:
         if not gc.isenabled():
             gc.freeze()

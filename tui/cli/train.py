@@ -153,7 +153,9 @@ def train(args: argparse.Namespace) -> int:
             for part, evaluation in data["final"].items():  # train, validation (with a validation split), test
                 console.print(report_table(part, evaluation))
                 console.print(confusion_table(part, session.class_names, evaluation["confusion_matrix"]))
-            console.print(f"{outcome.message} in {duration(session.seconds)}", highlight=False)
+            choice = session.thread_choice  # how many threads it measured fastest (the run's record says why)
+            threads = f" on {choice.words.replace(' ', ' cpu ')}" if choice and session.device.type == "cpu" else ""
+            console.print(f"{outcome.message} in {duration(session.seconds)}{threads}", highlight=False)
             failed = _write_outputs(args, session, data, console) + _keep_run(args, session, outcome, data, console)
         except Aborted as which:
             return fail(f"stopped by a second {which} while writing the files; some may be missing", EXIT_STOPPED)

@@ -412,7 +412,7 @@ def map_data(drawn) -> MapData:
     return MapData(box=grid.box, probabilities=grid.probabilities, X_train=points.X_train[:, f],
                    y_train=points.y_train, X_test=points.X_test[:, f], y_test=points.y_test,
                    train_correct=grid.train_correct, test_correct=grid.test_correct, target=points.target,
-                   class_names=points.class_names)
+                   class_names=points.class_names, total=points.total)
 
 
 def status_parts(planned: int, progress: tuple[float, int], ended: str | None) -> list:

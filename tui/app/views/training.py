@@ -20,7 +20,7 @@ from engine.schema import BY_NAME, Settings
 from engine.training.outcome import Reason
 
 from tui.text.escapes import escaped
-from tui.text.formats import duration, speed
+from tui.text.formats import count, duration, sample_words, speed
 from tui.app.messages import (DataFailed, EpochsArrived, GridArrived, MapWanted, PaceChanged, RefreshChanged,
                               RunFinished, RunState, RunStateChanged, SessionChanged, SettingsChanged)
 from tui.app.drawing.network_text import others_held
@@ -210,7 +210,8 @@ class TrainingView(Horizontal):
         self.progress = Progress(history.epoch, s.epochs, session.seconds, device=session.device.type,
                                  pace=self.progress.pace, refresh=self.progress.refresh,
                                  best=session.best_epoch if s.patience and session.best_epoch else None,
-                                 lr=history.records[-1].lr if s.schedule != "none" and history.records else None)
+                                 lr=history.records[-1].lr if s.schedule != "none" and history.records else None,
+                                 threads=session.thread_choice.words if session.thread_choice else None)
         self.curves.reset(history.records, history.marks, self.progress.best)
         if self.query(SettingsForm):
             self.form.show_inputs(session.dataset.feature_names)
@@ -322,7 +323,9 @@ class TrainingView(Horizontal):
     def _show_legend(self) -> None:
         if self.session is not None:
             target = self.map.show_target and self.session.split.dataset.target is not None
-            self.legend.show(self.session.class_names, self.map.ascii_only, target)
+            shown = self.session.split.shown
+            self.legend.show(self.session.class_names, self.map.ascii_only, target,
+                             sample_words(shown.count, shown.total))
 
     def show_status(self) -> None:
         if not self.is_mounted:
@@ -351,6 +354,8 @@ class Progress:
     device: str = ""
     pace: float | None = None  # epochs a second the run keeps to; None: as fast as it goes
     refresh: str | None = None  # how often the map and curves redraw, when not the usual
+    inside: tuple[int, int, int, float] | None = None  # a long epoch under way: (epoch, rows done, rows, seconds)
+    threads: str | None = None  # "1 thread": what the run measured and chose
 
 
 def status_parts(state: RunState, then: str, progress: Progress, ended: str | None,
@@ -374,14 +379,22 @@ def status_parts(state: RunState, then: str, progress: Progress, ended: str | No
     elif state == RunState.RUNNING and p.rate_from is not None and p.seconds > p.rate_from[1]:
         rate = (p.epoch - p.rate_from[0]) / (p.seconds - p.rate_from[1])
         parts.append((speed(rate), 3))
+    elif state == RunState.RUNNING and p.inside is not None and p.inside[1]:  # no whole epoch yet: its pace so far
+        _, done, rows, seconds = p.inside
+        parts.append((speed(done / rows / seconds), 3))
+    if state == RunState.RUNNING and p.inside is not None:
+        _, done, rows, _ = p.inside  # of the epoch after the counter's
+        parts.append((f"{count(done)}/{count(rows)} rows", 1.5))
     if p.lr is not None:
         parts.append((f"lr {p.lr:.3g}", 5))
     if p.best:
         parts.append((f"best {p.best:,}", 4))
     # paced, the training time is a small part of the time watched: say what it is
-    if p.seconds or not p.pace:  # "0 ms computing" before the first epoch says nothing
-        parts.append((duration(p.seconds) + (" computing" if p.pace else ""), 6))
-    parts.append((p.device, 7))
+    seconds = p.seconds + (p.inside[3] if p.inside is not None and state == RunState.RUNNING else 0.0)
+    if seconds or not p.pace:  # "0 ms computing" before the first epoch says nothing
+        parts.append((duration(seconds) + (" computing" if p.pace else ""), 6))
+    # on the CPU, the threads the run measured fastest: "2 cpu threads"
+    parts.append((p.threads.replace(" ", " cpu ") if p.threads and p.device == "cpu" else p.device, 7))
     if p.refresh:  # kept with the state at 80 columns: it says why the map is slow to change; why, if room
         cadence, _, why = p.refresh.partition(" (")
         parts.append((cadence, 1))

@@ -13,9 +13,17 @@ from tui.app.drawing.one_line import fit
 SEPARATOR = "  "
 
 
-def _parts(class_names: list[str], ascii_only: bool, target: bool) -> list[tuple[str | Text, int]]:
-    """The legend's parts in the order shown, each with its rank (0: kept longest)."""
-    parts: list[tuple[str | Text, int]] = []
+def _parts(class_names: list[str], ascii_only: bool, target: bool, sample: str | None = None) -> list[tuple[str | Text, float]]:
+    """The legend's parts in the order shown, each with its rank (0: kept longest); `sample`: the map draws a
+    sample of the points, and says so (after the classes and the test and wrong marks, before the rest)."""
+    parts = _marks(class_names, ascii_only, target)
+    if sample:
+        parts.append((sample, 1.5))
+    return parts
+
+
+def _marks(class_names: list[str], ascii_only: bool, target: bool) -> list[tuple[str | Text, float]]:
+    parts: list[tuple[str | Text, float]] = []
     if ascii_only:
         for k, name in enumerate(class_names):
             chars = map_cells.ASCII_TRAIN[k % 10] + map_cells.ASCII_TEST[k % 10] + map_cells.ASCII_REGION[k % 10]
@@ -51,10 +59,10 @@ def _pack(parts: list[tuple[str | Text, int]], width: int, lines: int) -> list[l
 
 
 def legend_line(class_names: list[str], ascii_only: bool, width: int, target: bool = False,
-                lines: int = 1) -> Text:
+                lines: int = 1, sample: str | None = None) -> Text:
     """The classes first (kept longest), then the marks, on up to `lines` lines: whatever does not fit the
     width is left out, the least needed first."""
-    kept = _parts(class_names, ascii_only, target)
+    kept = _parts(class_names, ascii_only, target, sample)
     while True:
         packed = _pack(kept, width, lines)
         if packed is not None or len(kept) <= 1:
@@ -74,9 +82,11 @@ class ClassLegend(Static):
         self.class_names: list[str] = []
         self.ascii_only = False
         self.target = False
+        self.sample: str | None = None
 
-    def show(self, class_names: list[str], ascii_only: bool, target: bool) -> None:
-        self.class_names, self.ascii_only, self.target = list(class_names), ascii_only, target
+    def show(self, class_names: list[str], ascii_only: bool, target: bool, sample: str | None = None) -> None:
+        """`sample`: what the map draws when it is a sample of the points ("4,000 of 1M points")."""
+        self.class_names, self.ascii_only, self.target, self.sample = list(class_names), ascii_only, target, sample
         self.set_class(ascii_only, "-ascii")
         self._draw()
 
@@ -85,5 +95,6 @@ class ClassLegend(Static):
 
     def _draw(self) -> None:
         lines = max(self.size.height, 1)
-        text = legend_line(self.class_names, self.ascii_only, max(self.size.width, 1), self.target, lines)
+        text = legend_line(self.class_names, self.ascii_only, max(self.size.width, 1), self.target, lines,
+                           self.sample)
         self.update(text if self.class_names else "", layout=False)  # its height is its layout's, never its text's

@@ -32,20 +32,24 @@ class MapData:
     test_correct: np.ndarray | None
     target: object = None  # exact labelling function of the toy sets, or None
     class_names: tuple = ()
+    total: int = 0  # the points there are; more than drawn when the engine sampled a large set
 
 
 def map_data_for(session, grid, box=None, features: tuple[int, int] = (0, 1)) -> MapData:
-    """What the map draws for an engine session and its decision grid (None: the points alone, in `box`),
-    the points projected on the grid's two features."""
-    split = session.split
+    """What the map draws for an engine session and its decision grid (None: the points alone, in `box`):
+    the points the engine shows (all of a small set, a sample of a large one: never more than a few thousand
+    on this thread), projected on the grid's two features."""
+    split, shown = session.split, session.split.shown
     f = list(grid.features if grid is not None else features)
+    X = split.dataset.X
     return MapData(
         box=grid.box if grid is not None else box,
         probabilities=grid.probabilities if grid is not None else None,
-        X_train=split.X_train[:, f], y_train=split.y_train, X_test=split.X_test[:, f], y_test=split.y_test,
+        X_train=X[np.ix_(split.train[shown.train], f)], y_train=split.y_train[shown.train],
+        X_test=X[np.ix_(split.test[shown.test], f)], y_test=split.y_test[shown.test],
         train_correct=grid.train_correct if grid is not None else None,
         test_correct=grid.test_correct if grid is not None else None,
-        target=split.dataset.target, class_names=tuple(session.class_names))
+        target=split.dataset.target, class_names=tuple(session.class_names), total=shown.total)
 
 
 def build_lines(data: MapData, width: int, height: int, palette: map_cells.Palette, ascii_only: bool,
