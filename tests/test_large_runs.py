@@ -179,3 +179,37 @@ def test_the_legend_says_when_the_map_draws_a_sample():
     wide = legend_line(["outer", "inner"], False, 100, sample=sample_words(4000, 1_000_000)).plain
     assert wide.endswith("4,000 of 1M points") and "○ test" in wide
     assert "of 1M points" not in legend_line(["outer", "inner"], False, 100).plain
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_the_app_draws_a_sample_says_so_and_says_the_threads_it_trains_on(tmp_path):
+    import re
+
+    from pilot_helpers import ready, shown_text, status, wait_until
+    from tui.app.app import AnnclfApp
+
+    settings = Settings(dataset="circles", samples=20_000, hidden=[64], epochs=3, device="cpu")
+    app = AnnclfApp(settings, output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: app.runner.training is None and app.runner.run_id is not None
+                         and "completed" in status(app))
+        assert re.search(r"· \d+ cpu threads? ·", status(app))  # measured (or one: the screen keeps a core)
+        data = app.training.map.data
+        assert len(data.X_train) + len(data.X_test) <= POINTS + 3 and data.total == 20_000
+        assert "4,000 of 20k points" in shown_text(app.training.legend)
+
+
+def test_a_view_asking_for_a_map_inside_a_large_batch_gets_it_before_the_epoch_ends(monkeypatch):
+    from engine import GridReady
+
+    monkeypatch.setattr(session_module, "INSIDE_EVERY", 0.0)
+    session = TrainingSession(LARGE.replace(epochs=1))
+    feed = Feed()
+    session.attach(feed)
+    feed.want_map(MapRequest(data_box(session.split), 20, 10))
+    session.run()
+    kinds = [type(e) for e in feed.drain()]
+    assert kinds.index(GridReady) < kinds.index(EpochDone)  # made between two chunks, from epoch 0's weights

@@ -238,6 +238,8 @@ class TrainingView(Horizontal):
             last = message.records[-1]
             p.epoch, p.seconds = last.epoch, message.seconds
             p.lr = last.lr if s.schedule != "none" else None
+        p.inside = message.inside  # the epoch under way, if it is long (None once it is done)
+        p.threads = message.threads or p.threads
         p.epochs = s.epochs
         p.best = self.session.best_epoch if s.patience and self.session.best_epoch else None
         self.curves.extend(message.records, message.marks, p.best)
