@@ -180,6 +180,8 @@ class Sweep:
                     self.notices.append(notice)
                     if self._on_notice is not None:
                         self._on_notice(notice)
+                    if self._feed is not None:
+                        self._feed.noticed(notice)
         groups = batch_groups(sessions)
         if workers > 1:
             base = float(len(self.runs))

@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 
-from .training.events import ConfigurationDrawn, Points, SweepEnded, SweepEvent, SweepProgressed
+from .training.events import ConfigurationDrawn, Points, SweepEnded, SweepEvent, SweepNoticed, SweepProgressed
 from .training.feed import drained
 
 MAPS_EVERY = 1.0  # seconds between two rounds of small maps at the least: there may be dozens of them
@@ -51,6 +51,9 @@ class SweepFeed:
 
     def progressed(self, done: float, runs: int) -> None:
         self.put(SweepProgressed(done, runs))
+
+    def noticed(self, text: str) -> None:
+        self.put(SweepNoticed(text))
 
     def maps_due(self) -> bool:
         """Asked by a stack of models between epochs: whether to hand their weights out to be drawn."""

@@ -150,3 +150,22 @@ def test_a_seed_sweeps_runs_carry_their_seed_in_their_name(tmp_path):
     assert sweep.run()
     names = sorted(r.name for r in RunStore(tmp_path).summaries()[0])
     assert [name.rsplit(" ", 2)[-2:] for name in names] == [["seed", "0"], ["seed", "1"], ["seed", "2"]]
+
+
+def test_the_data_s_notices_reach_the_sweep_view_once_each(tmp_path):
+    from pathlib import Path
+
+    from tui.app import sweep_news
+    from tui.app.messages import SweepNotices
+    from engine.training.events import SweepNoticed
+
+    data = str(Path(__file__).parent / "data" / "saved_with_index.csv")
+    settings = Settings(dataset="csv", csv=data, hidden=[4], epochs=2, device="cpu")
+    sweep = Sweep(Grid(settings, {"lr": [0.01, 0.03], "seed": [0, 1]}), RunStore(tmp_path))
+    feed = SweepFeed()
+    train(sweep, feed)
+    events = feed.drain()
+    noticed = [e.text for e in events if isinstance(e, SweepNoticed)]
+    assert noticed == sweep.notices and any("a saved index, most likely" in text for text in noticed)
+    messages = [m for m in sweep_news.messages(events) if isinstance(m, SweepNotices)]
+    assert len(messages) == 1 and list(messages[0].texts) == noticed

@@ -125,9 +125,16 @@ class RunFinishedInSweep:
 
 
 @dataclass(frozen=True)
+class SweepNoticed:
+    """Something the sweep's data says once (a file's label column, columns left out, cells filled)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class SweepEnded:
     finished: bool  # False: stopped before the end, or failed
     error: str | None = None  # what stopped it, when something went wrong
 
 
-SweepEvent = SweepProgressed | ConfigurationDrawn | RunFinishedInSweep | SweepEnded
+SweepEvent = SweepProgressed | ConfigurationDrawn | RunFinishedInSweep | SweepNoticed | SweepEnded

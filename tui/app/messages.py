@@ -181,6 +181,11 @@ class SweepRunsArrived(Message, bubble=False):
 
 
 @dataclass
+class SweepNotices(Message, bubble=False):
+    texts: tuple[str, ...]  # what the sweep's data says, each once (a file's label, columns left out...)
+
+
+@dataclass
 class SweepFinished(Message, bubble=False):
     finished: bool  # False: stopped before the end, or failed
     error: str | None = None  # what went wrong, when something did

@@ -20,11 +20,12 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from tui.app.keys import SWEEP, bindings
-from tui.app.messages import (ReopenRequested, SweepFinished, SweepProgressArrived, SweepRequested, SweepRunsArrived,
-                              TileArrived)
+from tui.app.messages import (ReopenRequested, SweepFinished, SweepNotices, SweepProgressArrived, SweepRequested,
+                              SweepRunsArrived, TileArrived)
 from tui.app.widgets.decision_map import DecisionMap, MapData
 from tui.app.widgets.status_line import StatusLine
 from tui.app.widgets.sweep_table import SweepTable
+from tui.text.escapes import escaped
 
 STYLES = Path(__file__).with_suffix(".tcss")
 SWEPT = ("hidden", "activation", "inputs", "optimizer", "lr", "batch_size", "dropout", "weight_decay", "epochs", "seed")
@@ -205,6 +206,12 @@ class SweepView(Horizontal, can_focus=True):
         self.query_one(SweepTable).show(self.ranked, self.varying)
         for index in self._tile_of:
             self._draw_tile(index)
+
+    def on_sweep_notices(self, message: SweepNotices) -> None:
+        """What the data says, as the command line says it before a sweep (each once a sweep)."""
+        # the file's words as they are: no markup read into a column named "[x]", no escape sequence let through
+        self.notify("\n".join(escaped(text) for text in message.texts), title="the sweep's data", timeout=10,
+                    markup=False)
 
     def on_sweep_finished(self, message: SweepFinished) -> None:
         self.ended = "finished" if message.finished else "stopped"
