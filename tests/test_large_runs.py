@@ -213,3 +213,23 @@ def test_a_view_asking_for_a_map_inside_a_large_batch_gets_it_before_the_epoch_e
     session.run()
     kinds = [type(e) for e in feed.drain()]
     assert kinds.index(GridReady) < kinds.index(EpochDone)  # made between two chunks, from epoch 0's weights
+
+
+@pytest.mark.asyncio
+async def test_while_a_run_trains_the_report_view_says_its_report_is_coming_not_train_a_model(tmp_path):
+    from textual.widgets import Static
+
+    from pilot_helpers import ready
+    from tui.app.app import AnnclfApp
+    from tui.app.messages import RunState, RunStateChanged
+    from tui.app.views.report import COMING, WAITING
+
+    app = AnnclfApp(Settings(dataset="circles", samples=200, hidden=[4], epochs=5, device="cpu"),
+                    runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        body = app.report.query_one("#report-body", Static)
+        assert str(body.render()) == WAITING
+        app.report.post_message(RunStateChanged(RunState.RUNNING))
+        await pilot.pause()
+        assert str(body.render()) == COMING

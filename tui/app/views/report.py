@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.app.messages import ReportArrived, SessionChanged
+from tui.app.messages import ReportArrived, RunState, RunStateChanged, SessionChanged
 
 STYLES = Path(__file__).with_suffix(".tcss")
 WAITING = "Train a model (F5) to see its report."
+COMING = "The report is being made: it comes between two epochs (or two chunks of a large batch), then once a second."
 
 
 class ReportView(VerticalScroll):
@@ -29,6 +30,10 @@ class ReportView(VerticalScroll):
     def on_session_changed(self, message: SessionChanged) -> None:
         self.session, self.epoch = message.session, None
         self.query_one("#report-body", Static).update(WAITING)
+
+    def on_run_state_changed(self, message: RunStateChanged) -> None:
+        if self.epoch is None and message.state in (RunState.RUNNING, RunState.PAUSED):
+            self.query_one("#report-body", Static).update(COMING)  # a run trains: not "train a model"
 
     def on_report_arrived(self, message: ReportArrived) -> None:
         if message.session is not self.session:
