@@ -44,11 +44,12 @@ class Key:
 KEYS: tuple[Key, ...] = (
     # in the footer's order, the most needed first: what does not fit at 80 columns is in F1's help
     Key("f1", "help", "help: every key, and how to read the map", footer="Help", priority=True, rank=0),
-    Key("f5", "start_pause", "start training; pause; resume (in the sweep view: train the sweep)",
+    Key("f5", "start_pause", "start training; pause (at once: an epoch under way starts over on resume); resume "
+                             "(in the sweep view: train the sweep)",
         footer="Run/Pause", priority=True, rank=1),
     Key("f6", "step", "train one epoch (pauses a running run first)", footer="Step", priority=True, rank=5),
-    Key("f7", "stop", "stop the run (it is kept; change epochs, lr or optimiser and F5 continues it; in the sweep "
-                      "view: stop the sweep)",
+    Key("f7", "stop", "stop the run at once (it is kept as of its last whole epoch; change epochs, lr or optimiser "
+                      "and F5 continues it; in the sweep view: stop the sweep)",
         footer="Stop", priority=True, rank=2),
     Key("f8", "reset", "reset to the initial weights (a running run stops first; its kept run is replaced "
                        "once this one has trained as far, unless you renamed it)", footer="Reset", priority=True,
