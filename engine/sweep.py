@@ -116,6 +116,9 @@ class Sweep:
         self.notices: list[str] = []
         self._on_notice: Callable[[str], None] | None = None
         self._feed = None  # the client's, while run() reports to one
+        # where each finished run's epochs, last map and settings go for TensorBoard: (folder, map every N)
+        self.tensorboard: tuple[str, int] | None = None
+        self.tensorboard_problems: list[str] = []  # runs kept whose TensorBoard files could not be written
         # the table's rows in the plan's order: each the varying settings but the seeds
         self._varying = [n for n in grid.varying if n not in SEEDS]
         self.configurations: tuple[tuple, ...] = tuple(dict.fromkeys(configuration_key(s, self._varying)
@@ -227,10 +230,33 @@ class Sweep:
         run = SweepRun(session.requested, str(session.outcome.reason), test["accuracy"], test["loss"],
                        session.history.epoch, session.seconds, run_id)
         self.runs.append(run)
+        if self.tensorboard is not None:
+            self._to_tensorboard(session, data)
         if self._feed is not None:
             from .training.events import RunFinishedInSweep
 
             self._feed.put(RunFinishedInSweep(self.index(run.settings), run, self.drawn(run.settings)))
+
+    def _to_tensorboard(self, session, data: dict) -> None:
+        """The run's epochs and last map, and as hyper-parameters the settings the sweep varies (and the seeds)
+        with its final metrics: TensorBoard's HParams view ranks the configurations by them."""
+        from .errors import AnnclfError
+        from .runs import default_name
+        from .tensorboard_log import TensorBoardRun
+
+        folder, map_every = self.tensorboard
+        seeds = tuple(name for name, _ in self.drawn_seeds)
+        try:
+            log = TensorBoardRun(folder, default_name(session.settings, seeds), session.class_names, map_every)
+            log.history(session)
+            flat = session.settings.to_flat()
+            final = data["final"]
+            log.hparams({name: flat[name] for name in self.grid.varying},
+                        {"hparam/test_accuracy": final["test"]["accuracy"], "hparam/test_loss": final["test"]["loss"],
+                         "hparam/train_accuracy": final["train"]["accuracy"]})
+            log.close()
+        except (AnnclfError, OSError) as error:
+            self.tensorboard_problems.append(str(error))
 
     def table(self) -> list[Configuration]:
         """The configurations of the runs that finished, best mean test accuracy first (see rank)."""

@@ -52,6 +52,33 @@ TRAIN_ONLY = ("--save-config", "--json", "--metrics", "--checkpoint", "--data-cs
               "--allow-data-change")
 
 
+def add_tensorboard_flags(group) -> None:
+    group.add_argument("--tensorboard", metavar="DIR", help="write TensorBoard event files (tensorboardX: "
+                       "pip install 'annclf-tui[tensorboard]'), one folder per run")
+    group.add_argument("--tensorboard-map-every", metavar="N", type=int, default=100,
+                       help="the decision map as an image every N epochs, and at the end (0: at the end only) "
+                            "[default 100]")
+
+
+def check_tensorboard(args: argparse.Namespace) -> None:
+    """Before anything trains: tensorboardX installed, the folder one files can be made in (SettingError,
+    FileProblem)."""
+    if not getattr(args, "tensorboard", None):
+        return
+    from pathlib import Path
+
+    from engine.atomic import folder_problem
+    from engine.errors import FileProblem, SettingError
+    from engine.tensorboard_log import writer_class
+
+    if args.tensorboard_map_every < 0:
+        raise SettingError("tensorboard-map-every", "is a number of epochs: 0 or more")
+    writer_class()
+    problem = folder_problem(Path(args.tensorboard).absolute())
+    if problem is not None:
+        raise FileProblem(args.tensorboard, f"cannot hold TensorBoard's files: {problem}")
+
+
 def train_only_flag(argv: list[str]) -> str | None:
     """A flag of `train` given to the app (`annclf-tui --resume x.pt`), which argparse would report as an
     invalid command 'x.pt'; None when there is none or there is a command (`sweep` and `runs` have a --json
@@ -87,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write a standalone PyTorch script that rebuilds and reruns this training")
     out.add_argument("--resume", metavar="FILE.pt",
                      help="continue from a checkpoint up to --epochs in all (or evaluate it, if it has them)")
+    add_tensorboard_flags(out)
     out.add_argument("--allow-data-change", action="store_true",
                      help="with --resume: go on although the data differs from the checkpoint's (an edited CSV)")
     _add_sweep(commands)
@@ -114,6 +142,7 @@ def _add_sweep(commands) -> None:
                      help="refuse a sweep of more runs than this, before anything trains [default 500]")
     out.add_argument("--name", metavar="TEXT", help="the sweep's name in the runs view [default: what it varies]")
     out.add_argument("--json", metavar="FILE.json", help="write the table, with every run's id, as JSON")
+    add_tensorboard_flags(out)
 
 
 def given_settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from engine.errors import AnnclfError
 
-from tui.cli.arguments import PROG, describe_error, fail
+from tui.cli.arguments import PROG, check_tensorboard, describe_error, fail
 from tui.text.escapes import escaped
 from tui.text.formats import duration
 from tui.cli.stop_signals import StopSignals
@@ -82,6 +82,7 @@ def sweep(args: argparse.Namespace) -> int:
             from engine.output_paths import check_outputs
 
             check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config}, args.runs_dir)
+        check_tensorboard(args)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
 
@@ -100,6 +101,8 @@ def sweep(args: argparse.Namespace) -> int:
         store = RunStore(args.runs_dir)
         store.check_writable()  # before anything trains: a sweep whose runs cannot be kept is time lost
         job = Sweep(grid, store, args.name)
+        if args.tensorboard:
+            job.tensorboard = (args.tensorboard, args.tensorboard_map_every)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
     stop = threading.Event()
@@ -125,6 +128,8 @@ def sweep(args: argparse.Namespace) -> int:
                       highlight=False)
     for problem in job.problems:
         print(f"{PROG}: error: a run was not kept: {escaped(str(problem))}", file=sys.stderr)
+    for problem in job.tensorboard_problems[:3]:  # the same cause for every run, most likely: a few say it
+        print(f"{PROG}: error: TensorBoard: {escaped(problem)}", file=sys.stderr)
     if args.json:
         from engine.exports import write_json
 
@@ -136,6 +141,11 @@ def sweep(args: argparse.Namespace) -> int:
         return fail("every run diverged: try lower learning rates", EXIT_FAILED)
     if job.problems:  # runs trained and lost (a full disk): not a success
         return fail(f"{counted(len(job.problems), 'run')} of {len(job.runs):,} could not be kept", EXIT_FAILED)
+    if job.tensorboard_problems:
+        return fail(f"the TensorBoard files of {counted(len(job.tensorboard_problems), 'run')} could not be "
+                    "written", EXIT_FAILED)
+    if args.tensorboard and job.runs:
+        console.print(f"wrote TensorBoard's files in {escaped(args.tensorboard)}", highlight=False, markup=False)
     return EXIT_OK
 
 

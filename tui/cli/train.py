@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from engine.errors import AnnclfError
 from engine.training.outcome import Reason
 
-from tui.cli.arguments import PROG, describe_error, fail, given_settings, settings_from_args
+from tui.cli.arguments import PROG, check_tensorboard, describe_error, fail, given_settings, settings_from_args
 from tui.text.escapes import escaped
 from tui.text.formats import duration, speed
 from tui.text.report_tables import confusion_table, report_table
@@ -40,6 +40,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     csv = getattr(args, "csv", None) or (None if args.resume else settings_from_args(args, resolve=False).csv)
     check_outputs(outputs, {"--csv": csv, "--config": args.config, "--resume": args.resume}, args.runs_dir)
     RunStore(args.runs_dir).check_writable()
+    check_tensorboard(args)
 
 
 def _open_session(args: argparse.Namespace):
@@ -68,10 +69,12 @@ class _Lines:
                   f"test loss {r.test_loss:.4f}  test acc {r.test_accuracy:.3f}", flush=True)
 
 
-def _run_with_progress(session, console: Console):
+def _run_with_progress(session, console: Console, also=None):
+    """Train, saying how it goes; `also(record)` after each epoch too (TensorBoard's)."""
     total, start = session.settings.epochs, session.history.epoch
     if not console.is_terminal:
-        return session.run(on_epoch=_Lines(total, start))
+        lines = _Lines(total, start)
+        return session.run(on_epoch=lines if also is None else lambda r: (lines(r), also(r)))
     columns = (TextColumn("epoch"), MofNCompleteColumn(), BarColumn(), TextColumn("{task.fields[stats]}"),
                TimeElapsedColumn(), TextColumn("{task.fields[speed]}"))
     with Progress(*columns, console=console, transient=False) as progress:
@@ -83,6 +86,8 @@ def _run_with_progress(session, console: Console):
             progress.update(task, completed=r.epoch, speed=speed(rate),
                             stats=f"loss {r.train_loss:.4f}  acc {r.train_accuracy:.1%}  "
                                   f"test acc {r.test_accuracy:.1%}")
+            if also is not None:
+                also(r)
 
         return session.run(on_epoch=update)
 
@@ -118,6 +123,27 @@ def _keep_run(args, session, outcome, data: dict, console: Console) -> list[str]
     return []
 
 
+def _tensorboard(args: argparse.Namespace, session):
+    """The run's TensorBoard folder (None when not asked for), named like the run."""
+    if not args.tensorboard:
+        return None
+    from engine.runs import default_name
+    from engine.tensorboard_log import TensorBoardRun
+
+    return TensorBoardRun(args.tensorboard, default_name(session.settings), session.class_names,
+                          args.tensorboard_map_every)
+
+
+def _close_board(board, session, console: Console) -> None:
+    """The map of the last epoch too, then the files closed."""
+    epoch = session.history.epoch
+    if epoch and not (board.map_every and epoch % board.map_every == 0):
+        board.decision_map(session, epoch)
+    board.close()
+    console.print(f"wrote TensorBoard's files in {escaped(str(board.folder))}", highlight=False, markup=False,
+                  soft_wrap=True)
+
+
 def train(args: argparse.Namespace) -> int:
     console = Console()
     try:
@@ -138,11 +164,18 @@ def train(args: argparse.Namespace) -> int:
                   f"{session.dataset.num_classes} classes · hidden {hidden} {s.activation} · {s.optimizer} "
                   f"lr {s.lr:g} · {session.device.type}", highlight=False, soft_wrap=True)
 
+    try:
+        board = _tensorboard(args, session)
+    except AnnclfError as error:
+        return fail(describe_error(error), EXIT_INVALID)
     signals = StopSignals(PROG)
     signals.while_training(session.controls.stop)  # Ctrl-C, SIGTERM, SIGHUP: the run ends, files written
     try:
         try:
-            outcome = _run_with_progress(session, console)
+            outcome = _run_with_progress(session, console, None if board is None else
+                                         lambda r: board.epoch(r, session))
+            if board is not None:
+                _close_board(board, session, console)
             from engine.exports import results
 
             data = results(session, outcome)

@@ -16,30 +16,15 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
+from engine.class_colours import CLASS_RGB, NAMED_RGB, class_rgb  # noqa: F401  (the drawing's names for them)
 from tui.terminal import shades256
 
 SHADES = 6
-# ten classes, distinguishable (matplotlib's tab10)
-CLASS_RGB = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-             (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
-# classes named after colours are drawn in them (a class "red" drawn green misleads)
-NAMED_RGB = {"blue": CLASS_RGB[0], "orange": CLASS_RGB[1], "green": CLASS_RGB[2], "red": CLASS_RGB[3],
-             "purple": CLASS_RGB[4], "violet": CLASS_RGB[4], "brown": CLASS_RGB[5], "pink": CLASS_RGB[6],
-             "gray": CLASS_RGB[7], "grey": CLASS_RGB[7], "olive": CLASS_RGB[8], "cyan": CLASS_RGB[9],
-             "yellow": (230, 200, 30), "black": (60, 60, 60), "white": (220, 220, 220), "magenta": (200, 60, 200)}
 BOUNDARY_RGB = (235, 235, 235)
 TARGET_RGB = (255, 215, 0)
 ASCII_REGION = ".:-=+~^`',"  # one character per class, for regions in ASCII mode
 ASCII_TRAIN, ASCII_TEST = "0123456789", "abcdefghij"  # a point's character by class: digits train, letters test
 
-
-def class_rgb(class_names: list[str] | tuple[str, ...]) -> list[tuple[int, int, int]]:
-    """The colour of each class, by its place in the class order, or by its name when every class is named
-    after a distinct colour. The map, its legend, the report and the compare view all ask here."""
-    named = [NAMED_RGB.get(str(n).strip().lower()) for n in class_names]
-    if class_names and all(named) and len(set(named)) == len(named):
-        return named
-    return [CLASS_RGB[k % len(CLASS_RGB)] for k in range(len(class_names))]
 
 BOUNDARY, TARGET = -1, -2  # special pixel codes next to class*SHADES + shade
 HOLD = 0.3  # of a band: how far past its band's edge a held pixel's confidence may go before its shade changes
