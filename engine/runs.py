@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from pathlib import Path
 
@@ -66,6 +67,8 @@ class RunStore:
         read-only folder): a run found unkeepable only once it has trained is time lost. Nothing is made."""
         if self.root.exists() and not self.root.is_dir():
             raise FileProblem(str(self.root), "is a file, not a folder; give a folder to keep the runs in")
+        if self.root.is_symlink() and not self.root.exists():
+            raise FileProblem(str(self.root), "is a link to nothing (or a loop of links); give a folder")
         problem = folder_problem(self.root)
         if problem:
             raise FileProblem(str(self.root), f"cannot hold runs: {problem}")
@@ -187,8 +190,10 @@ class RunStore:
         index, a folder copied in) are read."""
         try:
             folders, unreadable = self._entries()
-        except OSError:  # no runs directory yet, or one that cannot be read: no runs
+        except FileNotFoundError:  # no runs directory yet: no runs
             return [], []
+        except OSError as error:  # one that cannot be read hides its runs: said, never "no runs"
+            raise FileProblem(str(self.root), f"cannot be read: {error.strerror or error}") from None
         try:
             runs, damaged = self.index.listing(folders, self._folder)
         except Unusable:  # a read-only runs directory, say: every folder is read, as before the index
@@ -238,7 +243,12 @@ class RunStore:
     @staticmethod
     def _read(path: Path) -> dict:
         try:
-            with open(path, encoding="utf-8") as handle:
+            # opened without waiting (a FIFO would hold the listing forever), then refused unless a plain file
+            # (a FIFO, a device such as /dev/zero: endless)
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(descriptor, encoding="utf-8") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise FileProblem(str(path), "is not a plain file")
                 run = json.load(handle)
         except FileNotFoundError:
             raise FileProblem(str(path), f"no {path.name}: not a whole run") from None

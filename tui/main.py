@@ -10,6 +10,7 @@ from typing import NoReturn
 from engine.errors import AnnclfError
 
 from tui.cli.arguments import PROG, build_parser, describe_error, fail, settings_from_args, train_only_flag
+from tui.cli.guarded_output import GuardedOutput
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,9 +69,36 @@ def _not_a_terminal() -> str | None:
 
 
 def entry_point() -> NoReturn:
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    output = None
+    if command in ("train", "sweep", "runs"):  # the app draws on a terminal of its own making
+        _stop_at_once_until_a_command_can_stop_cleanly()
+        output = sys.stdout = GuardedOutput(sys.stdout)
     code = main()
+    sys.stdout.flush()
+    if output is not None and output.failure is not None:
+        if output.reader_gone:  # `| head`: the reader has what it wanted; quiet, as a shell pipeline expects
+            code = code or 141
+        else:
+            code = fail(output.words(), code or 1)
     # Every file is written and closed by now; the interpreter's teardown of torch, scikit-learn and the
     # app's objects would hold the terminal for another second or two after ctrl+q.
-    sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _stop_at_once_until_a_command_can_stop_cleanly() -> None:
+    """Ctrl-C, SIGTERM or SIGHUP while PyTorch and the data load: the process ends at once, in one line, with
+    the signal's code (raised inside an import, KeyboardInterrupt left numpy half-imported: tracebacks, and
+    once a signal lost). A command that can stop cleanly puts its own handlers in place (StopSignals) and puts
+    these back when it is done."""
+    import signal
+
+    from tui.cli.stop_signals import CODES, NAMES
+
+    def stop(number, _frame) -> None:
+        os.write(2, f"{PROG}: stopped by {NAMES[number]} while it loaded; nothing was written\n".encode())
+        os._exit(CODES[number])
+
+    for number in CODES:
+        signal.signal(number, stop)

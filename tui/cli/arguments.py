@@ -138,11 +138,24 @@ def _add_sweep(commands) -> None:
                                             "every run failed, 130 when stopped (what finished is kept).")
     _add_setting_flags(sweep, lists=True)
     out = sweep.add_argument_group("the sweep")
-    out.add_argument("--max-runs", metavar="N", type=int, default=MAX_RUNS,
+    out.add_argument("--max-runs", metavar="N", type=_max_runs, default=MAX_RUNS,
                      help="refuse a sweep of more runs than this, before anything trains [default 500]")
     out.add_argument("--name", metavar="TEXT", help="the sweep's name in the runs view [default: what it varies]")
     out.add_argument("--json", metavar="FILE.json", help="write the table, with every run's id, as JSON")
     add_tensorboard_flags(out)
+
+
+CEILING = 100_000  # runs a sweep may be raised to: each is a folder of the catalog, and the plan is built whole
+
+
+def _max_runs(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= CEILING:
+        raise ValueError(text)
+    return value
+
+
+_max_runs.__name__ = f"whole number from 1 to {CEILING:,}"  # argparse says "invalid <name> value: ..."
 
 
 def given_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -169,6 +182,12 @@ def describe_error(error: AnnclfError) -> str:
     return str(error)
 
 
+LONGEST = 600  # characters of an error line: a 50 MB cell quoted whole would be a 50 MB line
+
+
 def fail(message: str, code: int) -> int:
-    print(f"{PROG}: error: {escaped(message)}", file=sys.stderr)  # a file's name or label is the user's text
+    message = escaped(message)  # a file's name or label is the user's text: control characters escaped
+    if len(message) > LONGEST:
+        message = f"{message[:LONGEST // 2]} … {message[-LONGEST // 4:]}"
+    print(f"{PROG}: error: {message}", file=sys.stderr)
     return code

@@ -118,7 +118,10 @@ def list_runs(args: argparse.Namespace) -> int:
         except AnnclfError as error:
             message = describe_error(error)
             return fail(message if "--json" in message else f"--json: {message}", EXIT_INVALID)
-    runs, damaged = RunStore(root).summaries()
+    try:
+        runs, damaged = RunStore(root).summaries()
+    except AnnclfError as error:  # a folder that cannot be read: its runs are there, hidden; never "no runs"
+        return fail(describe_error(error), EXIT_INVALID)
     try:
         if args.json:
             records = [as_record(r) for r in runs] + [damaged_record(d) for d in damaged]
