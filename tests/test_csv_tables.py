@@ -262,3 +262,16 @@ def test_a_byte_that_is_not_utf8_deep_in_a_large_file_is_named_by_its_line(tmp_p
         build(str(path), label="label", missing="impute", categorical="onehot")
     line = data[:at].count(b"\n") + 1
     assert f"is not UTF-8 text (invalid continuation byte at byte {at + 1:,}, line {line:,})" in str(caught.value)
+
+
+@pytest.mark.timeout(60)  # each column's name was once looked for among all the others, for each other: 3,000
+def test_a_file_of_three_thousand_columns_is_read(tmp_path):  # columns took minutes
+    rng = np.random.default_rng(0)
+    path = tmp_path / "wide.csv"
+    values = rng.random((30, 3000)).round(3)
+    lines = [",".join(f"c{i}" for i in range(3000)) + ",label"]
+    lines += [",".join(map(str, row)) + f",{'ab'[r % 2]}" for r, row in enumerate(values)]
+    path.write_text("\n".join(lines) + "\n")
+    data = make_dataset(Settings(dataset="csv", csv=str(path), label="label").resolve())
+    assert data.X.shape == (30, 3000) and list(data.class_names) == ["a", "b"]
+    assert np.allclose(data.X[:, 2999], values[:, 2999])
