@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pty_app import APP, read, read_until, scratch_dir, spawn, wait_for_end  # noqa: E402
+from pty_app import APP, check_one_kept, quit_timed, read, read_until, scratch_dir, spawn, wait_for_end  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -95,14 +95,10 @@ def keys_and_quit(batch: int, repeats: int) -> tuple[dict[str, list[float]], flo
             for name, key, signs in KEYS:
                 times[name].append(answered(fd, key, signs))
                 drain(fd, 0.6)
-        began = time.perf_counter()
-        os.write(fd, CTRL_Q)
-        wait_for_end(pid, fd)
-        quit_s = time.perf_counter() - began
+        quit_s = quit_timed(pid, fd)
     finally:
         os.close(fd)
-    if len(list(Path(data, "annclf-tui", "runs").glob("*/summary.json"))) != 1:
-        raise RuntimeError("the run was not kept on quitting")
+    check_one_kept(data)
     return times, quit_s
 
 

@@ -71,6 +71,21 @@ def wait_for_end(pid: int, fd: int) -> int:
         read(fd, 0.005)
 
 
+def quit_timed(pid: int, fd: int) -> float:
+    """Seconds from ctrl+q to the end of the app's process."""
+    started = time.perf_counter()
+    os.write(fd, b"\x11")
+    wait_for_end(pid, fd)
+    return time.perf_counter() - started
+
+
+def check_one_kept(data: str) -> None:
+    """RuntimeError unless the app, run with XDG_DATA_HOME=`data`, kept exactly one run."""
+    kept = list(Path(data, "annclf-tui", "runs").glob("*/summary.json"))
+    if len(kept) != 1:
+        raise RuntimeError(f"the run was not kept on quitting ({len(kept)} runs)")
+
+
 def median_of(measure, repeats: int) -> tuple[float, list[float]]:
     """(median, each) of `repeats` measurements in seconds."""
     times = [measure() for _ in range(repeats)]

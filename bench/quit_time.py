@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
-from pty_app import APP, median_of, read_until, report, scratch_dir, spawn, wait_for_end
+from pty_app import APP, check_one_kept, median_of, quit_timed, read_until, report, scratch_dir, spawn
 
 COMMAND = [APP, "--dataset", "moons", "--hidden", "16,16", "--epochs", "10000000", "--device", "cpu"]
 F5, CTRL_Q = b"\x1b[15~", b"\x11"
@@ -23,15 +22,10 @@ def time_to_quit(columns: int = 120, rows: int = 40) -> float:
         os.write(fd, F5)
         read_until(fd, b"running", 10)
         time.sleep(1.0)  # a second of training
-        started = time.perf_counter()
-        os.write(fd, CTRL_Q)
-        wait_for_end(pid, fd)
-        elapsed = time.perf_counter() - started
+        elapsed = quit_timed(pid, fd)
     finally:
         os.close(fd)
-    kept = list(Path(data, "annclf-tui", "runs").glob("*/summary.json"))
-    if len(kept) != 1:
-        raise RuntimeError(f"the run was not kept ({len(kept)} runs)")
+    check_one_kept(data)
     return elapsed
 
 

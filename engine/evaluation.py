@@ -59,8 +59,3 @@ def evaluation_of(logits: torch.Tensor, y: torch.Tensor, class_names: list[str])
     return Evaluation(loss_sum.item() / n, correct.item() / n, classification_report(matrix, class_names),
                       matrix.tolist())
 
-
-@torch.no_grad()
-def evaluate(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, class_names: list[str]) -> Evaluation:
-    model.eval()
-    return evaluation_of(model(X), y, class_names)

@@ -86,10 +86,7 @@ class TensorBoardRun:
 
     def image(self, probabilities: np.ndarray) -> np.ndarray:
         """(rows, columns, 3) uint8: each pixel its class's colour, toward white as the model is less sure."""
-        k = probabilities.shape[-1]
-        if k == 1:  # one logit: the probability of the second class
-            probabilities = np.concatenate([1 - probabilities, probabilities], axis=-1)
-            k = 2
+        k = probabilities.shape[-1]  # two at the least: a single logit's grid holds both classes' probabilities
         chosen = probabilities.argmax(axis=-1)
         sure = (probabilities.max(axis=-1) - 1 / k) / (1 - 1 / k)  # 0 at chance, 1 certain
         colour = self.colours[chosen % len(self.colours)]
