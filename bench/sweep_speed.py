@@ -12,6 +12,10 @@ outcome and final weights included. Ways measured, interleaved, medians of the r
   vmap            `torch.func.vmap` of the same hand-written SGD step over each group, one thread
   processes       `train_groups`: the groups dealt to two forked processes, `train_together` on one
                   thread in each, the trained states sent back and restored (what a sweep uses)
+  dask_2          the groups sent to a Dask LocalCluster of two worker processes of one thread
+                  (`--executor dask`): each task rebuilds its sessions from their settings, trains them with
+                  `train_together` and sends the states back. The cluster is started, and its workers have
+                  loaded PyTorch, before the timing: a cluster outlives the sweeps sent to it
 On CUDA (when present) one_by_one and together are measured on `device="cuda"` too.
 
 Two figures answer two questions, each against one_by_one on one thread: what batching gains, on the same
@@ -20,7 +24,8 @@ uses a second core, so it says what a sweep gets from the machine, not what batc
 
 `.venv/bin/python bench/sweep_speed.py [--repeats 3] [--epochs 1000]`
 Last line: RESULT batching_1_thread=<x> batching_and_2_processes=<x> [cuda_batching=<x>] (each over
-one_by_one on the same device; a way not measured is left out)
+one_by_one on the same device) dask_2_workers_vs_local_executor=<x> (processes' time over dask_2's; above 1:
+the cluster is faster); a way not measured (or dask_2 without the [cluster] extra) is left out
 """
 
 from __future__ import annotations
@@ -132,8 +137,34 @@ def processes(sessions) -> None:
     train_groups(sessions, workers=2)
 
 
+_cluster = {}
+
+
+def dask_2(sessions) -> None:
+    from engine.training.dask_groups import DaskExecutor
+
+    executor = _cluster["executor"]
+    executor.train(sessions, batch_groups(sessions), lambda: False, lambda _: None, lambda _: None)
+
+
+def start_cluster() -> bool:
+    """Two worker processes of one thread each, warmed up (PyTorch loaded); False without the extra."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return False
+    from engine.training.dask_groups import DaskExecutor
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    executor = DaskExecutor(cluster.scheduler_address)
+    executor.connect()
+    executor.client.run(lambda: __import__("engine.training.dask_groups"))
+    _cluster.update(cluster=cluster, executor=executor)
+    return True
+
+
 WAYS = {"one_by_one": one_by_one, "together": together, "together_2": together_2, "vmap": vmap_way,
-        "processes": processes}
+        "processes": processes, "dask_2": dask_2}
 
 
 def timed(way, epochs: int, device: str) -> tuple[float, list[TrainingSession]]:
@@ -160,6 +191,8 @@ def main() -> None:
     parser.add_argument("--ways", default=",".join(WAYS))
     args = parser.parse_args()
     ways = args.ways.split(",")
+    if "dask_2" in ways and not start_cluster():
+        ways.remove("dask_2")
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     times: dict[tuple[str, str], list[float]] = {}
     results: dict[tuple[str, str], list[TrainingSession]] = {}
@@ -181,7 +214,13 @@ def main() -> None:
               f"{gap(results[device, 'one_by_one'], results[device, way]):13.1e}")
     names = {("cpu", "together"): "batching_1_thread", ("cpu", "processes"): "batching_and_2_processes",
              ("cuda", "together"): "cuda_batching"}
-    print("RESULT " + " ".join(f"{name}={ratio[key]:.2f}" for key, name in names.items() if key in ratio))
+    shown = [f"{name}={ratio[key]:.2f}" for key, name in names.items() if key in ratio]
+    if ("cpu", "dask_2") in ratio and ("cpu", "processes") in ratio:
+        shown.append(f"dask_2_workers_vs_local_executor={ratio['cpu', 'dask_2'] / ratio['cpu', 'processes']:.2f}")
+    if _cluster:
+        _cluster["executor"].close()
+        _cluster["cluster"].close()
+    print("RESULT " + " ".join(shown))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Settings as TOML: `[data]`, `[model]` and `[training]` tables of the schema's settings."""
+"""Settings as TOML: `[data]`, `[model]` and `[training]` tables of the schema's settings, and a `[sweep]` table
+of where a sweep trains (`executor`, `scheduler`), which `annclf-tui sweep` reads and the rest leave alone."""
 
 from __future__ import annotations
 
@@ -16,23 +17,39 @@ def settings_to_toml(settings: Settings) -> str:
     return tomli_w.dumps(settings.to_sections())
 
 
-def settings_from_toml(text: str, source: str = "<text>", base: Settings | None = None) -> Settings:
+def _document(text: str, source: str) -> dict:
     text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write one
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FileProblem(source, f"is not valid TOML: {error}") from None
     except RecursionError:
         raise FileProblem(source, "is not a settings file: its tables are nested too deeply") from None
     except ValueError:  # an integer of thousands of digits: Python's int() refuses it (int_max_str_digits)
         raise FileProblem(source, "is not valid TOML: it holds a number of thousands of digits") from None
+
+
+def _read(path: str | os.PathLike) -> str:
+    try:
+        with open_input(path, "a settings file") as handle:  # a FIFO or a device: refused, never waited on
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise FileProblem(str(path), f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
+
+
+def settings_from_toml(text: str, source: str = "<text>", base: Settings | None = None) -> Settings:
+    document = _document(text, source)
     values = {}
     for section, table in document.items():
+        if section == SWEEP:
+            _sweep_table(table, source)  # a mistake in it is named wherever the file is read
+            continue
         if section in SECTIONS and not isinstance(table, dict):
             raise FileProblem(source, f"{section} must be a table of settings ([{section}] and a line per "
                                       f"setting), not {table!r}"[:200])
         if section not in SECTIONS:
-            raise FileProblem(source, f"unknown table [{section}]; expected " + ", ".join(f"[{s}]" for s in SECTIONS))
+            raise FileProblem(source, f"unknown table [{section}]; expected "
+                                      + ", ".join(f"[{s}]" for s in (*SECTIONS, SWEEP)))
         for name, value in table.items():
             if name in BY_NAME and BY_NAME[name].section != section:
                 raise FileProblem(source, f"{name} belongs in [{BY_NAME[name].section}], not [{section}]")
@@ -43,14 +60,33 @@ def settings_from_toml(text: str, source: str = "<text>", base: Settings | None 
         raise FileProblem(source, f"setting {error}") from None
 
 
+SWEEP = "sweep"
+EXECUTORS = ("local", "dask")
+
+
+def _sweep_table(table, source: str) -> dict[str, str]:
+    """The `[sweep]` table checked: executor local or dask, scheduler an address (text)."""
+    if not isinstance(table, dict):
+        raise FileProblem(source, f"sweep must be a table ([sweep] and a line per option), not {table!r}"[:200])
+    for name, value in table.items():
+        if name not in ("executor", "scheduler"):
+            raise FileProblem(source, f"[sweep] has no option {name!r}; it takes executor and scheduler"[:200])
+        if not isinstance(value, str) or not value.strip():
+            raise FileProblem(source, f"[sweep] {name} must be text, not {value!r}"[:200])
+    if table.get("executor", "local") not in EXECUTORS:
+        raise FileProblem(source, f"[sweep] executor is local or dask, not {table['executor']!r}"[:200])
+    return dict(table)
+
+
+def load_sweep_options(path: str | os.PathLike) -> dict[str, str]:
+    """The `[sweep]` table of a settings file ({} without one): {"executor": "dask", "scheduler": "tcp://…"}."""
+    document = _document(_read(path), str(path))
+    return _sweep_table(document[SWEEP], str(path)) if SWEEP in document else {}
+
+
 def load_settings(path: str | os.PathLike, base: Settings | None = None) -> Settings:
     """A relative CSV path in the file is relative to the file's folder (as save_settings writes it)."""
-    try:
-        with open_input(path, "a settings file") as handle:  # a FIFO or a device: refused, never waited on
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise FileProblem(str(path), f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
-    settings = settings_from_toml(text, str(path), base)
+    settings = settings_from_toml(_read(path), str(path), base)
     if settings.csv and not os.path.isabs(settings.csv):
         folder = os.path.dirname(os.path.abspath(path))
         settings = settings.replace(csv=os.path.normpath(os.path.join(folder, settings.csv)))

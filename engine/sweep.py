@@ -119,6 +119,10 @@ class Sweep:
         # where each finished run's epochs, last map and settings go for TensorBoard: (folder, map every N)
         self.tensorboard: tuple[str, int] | None = None
         self.tensorboard_problems: list[str] = []  # runs kept whose TensorBoard files could not be written
+        # where the groups train: None, here (in worker processes); a DaskExecutor (training/dask_groups.py), on
+        # its cluster, each group's runs kept as they come back
+        self.executor = None
+        self.lost: list = []  # dask_groups.Lost: the groups whose task never finished on the cluster
         # the table's rows in the plan's order: each the varying settings but the seeds
         self._varying = [n for n in grid.varying if n not in SEEDS]
         self.configurations: tuple[tuple, ...] = tuple(dict.fromkeys(configuration_key(s, self._varying)
@@ -186,11 +190,19 @@ class Sweep:
                     if self._feed is not None:
                         self._feed.noticed(notice)
         groups = batch_groups(sessions)
+        base = float(len(self.runs))
+        group_epochs = sum(max(sessions[i].settings.epochs for i in g) for g in groups)
+        on_epoch = lambda k: tell(base + len(sessions) * k / group_epochs, len(self.runs))  # noqa: E731
+        if self.executor is not None:
+            def back(group: list[int]) -> None:  # its runs kept, and drawn for a client that wants maps
+                members = [sessions[i] for i in group]
+                self._keep_finished(members)
+                if feed is not None:
+                    feed.serve(self, members, final=True)
+            self.lost += self.executor.train(sessions, groups, should_stop, on_epoch, back)
+            return
         if workers > 1:
-            base = float(len(self.runs))
-            group_epochs = sum(max(sessions[i].settings.epochs for i in g) for g in groups)
-            train_groups(sessions, should_stop, lambda k: tell(base + len(sessions) * k / group_epochs,
-                                                              len(self.runs)), workers)
+            train_groups(sessions, should_stop, on_epoch, workers)
             self._keep_finished(sessions)
             return
         for group in groups:
@@ -259,8 +271,10 @@ class Sweep:
             self.tensorboard_problems.append(str(error))
 
     def table(self) -> list[Configuration]:
-        """The configurations of the runs that finished, best mean test accuracy first (see rank)."""
-        return rank(self.runs, self.grid.varying)
+        """The configurations of the runs that finished, best mean test accuracy first (see rank); a tie in the
+        plan's order, however the runs came back (a cluster returns them as they finish)."""
+        place = lambda c: self.index(c.runs[0].settings)  # noqa: E731
+        return sorted(rank(self.runs, self.grid.varying), key=lambda c: (c.rank_key, place(c)))
 
     def as_dict(self) -> dict:
         return {"sweep": {"id": self.id, "name": self.name, "varying": self.grid.varying, "runs": len(self.plan),

@@ -100,4 +100,12 @@ def train(sweep, feed: SweepFeed, workers: int = 1) -> None:
     except Exception as error:
         feed.put(SweepEnded(False, str(error) or "an unexpected error (please report it)"))
         return
+    finally:
+        if sweep.executor is not None:
+            sweep.executor.close()
+    lost = [s for group in sweep.lost for s in group.settings]
+    if lost:  # the rest were kept: it ran, but not whole
+        feed.put(SweepEnded(False, f"{len(lost):,} of {len(sweep.plan):,} runs never finished on the cluster: "
+                                   f"{sweep.lost[0].why}"))
+        return
     feed.put(SweepEnded(finished))

@@ -133,3 +133,25 @@ async def test_tab_goes_to_the_first_list_and_typing_changes_the_count():
         assert app.focused is app.query_one("#sweep-hidden", Input)
         await pilot.press(*"2;8;16,16")
         await wait_until(pilot, lambda: "3 runs" in shown_text(app.query_one("#sweep-count", Static)))
+
+
+@pytest.mark.asyncio
+async def test_a_scheduler_s_address_sends_the_sweep_to_its_workers_and_a_bad_one_says_why(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    app = AnnclfApp(BASE, runs_dir=tmp_path / "runs")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        async with app.run_test(size=(120, 40)) as pilot:
+            view = await sweep_shown(pilot, hidden="2;8", lr="0.03,0.1", scheduler="not an address")
+            await pilot.press("f5")
+            await wait_until(pilot, lambda: view.ended is not None, tries=3000)
+            assert view.ended.startswith("failed: not an address: the Dask scheduler does not answer")
+            assert not kept(tmp_path)
+            app.query_one("#sweep-scheduler", Input).value = cluster.scheduler_address
+            await pilot.pause()
+            await pilot.press("escape", "f5")
+            await wait_until(pilot, lambda: view.ended == "finished", tries=3000)
+            await pilot.pause()
+            assert len(view.ranked) == 4 and "4 of 4 runs kept" in shown_text(app.query_one("#sweep-status"))
+            assert all(tile.data is not None for tile in app.query(".sweep-tile"))  # drawn as each group came back
+            assert len(kept(tmp_path)) == 4

@@ -36,6 +36,10 @@ def _main(argv: list[str] | None) -> int:
         from tui.cli.sweep import sweep
 
         return sweep(args)
+    if args.command == "worker":
+        from tui.cli.worker import worker
+
+        return worker(args)
     if args.command == "runs":
         from tui.cli.runs import list_runs  # no torch on this path: a listing answers at once
 

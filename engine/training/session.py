@@ -19,7 +19,7 @@ from typing import Callable
 import torch
 
 from .. import standalone
-from ..datasets.dataset import make_dataset
+from ..datasets.dataset import Dataset, make_dataset
 from ..datasets.split import split as split_dataset
 from ..decision_map import DecisionGrid, MapRequest, evaluate_grid
 from ..device import resolve_device
@@ -57,13 +57,15 @@ def _tensor(array, device: torch.device) -> torch.Tensor:
 
 
 class TrainingSession:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, dataset: Dataset | None = None):
+        """`dataset`: the one these settings make, made elsewhere (a worker of a cluster is sent it, as it may
+        not have the file)."""
         s = settings.resolve()
         self.requested = s  # as asked: `settings` below names the columns a csv or iris set filled in
         self.device, self.device_notice = resolve_device(s.device)
         if s.samples is not None and s.dataset not in ("csv", "iris"):
             check_run_memory(s, s.samples, len(s.inputs), s.classes or 2)
-        self.dataset = make_dataset(s)
+        self.dataset = dataset if dataset is not None else make_dataset(s)
         self.split = split_dataset(self.dataset, s.test_size, s.val_size, s.scale, s.data_seed, s.label_noise,
                                    s.inputs)
         width = len(self.split.input_names)  # the model's input columns: the inputs, or a file's features

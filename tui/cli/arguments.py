@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from engine.config_file import load_settings
 from engine.errors import AnnclfError, SettingError
 from engine.schema import BY_NAME, SCHEMA, SECTIONS, Settings, implied, validate
+from engine.config_file import EXECUTORS
 from engine.sweep_grid import MAX_RUNS
 
 from tui.text.escapes import escaped
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--full-frames", action="store_true",
                         help="send the terminal every frame as Textual draws it; by default only the cells that "
                              "changed are sent (a fifth of the bytes). For a terminal that shows a garbled screen")
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep,runs}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep,runs,worker}")
     train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "
                                             "invalid settings or files, 1 on a failure during the run.")
@@ -143,6 +144,22 @@ def _add_sweep(commands) -> None:
     out.add_argument("--name", metavar="TEXT", help="the sweep's name in the runs view [default: what it varies]")
     out.add_argument("--json", metavar="FILE.json", help="write the table, with every run's id, as JSON")
     add_tensorboard_flags(out)
+    out.add_argument("--executor", choices=EXECUTORS,
+                     help="where the runs train: local (worker processes on this machine) or dask (the workers "
+                          "of a Dask scheduler: pip install 'annclf-tui[cluster]') [default local, or the "
+                          "config's [sweep] table]")
+    out.add_argument("--scheduler", metavar="ADDRESS",
+                     help="the Dask scheduler's address, tcp://host:8786 (implies --executor dask)")
+    worker = commands.add_parser("worker", help="serve a Dask scheduler's sweeps: one worker, one device",
+                                 description="Start a Dask worker that trains the stacks of the sweeps sent to "
+                                             "its scheduler (pip install 'annclf-tui[cluster]'). Start one per "
+                                             "GPU (--device cuda:0, cuda:1…), or one per core on a CPU machine. "
+                                             "Ctrl-C ends it; its unfinished work goes to the other workers.")
+    worker.add_argument("--scheduler", metavar="ADDRESS", required=True, help="tcp://host:8786")
+    worker.add_argument("--device", metavar="DEVICE", default="cpu",
+                        help="cpu, or cuda:N: the one GPU this worker trains on, advertised as the resource GPU=1 "
+                             "so that stacks are placed one per GPU [default cpu]")
+    worker.add_argument("--name", metavar="TEXT", help="the worker's name on the scheduler's dashboard")
 
 
 CEILING = 100_000  # runs a sweep may be raised to: each is a folder of the catalog, and the plan is built whole

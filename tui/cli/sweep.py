@@ -83,6 +83,7 @@ def sweep(args: argparse.Namespace) -> int:
 
             check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config}, args.runs_dir)
         check_tensorboard(args)
+        scheduler = _scheduler(args)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
 
@@ -103,6 +104,8 @@ def sweep(args: argparse.Namespace) -> int:
         job = Sweep(grid, store, args.name)
         if args.tensorboard:
             job.tensorboard = (args.tensorboard, args.tensorboard_map_every)
+        if scheduler:
+            job.executor = _connected(scheduler)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
     stop = threading.Event()
@@ -120,6 +123,8 @@ def sweep(args: argparse.Namespace) -> int:
         return fail(f"the sweep failed: {error}", EXIT_FAILED)
     finally:
         signals.restore()
+        if job.executor is not None:
+            job.executor.close()
     if job.runs:
         console.print(table(job))
     if not finished:
@@ -128,6 +133,9 @@ def sweep(args: argparse.Namespace) -> int:
                       highlight=False)
     for problem in job.problems:
         print(f"{PROG}: error: a run was not kept: {escaped(str(problem))}", file=sys.stderr)
+    for lost in job.lost:
+        print(f"{PROG}: error: {counted(len(lost.settings), 'run')} lost, {lost.why}: "
+              + "; ".join(escaped(_named(job, s)) for s in lost.settings), file=sys.stderr)
     for problem in job.tensorboard_problems[:3]:  # the same cause for every run, most likely: a few say it
         print(f"{PROG}: error: TensorBoard: {escaped(problem)}", file=sys.stderr)
     if args.json:
@@ -139,6 +147,9 @@ def sweep(args: argparse.Namespace) -> int:
         return signals.exit_code
     if job.runs and all(r.reason == "diverged" for r in job.runs):
         return fail("every run diverged: try lower learning rates", EXIT_FAILED)
+    if job.lost:
+        lost = sum(len(lost.settings) for lost in job.lost)
+        return fail(f"{counted(lost, 'run')} of {len(job.plan):,} never finished on the cluster", EXIT_FAILED)
     if job.problems:  # runs trained and lost (a full disk): not a success
         return fail(f"{counted(len(job.problems), 'run')} of {len(job.runs):,} could not be kept", EXIT_FAILED)
     if job.tensorboard_problems:
@@ -147,6 +158,45 @@ def sweep(args: argparse.Namespace) -> int:
     if args.tensorboard and job.runs:
         console.print(f"wrote TensorBoard's files in {escaped(args.tensorboard)}", highlight=False, markup=False)
     return EXIT_OK
+
+
+def _scheduler(args: argparse.Namespace) -> str | None:
+    """The Dask scheduler's address when the sweep goes to a cluster (the flags, else the config's [sweep]
+    table); None: it trains here."""
+    from engine.config_file import load_sweep_options
+    from engine.errors import SettingError
+
+    table = load_sweep_options(args.config) if args.config else {}
+    executor = args.executor or ("dask" if args.scheduler else table.get("executor", "local"))
+    scheduler = args.scheduler or table.get("scheduler")
+    if executor == "local":
+        if args.scheduler:
+            raise SettingError("scheduler", "is the address of a Dask scheduler: it goes with --executor dask")
+        return None
+    if not scheduler or not scheduler.strip():
+        raise SettingError("executor", "dask needs the scheduler's address: --scheduler tcp://host:8786 (or "
+                                       "scheduler = \"tcp://host:8786\" in the config's [sweep] table)")
+    return scheduler.strip()
+
+
+def _connected(scheduler: str):
+    """A DaskExecutor connected to the scheduler (ClusterError when it cannot be); a sweep sent to a scheduler
+    without workers waits for one, and says so."""
+    from engine.training.dask_groups import DaskExecutor
+
+    executor = DaskExecutor(scheduler)
+    executor.connect()
+    if not executor.workers:
+        print(f"{PROG}: note: the scheduler at {escaped(scheduler)} has no worker yet: the sweep waits for one "
+              f"(start one with: {PROG} worker --scheduler {escaped(scheduler)})", file=sys.stderr)
+    return executor
+
+
+def _named(job, settings) -> str:
+    """A lost run in words: the settings the sweep varies, "lr=0.1 hidden=8 seed=3"."""
+    from engine.sweep import label
+
+    return " ".join(f"{n}={label(n, getattr(settings, n))}" for n in job.grid.varying) or "its one configuration"
 
 
 def _note(notice: str) -> None:

@@ -28,10 +28,12 @@ from tui.app.widgets.sweep_table import SweepTable
 from tui.text.escapes import escaped
 
 STYLES = Path(__file__).with_suffix(".tcss")
+HERE = "this machine"  # the scheduler field empty: the sweep trains here; else a Dask scheduler's address
 SWEPT = ("hidden", "activation", "inputs", "optimizer", "lr", "batch_size", "dropout", "weight_decay", "epochs", "seed")
 TILE = (22, 7)  # the least columns and lines a small map takes, its border included
 HINT = ("The other settings are the training form's. F5 trains every combination; F7 stops (what finished is "
-        "kept). Lists: 0.01,0.1 · hidden 8;16,16 · seed 0..4.")
+        "kept). Lists: 0.01,0.1 · hidden 8;16,16 · seed 0..4. Scheduler: a Dask scheduler's address "
+        "(tcp://host:8786) trains the runs on its workers.")
 # a setting's name in a small map's title, where every column counts; "": the value names itself (relu, adam)
 SHORT = {"hidden": "hid", "activation": "", "optimizer": "", "inputs": "in", "batch_size": "batch",
          "dropout": "drop", "weight_decay": "wd", "epochs": "ep"}
@@ -74,6 +76,9 @@ class SweepView(Horizontal, can_focus=True):
                 with Horizontal(classes="field-row sweep-row"):
                     yield Label(name.replace("_", " "), classes="field-label")
                     yield Input(id=f"sweep-{name}", compact=True)
+            with Horizontal(classes="field-row sweep-row"):
+                yield Label("scheduler", classes="field-label")
+                yield Input(id="sweep-scheduler", compact=True, placeholder=HERE)
             yield Static("", id="sweep-count")
             yield Static(HINT, id="sweep-hint")
         with Vertical(id="sweep-right"):
@@ -163,6 +168,11 @@ class SweepView(Horizontal, can_focus=True):
             if grid.count > MAX_RUNS:  # counted from the lists' ends: nothing of it is built yet
                 raise AnnclfError("sweep", f"{grid.count:,} runs, more than {MAX_RUNS}: give fewer values")
             sweep = Sweep(grid, self.store)
+            scheduler = self.query_one("#sweep-scheduler", Input).value.strip()
+            if scheduler:  # connected in the sweep's thread: a scheduler far away never holds the screen
+                from engine.training.dask_groups import DaskExecutor
+
+                sweep.executor = DaskExecutor(scheduler)
         except AnnclfError as error:
             self.notify(str(error), title="the sweep cannot start", severity="error", timeout=8)
             return

@@ -1,0 +1,49 @@
+"""`annclf-tui worker`: a Dask worker that trains the stacks of sweeps sent to its scheduler.
+
+One worker, one device, one stack at a time: `--device cuda:N` makes that GPU the only one this process sees
+(CUDA_VISIBLE_DEVICES, set before PyTorch loads) and advertises the resource GPU=1, which a sweep asking for
+CUDA requires of each stack; the scheduler then places one stack per GPU. A plain `dask worker` serves CPU
+stacks as well, where annclf-tui is installed: this command adds the device and a clean end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import sys
+
+from tui.cli.arguments import PROG, fail
+from tui.text.escapes import escaped
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def worker(args: argparse.Namespace) -> int:
+    device = args.device.strip().lower()
+    match = re.fullmatch(r"cuda(?::(\d+))?", device)
+    if device != "cpu" and not match:
+        return fail(f"--device: {escaped(args.device)!s} is not cpu or cuda:N (cuda:0, cuda:1…)", EXIT_INVALID)
+    try:
+        from distributed import Worker
+    except ImportError:
+        return fail("the worker needs the cluster extra: pip install 'annclf-tui[cluster]'", EXIT_INVALID)
+    resources = {}
+    if match:
+        os.environ["CUDA_VISIBLE_DEVICES"] = match.group(1) or "0"  # before torch loads: this GPU alone
+        resources = {"GPU": 1}
+
+    async def serve() -> None:
+        async with Worker(args.scheduler, nthreads=1, resources=resources, name=args.name) as running:
+            print(f"{PROG}: worker {running.address} serves {escaped(args.scheduler)} on {device}", flush=True)
+            await running.finished()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        print(f"{PROG}: worker stopped; its unfinished stacks go to the other workers", file=sys.stderr)
+        return 130
+    except (OSError, TimeoutError, ValueError) as error:
+        return fail(f"the worker cannot serve {escaped(args.scheduler)}: {error}", EXIT_FAILED)
+    return EXIT_OK
