@@ -271,10 +271,15 @@ class Sweep:
             self.tensorboard_problems.append(str(error))
 
     def table(self) -> list[Configuration]:
-        """The configurations of the runs that finished, best mean test accuracy first (see rank); a tie in the
-        plan's order, however the runs came back (a cluster returns them as they finish)."""
+        """The configurations of the runs that finished, best mean test accuracy first (see rank); a tie, and
+        a configuration's runs, in the plan's order, however the runs came back (a cluster returns them as
+        they finish)."""
         place = lambda c: self.index(c.runs[0].settings)  # noqa: E731
-        return sorted(rank(self.runs, self.grid.varying), key=lambda c: (c.rank_key, place(c)))
+        seeds = lambda r: tuple(self.grid.axes[n].index(getattr(r.settings, n)) for n, _ in self.drawn_seeds)  # noqa: E731
+        rows = sorted(rank(self.runs, self.grid.varying), key=lambda c: (c.rank_key, place(c)))
+        for row in rows:
+            row.runs.sort(key=seeds)  # its seeds in the plan's order too
+        return rows
 
     def as_dict(self) -> dict:
         return {"sweep": {"id": self.id, "name": self.name, "varying": self.grid.varying, "runs": len(self.plan),

@@ -59,6 +59,8 @@ def test_no_map_is_made_unless_asked_and_the_feed_stops_the_sweep(tmp_path):
 
 def test_a_failure_ends_the_sweep_with_what_went_wrong():
     class Failing:
+        executor = None
+
         def run(self, **_):
             raise RuntimeError("CUDA out of memory")
 
