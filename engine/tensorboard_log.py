@@ -99,5 +99,16 @@ class TensorBoardRun:
                   if v is not None}
         self.writer.add_hparams(values, metrics, name="hparams")
 
+    def finish(self, session, close: bool = True) -> None:
+        """The end of a stretch of training: the last epoch's map (unless it was just drawn), then the files
+        closed, or flushed when the run may go on (the app's F5 after a stop)."""
+        epoch = session.history.epoch
+        if epoch and not (self.map_every and epoch % self.map_every == 0):
+            self.decision_map(session, epoch)
+        if close:
+            self.close()
+        else:
+            self.writer.flush()
+
     def close(self) -> None:
         self.writer.close()

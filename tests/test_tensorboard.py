@@ -104,3 +104,51 @@ def test_without_tensorboardx_or_a_folder_for_it_the_run_is_refused_in_one_line(
         assert code == 2 and len(err.strip().splitlines()) == 1
         assert "pip install 'annclf-tui[tensorboard]'" in err and "Traceback" not in err
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").glob("*/summary.json"))
+
+
+def test_the_app_with_a_tensorboard_folder_writes_the_runs_it_trains_as_train_does(tmp_path):
+    import asyncio
+
+    from engine import Settings
+    from tui.app.app import AnnclfApp
+
+    from pilot_helpers import kept, ready, wait_until
+
+    board = tmp_path / "board"
+    app = AnnclfApp(Settings(dataset="moons", samples=200, hidden=[6], epochs=12, device="cpu"),
+                    runs_dir=tmp_path / "runs", tensorboard=(str(board), 5))
+
+    async def drive():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            app.set_focus(None)
+            await pilot.press("f5")
+            await wait_until(pilot, lambda: len(kept(tmp_path)) == 1 and app.runner.training is None)
+        app.runner.settle()  # as the app's launch does once its screen is gone: the files closed
+
+    asyncio.run(drive())
+    (folder,) = board.iterdir()
+    assert folder.name == "moons 6 relu adam lr 0.01"  # named like the run, as `train` names it
+    history = kept_history(tmp_path)
+    found = scalars(folder)
+    assert sorted(found["loss/train"]) == [row["epoch"] for row in history] == list(range(1, 13))
+    for row in history:
+        assert found["loss/train"][row["epoch"]] == pytest.approx(row["train_loss"], rel=1e-6)
+        assert found["accuracy/test"][row["epoch"]] == pytest.approx(row["test_accuracy"], rel=1e-6)
+    assert images(folder) == {5: (96, 96), 10: (96, 96), 12: (96, 96)}
+
+
+def kept_history(tmp_path) -> list[dict]:
+    from engine.runs import RunStore
+
+    store = RunStore(tmp_path / "runs")
+    (summary,) = store.summaries()[0]
+    return store.load(summary.id)["history"]
+
+
+def test_the_app_refuses_a_tensorboard_folder_it_cannot_use_before_it_opens(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["--tensorboard", str(blocker / "inside")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot hold TensorBoard's files" in err and len(err.strip().splitlines()) == 1

@@ -9,7 +9,8 @@ from typing import NoReturn
 
 from engine.errors import AnnclfError
 
-from tui.cli.arguments import PROG, build_parser, describe_error, fail, settings_from_args, train_only_flag
+from tui.cli.arguments import (PROG, build_parser, check_tensorboard, describe_error, fail, settings_from_args,
+                               train_only_flag)
 from tui.cli.guarded_output import GuardedOutput
 
 
@@ -46,6 +47,7 @@ def _main(argv: list[str] | None) -> int:
         return list_runs(args)
     try:
         settings = settings_from_args(args, resolve=False)
+        check_tensorboard(args)
     except AnnclfError as error:
         return fail(describe_error(error), 2)
     without = _not_a_terminal()
@@ -54,7 +56,8 @@ def _main(argv: list[str] | None) -> int:
                     "work without one", 2)
     from tui.app.launch import launch
 
-    return launch(settings, args.runs_dir, args.refresh, args.full_frames)
+    board = (args.tensorboard, args.tensorboard_map_every) if args.tensorboard else None
+    return launch(settings, args.runs_dir, args.refresh, args.full_frames, board)
 
 
 def _not_a_terminal() -> str | None:

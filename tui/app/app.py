@@ -54,13 +54,15 @@ class AnnclfApp(App):
     BINDINGS = app_bindings()
 
     def __init__(self, settings: Settings | None = None, output_dir: str | Path = ".",
-                 runs_dir: str | Path | None = None, refresh: str = "auto"):
+                 runs_dir: str | Path | None = None, refresh: str = "auto",
+                 tensorboard: tuple[str, int] | None = None):
         super().__init__()
         self.refresh_mode = refresh
         self.initial = settings or Settings()
         self.output_dir = Path(output_dir)
         self.store = RunStore(runs_dir)
-        self.runner = Runner(self, self.store, self._tell)
+        # tensorboard: (folder, map every N epochs) of `annclf-tui --tensorboard DIR`: every run trained writes there
+        self.runner = Runner(self, self.store, self._tell, tensorboard)
         self.ended_by: int | None = None  # the signal that ended the app, if one did
 
     def compose(self) -> ComposeResult:

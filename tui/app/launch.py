@@ -10,7 +10,8 @@ from engine.schema import Settings
 from tui.terminal import colour_system
 
 
-def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto", full_frames: bool = False) -> int:
+def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto", full_frames: bool = False,
+           tensorboard: tuple[str, int] | None = None) -> int:
     colours = colour_system.preferred()
     if colours is not None:  # Textual reads it when it is first imported, which is next
         os.environ["TEXTUAL_COLOR_SYSTEM"] = colours
@@ -22,7 +23,7 @@ def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto
     from tui.app.app import AnnclfApp
     from tui.terminal.driver import changes_only
 
-    app = AnnclfApp(settings, runs_dir=runs_dir, refresh=refresh)
+    app = AnnclfApp(settings, runs_dir=runs_dir, refresh=refresh, tensorboard=tensorboard)
     if not full_frames:
         app.driver_class = changes_only(app.driver_class)
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
@@ -32,8 +33,10 @@ DEBOUNCE = 0.25  # seconds of quiet typing before the data and network are rebui
 
 
 class Runner:
-    def __init__(self, app: App, store: RunStore, tell: Callable[[Message], None]):
+    def __init__(self, app: App, store: RunStore, tell: Callable[[Message], None],
+                 tensorboard: tuple[str, int] | None = None):
         self.app, self.store, self.tell = app, store, tell
+        self.boards = Boards(*tensorboard) if tensorboard else None  # --tensorboard DIR: each run's epochs there
         self.engine_ready = False
         self.session = None
         self.feed = None
@@ -217,7 +220,7 @@ class Runner:
             session.controls.step()
         self._on_disk = threading.Event()
         self.training = self._worker(train, "train", session, self.store, self.run_id, self.replaces,
-                                     self._on_disk)
+                                     self._on_disk, self.boards)
         self._state_changed()
 
     def want_map(self, request, session) -> None:
@@ -284,6 +287,8 @@ class Runner:
         yet (its training thread keeps the run while the app tears its screen down, so quitting is quick)."""
         if self._on_disk is not None:
             self._on_disk.wait(timeout)
+        if self.boards is not None:
+            self.boards.close()
 
     # ----- what the workers hand back (on the UI thread)
     def finished(self, worker: Worker) -> None:
@@ -346,6 +351,8 @@ class Runner:
             self.tell(RunKept(trained.summary))
         elif trained.problem is not None:
             self.app.notify(f"The run was not kept: {trained.problem}", severity="warning", timeout=8)
+        if trained.board_problem is not None:
+            self.app.notify(f"TensorBoard: {trained.board_problem}", severity="warning", timeout=8)
 
     def forget(self, run_id: str) -> bool:
         """A kept run was deleted; True if it was the session's (it is kept anew when it trains again)."""
@@ -366,6 +373,7 @@ class Trained:
     report: dict
     summary: object | None  # engine RunSummary; None when not kept
     problem: str | None  # why it could not be kept; None when there was nothing new to keep
+    board_problem: str | None = None  # why its TensorBoard files could not be written
 
 
 def import_engine() -> None:
@@ -386,23 +394,64 @@ def import_engine() -> None:
             gc.enable()
 
 
-def train(session, store: RunStore, run_id: str | None, replaces: str | None, kept: threading.Event) -> Trained:
+def train(session, store: RunStore, run_id: str | None, replaces: str | None, kept: threading.Event,
+          boards: "Boards | None" = None) -> Trained:
     """Train, then keep the run; `kept` is set once the run is on disk (or could not be), whatever happens:
-    an app that quits while this trains waits for it before the process ends."""
+    an app that quits while this trains waits for it before the process ends. With `boards`, the epochs go to
+    the session's TensorBoard folder as they are trained."""
     from engine.errors import AnnclfError
 
+    board, board_problem = None, None
     try:
+        if boards is not None:
+            try:
+                board = boards.of(session)
+            except (AnnclfError, OSError) as error:
+                board_problem = str(error)
         before = session.history.epoch
-        session.run()
+        session.run(None if board is None else lambda record: board.epoch(record, session))
         report = session.evaluate()
+        if board is not None:
+            try:
+                board.finish(session, close=False)  # F5 may go on: the same folder, flushed now
+            except (AnnclfError, OSError) as error:
+                board_problem = str(error)
         if session.history.epoch == before:  # stopped before its first epoch: nothing new to keep
-            return Trained(session, report, None, None)
+            return Trained(session, report, None, None, board_problem)
         try:
-            return Trained(session, report, store.keep(session, report, run_id, replaces), None)
+            return Trained(session, report, store.keep(session, report, run_id, replaces), None, board_problem)
         except (AnnclfError, OSError) as error:
-            return Trained(session, report, None, str(error))
+            return Trained(session, report, None, str(error), board_problem)
     finally:
         kept.set()
+
+
+class Boards:
+    """`annclf-tui --tensorboard DIR`: the TensorBoard folder of the session that trains, made as it first trains
+    (named like the run) and written by the training thread alone; F5 on the same session goes on in its
+    folder, another session's training closes it (one writer open, whatever the app has trained)."""
+
+    def __init__(self, root: str, map_every: int):
+        self.root, self.map_every = root, map_every
+        self._session = None  # a weak reference: a board never keeps a session's rows alive
+        self._board = None
+
+    def of(self, session):
+        from engine.runs import default_name
+        from engine.tensorboard_log import TensorBoardRun
+
+        if self._board is not None and self._session() is session:
+            return self._board
+        self.close()
+        self._board = TensorBoardRun(self.root, default_name(session.settings), session.class_names,
+                                     self.map_every)
+        self._session = weakref.ref(session)
+        return self._board
+
+    def close(self) -> None:
+        if self._board is not None:
+            self._board.close()
+            self._board = None
 
 
 def build(settings: Settings):

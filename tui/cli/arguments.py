@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--full-frames", action="store_true",
                         help="send the terminal every frame as Textual draws it; by default only the cells that "
                              "changed are sent (a fifth of the bytes). For a terminal that shows a garbled screen")
+    add_tensorboard_flags(parser)  # every run the app trains writes there too
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep,runs,worker}")
     train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "

@@ -136,10 +136,7 @@ def _tensorboard(args: argparse.Namespace, session):
 
 def _close_board(board, session, console: Console) -> None:
     """The map of the last epoch too, then the files closed."""
-    epoch = session.history.epoch
-    if epoch and not (board.map_every and epoch % board.map_every == 0):
-        board.decision_map(session, epoch)
-    board.close()
+    board.finish(session)
     console.print(f"wrote TensorBoard's files in {escaped(str(board.folder))}", highlight=False, markup=False,
                   soft_wrap=True)
 
