@@ -141,10 +141,7 @@ _cluster = {}
 
 
 def dask_2(sessions) -> None:
-    from engine.training.dask_groups import DaskExecutor
-
-    executor = _cluster["executor"]
-    executor.train(sessions, batch_groups(sessions), lambda: False, lambda _: None, lambda _: None)
+    _cluster["executor"].train(sessions, batch_groups(sessions), lambda: False, lambda _: None, lambda _: None)
 
 
 def start_cluster() -> bool:

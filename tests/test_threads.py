@@ -84,3 +84,24 @@ def test_a_small_model_trains_on_one_thread_unmeasured(two_cores):
     session = TrainingSession(Settings(dataset="circles", samples=200, hidden=[4], epochs=1, device="cpu"))
     session.run()
     assert torch.get_num_threads() == 1 and session.thread_choice.why == "small steps"
+
+
+def test_a_count_forced_in_one_thread_is_that_threads_alone(two_cores):
+    import threading
+
+    inside, other = threading.Event(), []
+    leave = threading.Event()
+
+    def task():
+        with threads.forced(1):
+            inside.set()
+            leave.wait(60)
+
+    worker = threading.Thread(target=task)
+    worker.start()
+    inside.wait(60)
+    # a cluster's task forcing one thread in its own thread leaves this one measuring
+    other.append(threads.choose(step_taking({1: 0.004, 2: 0.001}), threads.GRAIN).why)
+    leave.set()
+    worker.join(60)
+    assert other == ["measured"]

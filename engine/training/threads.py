@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import statistics
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ TRIAL_SECONDS = 0.03  # each timing runs steps for at least this long (and two s
 ROUNDS = 3  # timings of each count, by turns; the median of each is compared
 _cap = MACHINE
 _reserved = 0
-_forced: int | None = None
+_forced = threading.local()  # .count: forced for the work of this thread (tasks of a cluster share a process)
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def reserve(cores: int) -> int:
 def choose(step: Callable[[], None], widest: int, device: torch.device | None = None) -> Choice:
     """Decide, and set, the threads for work made of `step`s (one run's step, without its update), whose
     widest activation holds `widest` elements: each count timed by turns, twice, the faster kept."""
-    if _forced is not None:
-        chosen = Choice(max(1, min(_forced, _cap)), "forced")
+    if getattr(_forced, "count", None) is not None:
+        chosen = Choice(max(1, min(_forced.count, _cap)), "forced")
     elif device is not None and device.type != "cpu":
         chosen = Choice(1, device.type)  # the device does the work: the cores stay free
     elif most() == 1:
@@ -118,13 +119,13 @@ def _measured(step: Callable[[], None], many: int) -> Choice:
 
 @contextlib.contextmanager
 def forced(threads: int) -> Iterator[None]:
-    """`threads` for any work inside the block (a benchmark setting one count beside another)."""
-    global _forced
-    before, _forced = _forced, threads
+    """`threads` for any work this thread does inside the block (a benchmark setting one count beside another,
+    a cluster's task: two in one process must not undo each other's)."""
+    before, _forced.count = getattr(_forced, "count", None), threads
     try:
         yield
     finally:
-        _forced = before
+        _forced.count = before
 
 
 @contextlib.contextmanager
