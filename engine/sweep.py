@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .schema import BY_NAME, Settings
+from .schema import BY_NAME, Settings, implied
 from .sweep_grid import SEEDS, Grid, configuration_key
 
 BATCH = 64  # sessions made at a time
@@ -99,7 +99,8 @@ def rank(runs: list[SweepRun], varying: list[str]) -> list[Configuration]:
 def describe(grid: Grid) -> str:
     """A name for a sweep that says what it varies: "circles: lr × hidden × seed"."""
     varying = grid.varying or ["one configuration"]
-    return f"{grid.base.replace(**{n: v[0] for n, v in grid.axes.items()}).dataset}: " + " × ".join(varying)
+    first = grid.base.replace(**implied({n: v[0] for n, v in grid.axes.items()}))  # --csv alone: the csv set
+    return f"{first.dataset}: " + " × ".join(varying)
 
 
 class Sweep:

@@ -218,3 +218,14 @@ def test_a_worker_killed_mid_sweep_has_its_stack_retried_or_its_runs_reported_lo
 def test_the_worker_command_refuses_a_device_it_does_not_know(capsys):
     assert main(["worker", "--scheduler", "tcp://127.0.0.1:8786", "--device", "gpu"]) == 2
     assert "--device: gpu is not cpu or cuda:N" in capsys.readouterr().err
+
+
+def test_a_cuda_sweep_sent_to_workers_without_a_gpu_says_it_waits_for_one(tmp_path, cluster, capsys, monkeypatch):
+    from engine.training import dask_groups
+
+    # the sweep stops as it starts: what is looked at here is what is said before anything trains
+    monkeypatch.setattr(dask_groups.DaskExecutor, "train", lambda self, *args: [])
+    main([*QUICK, "--device", "cuda", "--scheduler", cluster.scheduler_address, "--runs-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "no worker of the scheduler at" in err and "has a GPU, and the sweep asks for CUDA" in err
+    assert "worker --scheduler" in err and "--device cuda:0" in err

@@ -179,8 +179,9 @@ def test_a_sweep_of_a_file_says_what_reading_it_decided_once_as_train_does(capsy
     data = str(Path(__file__).parent / "data" / "saved_with_index.csv")
     code = main(["sweep", "--csv", data, "--hidden", "4", "--lr", "0.01,0.03", "--seed", "0,1", "--epochs", "3",
                  "--runs-dir", str(tmp_path / "runs"), "--device", "cpu"])
-    err = capsys.readouterr().err
-    assert code == 0
+    captured = capsys.readouterr()
+    err = captured.err
+    assert code == 0 and "sweep csv: seed × lr" in captured.out  # named for its data: a file, not circles
     train_code = main(["train", "--csv", data, "--hidden", "4", "--epochs", "1", "--device", "cpu",
                        "--runs-dir", str(tmp_path / "runs")])
     train_err = capsys.readouterr().err

@@ -76,7 +76,16 @@ class DaskExecutor:
 
     @property
     def workers(self) -> int:
-        return len(self.client.scheduler_info(n_workers=-1)["workers"]) if self.client is not None else 0
+        return len(self._workers())
+
+    @property
+    def gpu_workers(self) -> int:
+        """The workers that advertise a GPU (`annclf-tui worker --device cuda:N`): the only ones a sweep that
+        asks for CUDA is placed on."""
+        return sum(1 for w in self._workers().values() if w.get("resources", {}).get(GPU))
+
+    def _workers(self) -> dict:
+        return self.client.scheduler_info(n_workers=-1)["workers"] if self.client is not None else {}
 
     def close(self) -> None:
         if self.client is not None:

@@ -105,7 +105,7 @@ def sweep(args: argparse.Namespace) -> int:
         if args.tensorboard:
             job.tensorboard = (args.tensorboard, args.tensorboard_map_every)
         if scheduler:
-            job.executor = _connected(scheduler)
+            job.executor = _connected(scheduler, any(s.device == "cuda" for s in job.plan))
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
     stop = threading.Event()
@@ -179,9 +179,9 @@ def _scheduler(args: argparse.Namespace) -> str | None:
     return scheduler.strip()
 
 
-def _connected(scheduler: str):
+def _connected(scheduler: str, cuda: bool):
     """A DaskExecutor connected to the scheduler (ClusterError when it cannot be); a sweep sent to a scheduler
-    without workers waits for one, and says so."""
+    without the workers it needs (any, or with a GPU when it asks for CUDA) waits for one, and says so."""
     from engine.training.dask_groups import DaskExecutor
 
     executor = DaskExecutor(scheduler)
@@ -189,6 +189,10 @@ def _connected(scheduler: str):
     if not executor.workers:
         print(f"{PROG}: note: the scheduler at {escaped(scheduler)} has no worker yet: the sweep waits for one "
               f"(start one with: {PROG} worker --scheduler {escaped(scheduler)})", file=sys.stderr)
+    elif cuda and not executor.gpu_workers:
+        print(f"{PROG}: note: no worker of the scheduler at {escaped(scheduler)} has a GPU, and the sweep asks "
+              f"for CUDA: it waits for one (start one per GPU with: {PROG} worker --scheduler "
+              f"{escaped(scheduler)} --device cuda:0)", file=sys.stderr)
     return executor
 
 
