@@ -24,8 +24,13 @@ def check_outputs(outputs: dict[str, str], inputs: dict[str, str],
     read = {os.path.realpath(path): name for name, path in inputs.items() if path}
     managed = _runs_dirs(runs_dir)
     for name, path in outputs.items():
-        if not path:
+        if path is None:  # not asked for
             continue
+        if not path.strip():
+            raise FileProblem(name, "an empty path: give a file name, or leave the flag out")
+        if path == "-":
+            raise FileProblem(name, "'-' (standard output) is not taken here: the command prints what it does "
+                                    "there; give a file name")
         target = writable_target(path)
         inside = _runs_dir_holding(target, managed)
         if inside is not None:

@@ -123,6 +123,7 @@ def test_a_file_s_rows_go_with_the_stacks_so_a_worker_needs_no_copy_of_it(tmp_pa
     (["--executor", "dask"], "dask needs the scheduler's address: --scheduler tcp://host:8786"),
     (["--executor", "local", "--scheduler", "tcp://127.0.0.1:8786"], "it goes with --executor dask"),
     (["--scheduler", "not an address"], "the Dask scheduler does not answer"),
+    (["--scheduler", " "], "scheduler: an empty address: give tcp://host:8786, or leave the flag out"),
 ])
 def test_a_scheduler_that_cannot_be_used_is_one_line_before_anything_trains(tmp_path, capsys, flags, words):
     assert main([*QUICK, *flags, "--runs-dir", str(tmp_path)]) == 2
@@ -229,3 +230,31 @@ def test_a_cuda_sweep_sent_to_workers_without_a_gpu_says_it_waits_for_one(tmp_pa
     err = capsys.readouterr().err
     assert "no worker of the scheduler at" in err and "has a GPU, and the sweep asks for CUDA" in err
     assert "worker --scheduler" in err and "--device cuda:0" in err
+
+
+@pytest.mark.slow
+def test_a_scheduler_lost_mid_sweep_is_said_in_one_line_per_group_without_dask_s_tracebacks(tmp_path):
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                  "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 text=True)
+    processes = [scheduler]
+    try:
+        address = next(line.split("at:")[1].strip() for line in scheduler.stderr if "Scheduler at:" in line)
+        processes += workers_of(address, 1)
+        assert "serves" in processes[1].stdout.readline()
+        sweep = subprocess.Popen([sys.executable, "-m", "tui", *QUICK, "--epochs", "1000000", "--scheduler", address,
+                                  "--runs-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        processes.append(sweep)
+        assert sweep.stdout.readline().startswith("sweep moons: hidden × lr: 4 runs")  # connected, training
+        scheduler.kill()
+        out, err = sweep.communicate(timeout=120)
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+    assert sweep.returncode == 1 and "Traceback" not in err and "distributed" not in err  # Dask's logs stay out
+    lines = err.strip().splitlines()
+    assert lines[-1] == "annclf-tui: error: 4 runs of 4 never finished on the cluster"
+    assert all(line.startswith("annclf-tui: error: 2 runs lost, the connection to the scheduler was lost: hidden=")
+               for line in lines[:-1]) and len(lines) == 3, err

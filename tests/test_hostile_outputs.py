@@ -61,6 +61,23 @@ def test_an_output_ending_in_a_separator_names_a_folder_and_is_refused(capsys, t
     assert not (tmp_path / "newdir").exists()
 
 
+@pytest.mark.parametrize("command,flag", [("train", "--json"), ("train", "--checkpoint"), ("train", "--data-csv"),
+                                          ("sweep", "--json"), ("runs", "--json")])
+@pytest.mark.parametrize("path,words", [("", "an empty path: give a file name, or leave the flag out"),
+                                        ("-", "'-' (standard output) is not taken here")])
+def test_an_empty_path_or_a_dash_for_an_output_is_refused_not_ignored_nor_a_file_named_dash(
+        capsys, tmp_path, monkeypatch, command, flag, path, words):
+    if command == "runs" and path == "-":
+        pytest.skip("the listing writes its JSON to stdout for '-', as it says")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs").mkdir()
+    argv = {"train": TRAIN, "sweep": ["sweep", "--seed", "0,1"], "runs": ["runs"]}[command]
+    code = main([*argv, "--runs-dir", str(tmp_path / "runs"), flag, path])
+    out, err = capsys.readouterr()
+    assert code == 2 and "epoch" not in out and f"{flag}: {words}" in one_line(err)
+    assert not (tmp_path / "-").exists() and not RunStore(tmp_path / "runs").summaries()[0]
+
+
 def test_train_refuses_an_output_inside_its_own_new_runs_directory(tmp_path, capsys):
     runs = tmp_path / "new-runs"
     code = main(["train", "--dataset", "circles", "--samples", "100", "--epochs", "1", "--runs-dir", str(runs),

@@ -21,6 +21,7 @@ advertises one (one worker per GPU), so the stacks are placed one per GPU.
 
 from __future__ import annotations
 
+import logging
 import queue
 import secrets
 import time
@@ -69,6 +70,10 @@ class DaskExecutor:
             from distributed import Client
         except ImportError:
             raise ClusterError("--executor dask", "needs the cluster extra: pip install 'annclf-tui[cluster]'") from None
+        # Dask logs a lost connection, a dead worker, a closed comm as tracebacks on stderr: through a terminal
+        # app or a one-line CLI they would garble the screen; what they mean is reported here (Lost, ClusterError)
+        for handler in logging.getLogger("distributed").handlers:  # its loggers' records all end at these
+            handler.setLevel(logging.CRITICAL + 1)
         try:
             self.client = Client(self.scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:
@@ -138,7 +143,7 @@ class DaskExecutor:
                             sessions[i].end(outcome)
                         on_group(group)
                     else:
-                        lost.append(Lost(tuple(sessions[i].requested for i in group), _why(future)))
+                        lost.append(Lost(tuple(sessions[i].requested for i in group), _why(future, client)))
                 if not stopping and should_stop():
                     stopping = True
                     stop.set()  # each task that started ends its models at their last whole epoch and returns
@@ -146,8 +151,12 @@ class DaskExecutor:
                     client.cancel(unbegun)
                     pending.difference_update(unbegun)  # not waited on: nothing of them is to come back
         finally:
-            client.cancel(list(pending))  # only when this side failed: the others came back
-            client.unsubscribe_topic(topic)
+            try:
+                if pending:  # only when this side failed: the others came back
+                    client.cancel(list(pending))
+                client.unsubscribe_topic(topic)
+            except Exception:  # the scheduler is gone: there is nothing left there to cancel
+                pass
         return lost
 
 
@@ -155,17 +164,21 @@ def _stack(future) -> int:
     return int(future.key.rsplit("-", 1)[1])
 
 
-def _why(future) -> str:
+def _why(future, client) -> str:
+    if client.status != "running":  # however Dask words it (the reason may be "unknown"): the link is gone
+        return "the connection to the scheduler was lost"
     try:
         future.result(timeout=CONNECT_SECONDS)
         return "it never came back"
     except Exception as error:  # what the cluster says of it, whatever it is
         if type(error).__name__ == "KilledWorker":
             return "every worker it was sent to died while training it"
-        if type(error).__name__ == "FutureCancelledError":  # the scheduler's own words, first line
-            reason = (getattr(error, "msg", None) or getattr(error, "reason", "") or "").strip().splitlines()
-            return ("the scheduler gave it up: " + (reason[0] if reason else "no reason given") +
-                    " (is annclf-tui the same version there?)")[:300]
+        if type(error).__name__ == "FutureCancelledError":  # the scheduler's own words, first sentence
+            words = " ".join((getattr(error, "msg", None) or getattr(error, "reason", "") or "").split())
+            said = words.split(". ")[0].rstrip(".") or "no reason given"
+            if "deserializ" in words:  # it could not read the task: not the same program there
+                said += " (is the same annclf-tui installed there?)"
+            return f"the cluster gave it up: {said}"[:300]
         text = " ".join(str(error).split()) or "no message"
         return f"it failed on its worker: {type(error).__name__}: {text}"[:300]
 

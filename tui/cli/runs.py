@@ -110,7 +110,7 @@ def list_runs(args: argparse.Namespace) -> int:
         return fail(f"--runs-dir {root}: not a folder; give the folder that holds the runs", EXIT_INVALID)
     if not root.exists() and args.runs_dir:
         return fail(f"--runs-dir {root}: no such folder", EXIT_INVALID)
-    if args.json and args.json != "-":
+    if args.json is not None and args.json != "-":
         from engine.output_paths import check_outputs
 
         try:  # writable, and outside the runs directory (whose index the listing may rebuild over it)

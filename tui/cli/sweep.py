@@ -78,7 +78,7 @@ def sweep(args: argparse.Namespace) -> int:
         if grid.count > args.max_runs:
             return fail(f"the sweep has {grid.count:,} runs, more than --max-runs {args.max_runs:,}: give fewer "
                         "values, or raise --max-runs", EXIT_INVALID)
-        if args.json:
+        if args.json is not None:
             from engine.output_paths import check_outputs
 
             check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config}, args.runs_dir)
@@ -166,6 +166,8 @@ def _scheduler(args: argparse.Namespace) -> str | None:
     from engine.config_file import load_sweep_options
     from engine.errors import SettingError
 
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise SettingError("scheduler", "an empty address: give tcp://host:8786, or leave the flag out")
     table = load_sweep_options(args.config) if args.config else {}
     executor = args.executor or ("dask" if args.scheduler else table.get("executor", "local"))
     scheduler = args.scheduler or table.get("scheduler")
