@@ -128,6 +128,7 @@ class Sweep:
         self._varying = [n for n in grid.varying if n not in SEEDS]
         self.configurations: tuple[tuple, ...] = tuple(dict.fromkeys(configuration_key(s, self._varying)
                                                                      for s in self.plan))
+        self._places = {key: i for i, key in enumerate(self.configurations)}  # found at once, however many
         self.runs_each = len(self.plan) // max(len(self.configurations), 1)  # the seeds' combinations
         # the seeds that vary, each with its first value: the run of a configuration that has them stands for
         # it (drawn, opened, compared): ("seed", 0)
@@ -139,7 +140,7 @@ class Sweep:
 
     def index(self, settings: Settings) -> int:
         """The place of the configuration a run of these settings belongs to, in the plan's order."""
-        return self.configurations.index(configuration_key(settings, self._varying))
+        return self._places[configuration_key(settings, self._varying)]
 
     def drawn(self, settings: Settings) -> bool:
         """Whether a run of these settings is the one that stands for its configuration (its first seed)."""
