@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import threading
 import time
-import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
@@ -28,6 +27,7 @@ from engine.schema import Settings
 from tui.app.failures import data_problem
 from tui.app.messages import (DataFailed, GridArrived, NetworkArrived, PaceChanged, ReportArrived, RunKept,
                               RunState, RunStateChanged, SessionChanged)
+from tui.app.tensorboard_boards import Boards
 
 DEBOUNCE = 0.25  # seconds of quiet typing before the data and network are rebuilt
 
@@ -395,7 +395,7 @@ def import_engine() -> None:
 
 
 def train(session, store: RunStore, run_id: str | None, replaces: str | None, kept: threading.Event,
-          boards: "Boards | None" = None) -> Trained:
+          boards: Boards | None = None) -> Trained:
     """Train, then keep the run; `kept` is set once the run is on disk (or could not be), whatever happens:
     an app that quits while this trains waits for it before the process ends. With `boards`, the epochs go to
     the session's TensorBoard folder as they are trained."""
@@ -424,34 +424,6 @@ def train(session, store: RunStore, run_id: str | None, replaces: str | None, ke
             return Trained(session, report, None, str(error), board_problem)
     finally:
         kept.set()
-
-
-class Boards:
-    """`annclf-tui --tensorboard DIR`: the TensorBoard folder of the session that trains, made as it first trains
-    (named like the run) and written by the training thread alone; F5 on the same session goes on in its
-    folder, another session's training closes it (one writer open, whatever the app has trained)."""
-
-    def __init__(self, root: str, map_every: int):
-        self.root, self.map_every = root, map_every
-        self._session = None  # a weak reference: a board never keeps a session's rows alive
-        self._board = None
-
-    def of(self, session):
-        from engine.runs import default_name
-        from engine.tensorboard_log import TensorBoardRun
-
-        if self._board is not None and self._session() is session:
-            return self._board
-        self.close()
-        self._board = TensorBoardRun(self.root, default_name(session.settings), session.class_names,
-                                     self.map_every)
-        self._session = weakref.ref(session)
-        return self._board
-
-    def close(self) -> None:
-        if self._board is not None:
-            self._board.close()
-            self._board = None
 
 
 def build(settings: Settings):
