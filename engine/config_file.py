@@ -38,7 +38,10 @@ def _read(path: str | os.PathLike) -> str:
 
 
 def settings_from_toml(text: str, source: str = "<text>", base: Settings | None = None) -> Settings:
-    document = _document(text, source)
+    return _settings(_document(text, source), source, base)
+
+
+def _settings(document: dict, source: str, base: Settings | None) -> Settings:
     values = {}
     for section, table in document.items():
         if section == SWEEP:
@@ -78,19 +81,20 @@ def _sweep_table(table, source: str) -> dict[str, str]:
     return dict(table)
 
 
-def load_sweep_options(path: str | os.PathLike) -> dict[str, str]:
-    """The `[sweep]` table of a settings file ({} without one): {"executor": "dask", "scheduler": "tcp://…"}."""
+def load_config(path: str | os.PathLike, base: Settings | None = None) -> tuple[Settings, dict[str, str]]:
+    """The settings of a file (see load_settings) and its `[sweep]` table ({} without one), read once:
+    {"executor": "dask", "scheduler": "tcp://…"}."""
     document = _document(_read(path), str(path))
-    return _sweep_table(document[SWEEP], str(path)) if SWEEP in document else {}
+    settings = _settings(document, str(path), base)
+    if settings.csv and not os.path.isabs(settings.csv):
+        folder = os.path.dirname(os.path.abspath(path))
+        settings = settings.replace(csv=os.path.normpath(os.path.join(folder, settings.csv)))
+    return settings, _sweep_table(document[SWEEP], str(path)) if SWEEP in document else {}
 
 
 def load_settings(path: str | os.PathLike, base: Settings | None = None) -> Settings:
     """A relative CSV path in the file is relative to the file's folder (as save_settings writes it)."""
-    settings = settings_from_toml(_read(path), str(path), base)
-    if settings.csv and not os.path.isabs(settings.csv):
-        folder = os.path.dirname(os.path.abspath(path))
-        settings = settings.replace(csv=os.path.normpath(os.path.join(folder, settings.csv)))
-    return settings
+    return load_config(path, base)[0]
 
 
 def save_settings(settings: Settings, path: str | os.PathLike) -> None:

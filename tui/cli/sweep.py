@@ -23,18 +23,19 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def grid_from_args(args: argparse.Namespace):
-    """The grid the flags and --config give: each flag's values (a list, a range) on top of the file."""
-    from engine.config_file import load_settings
+    """The grid the flags and --config give: each flag's values (a list, a range) on top of the file; and the
+    file's [sweep] table ({} without one)."""
+    from engine.config_file import load_config
     from engine.schema import BY_NAME, Settings
     from engine.sweep_grid import Grid, parse_values
 
-    base = load_settings(args.config) if args.config else Settings()
+    base, table = load_config(args.config) if args.config else (Settings(), {})
     axes = {}
     for name in BY_NAME:
         if hasattr(args, name):
             raw = getattr(args, name)
             axes[name] = [raw] if isinstance(raw, bool) else parse_values(name, raw)
-    return Grid(base, axes)
+    return Grid(base, axes), table
 
 
 # models of one shape train as one stack, a step for all of them at once: no model's own time is measured,
@@ -74,7 +75,7 @@ def table(sweep) -> Table:
 def sweep(args: argparse.Namespace) -> int:
     # the grid counted and the files checked before PyTorch loads (2 s): a sweep too large is refused at once
     try:
-        grid = grid_from_args(args)
+        grid, options = grid_from_args(args)
         if grid.count > args.max_runs:
             return fail(f"the sweep has {grid.count:,} runs, more than --max-runs {args.max_runs:,}: give fewer "
                         "values, or raise --max-runs", EXIT_INVALID)
@@ -83,7 +84,7 @@ def sweep(args: argparse.Namespace) -> int:
 
             check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config}, args.runs_dir)
         check_tensorboard(args)
-        scheduler = _scheduler(args)
+        scheduler = _scheduler(args, options)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)
 
@@ -160,15 +161,13 @@ def sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _scheduler(args: argparse.Namespace) -> str | None:
+def _scheduler(args: argparse.Namespace, table: dict[str, str]) -> str | None:
     """The Dask scheduler's address when the sweep goes to a cluster (the flags, else the config's [sweep]
-    table); None: it trains here."""
-    from engine.config_file import load_sweep_options
+    `table`); None: it trains here."""
     from engine.errors import SettingError
 
     if args.scheduler is not None and not args.scheduler.strip():
         raise SettingError("scheduler", "an empty address: give tcp://host:8786, or leave the flag out")
-    table = load_sweep_options(args.config) if args.config else {}
     executor = args.executor or ("dask" if args.scheduler else table.get("executor", "local"))
     scheduler = args.scheduler or table.get("scheduler")
     if executor == "local":

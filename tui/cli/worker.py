@@ -24,7 +24,7 @@ def worker(args: argparse.Namespace) -> int:
     device = args.device.strip().lower()
     match = re.fullmatch(r"cuda(?::(\d+))?", device)
     if device != "cpu" and not match:
-        return fail(f"--device: {escaped(args.device)!s} is not cpu or cuda:N (cuda:0, cuda:1…)", EXIT_INVALID)
+        return fail(f"--device: {escaped(args.device)} is not cpu or cuda:N (cuda:0, cuda:1…)", EXIT_INVALID)
     try:
         from distributed import Worker
     except ImportError:
