@@ -281,3 +281,35 @@ def test_the_chosen_fixes_become_settings_a_column_left_out_added_to_those_alrea
     assert changes(fixes, ["when"]) == {"categorical": "onehot", "missing": "impute", "exclude": ["when", "island", "id"]}
     assert changes([Fix("missing", "drop", "")], None) == {"missing": "drop"}
     assert changes([], ["id"]) == {}
+
+
+@pytest.mark.asyncio
+async def test_a_messy_file_given_at_launch_brings_up_its_fixes_once_and_f5_brings_them_back(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    path = shutil.copy(Path(__file__).parent / "data" / "penguins_messy.csv", tmp_path / "penguins.csv")
+    from tui.main import build_parser
+    from tui.cli.arguments import settings_from_args
+
+    # as `annclf-tui --csv penguins.csv` makes them, in the file's folder
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["--csv", "penguins.csv", "--hidden", "8", "--epochs", "60", "--device", "cpu"])
+    app = AnnclfApp(settings_from_args(args, resolve=False), output_dir=tmp_path, runs_dir=tmp_path / "runs")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        # `annclf-tui --csv FILE`: a file chosen on the command line, as one chosen by keys
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "TableProblemsScreen", tries=600)
+        # the form mounted, and its settings taken in once typing would have paused (the same file: not refused twice)
+        await wait_until(pilot, lambda: len(app.query("SettingField")) > 0 and app.runner._rebuild_at is None
+                         and not app.runner.building)
+        await pilot.pause()
+        assert not [n for n in notices(app) if "not numeric" in n]  # the dialog says it, no notice under it
+        await pilot.press("escape")  # the settings as they are: the file stays refused
+        await wait_until(pilot, lambda: type(app.screen).__name__ != "TableProblemsScreen")
+        await pilot.press("f5")  # asked to train it as it is: its fixes again, not the same notice
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "TableProblemsScreen", tries=600)
+        assert not [n for n in notices(app) if "not numeric" in n]
+        await pilot.press("a")
+        await wait_until(pilot, lambda: app.runner.session is not None and app.runner.session.settings.dataset == "csv"
+                         and app.runner.state == RunState.READY, tries=600)
+        assert app.runner.session.settings.categorical == "onehot"

@@ -166,11 +166,13 @@ class AnnclfApp(App):
         else:
             if self.tabs.active == "runs":
                 self.tabs.active = "train"  # to see it train
+            self.training.start_asked()
             self.runner.press("start", settings)
         self._leave_form(settings)
 
     def action_step(self) -> None:
         settings = self.training.settings_now()
+        self.training.start_asked()
         self.runner.press("step", settings)
         self._leave_form(settings)
 

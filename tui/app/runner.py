@@ -52,6 +52,7 @@ class Runner:
         self._rebuild_at: float | None = None
         self._on_disk: threading.Event | None = None  # set once the last training's run is on disk
         self._data_failed = False  # the form's last data could not be made (the views show none)
+        self._built_for: Settings | None = None  # the settings of the last build (refused: not tried again unasked)
         self.sweep_feed = None  # the last sweep's: the sweep view's news
 
     # ----- what the views are shown
@@ -159,7 +160,8 @@ class Runner:
         due = self._rebuild_at
         if due is not None and time.monotonic() >= due and not self.busy and self.training is None:
             self._rebuild_at = None
-            if self.settings is not None and self._needs_new_session(self.settings):
+            refused = self._data_failed and self.settings == self._built_for  # the same file, refused again
+            if self.settings is not None and not refused and self._needs_new_session(self.settings):
                 self.replaces = None  # other data or another network: a run of its own
                 self._build_now(self.settings)
             elif self.settings is not None and self._data_failed and self.session is not None:
@@ -176,7 +178,7 @@ class Runner:
         return bool(set(settings.resolve().differences(self.session.requested)) - CONTINUABLE)
 
     def _build_now(self, settings: Settings) -> None:
-        self.building = True
+        self.building, self._built_for = True, settings
         self._worker(build, "build", settings, exclusive=True)
         self._state_changed()
 

@@ -51,7 +51,8 @@ class TrainingView(Horizontal):
         self._asked = None  # the last map request posted
         self._told = None  # the session last warned that the test set steers it
         self.data_problem: str | None = None  # why the form's data could not be made, until it can
-        self.offer_fixes = False  # a file was just chosen: if it cannot be used, offer its fixes (a dialog)
+        # a file was just chosen (on the command line too): if it cannot be used, offer its fixes (a dialog)
+        self.offer_fixes = settings.dataset == "csv"
         self.table = None  # engine TableProblems of the form's file, while it is refused
         self.every = 0.3  # seconds between two maps at the least (the refresh setting)
 
@@ -182,6 +183,11 @@ class TrainingView(Horizontal):
             self._offer(self.table)
         elif self.table is not None:  # the form edited: a notice, not a dialog over the field being typed in
             notify_failure(self, self.table)
+
+    def start_asked(self) -> None:
+        """F5 or F6 on a table refused as it stands: its fixes come up (a dialog), not the same notice again."""
+        if self.table is not None:
+            self.offer_fixes = True
 
     def _offer(self, table) -> None:
         self.app.push_screen(TableProblemsScreen(Path(table.subject).name, table.problems, table.fixes),
