@@ -258,3 +258,11 @@ def test_a_scheduler_lost_mid_sweep_is_said_in_one_line_per_group_without_dask_s
     assert lines[-1] == "annclf-tui: error: 4 runs of 4 never finished on the cluster"
     assert all(line.startswith("annclf-tui: error: 2 runs lost, the connection to the scheduler was lost: hidden=")
                for line in lines[:-1]) and len(lines) == 3, err
+
+
+@pytest.mark.parametrize("device,seen", [("cpu", ("", {})), ("cuda:1", ("1", {"GPU": 1})), ("CUDA", ("0", {"GPU": 1})),
+                                         ("gpu", None)])
+def test_a_worker_sees_the_one_device_it_is_given_and_advertises_a_gpu(device, seen):
+    from tui.cli.worker import seen_devices
+
+    assert seen_devices(device) == seen  # a CPU worker on a GPU machine leaves the GPUs to their own workers

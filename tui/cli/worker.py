@@ -1,7 +1,7 @@
 """`annclf-tui worker`: a Dask worker that trains the stacks of sweeps sent to its scheduler.
 
 One worker, one device, one stack at a time: `--device cuda:N` makes that GPU the only one this process sees
-(CUDA_VISIBLE_DEVICES, set before PyTorch loads) and advertises the resource GPU=1, which a sweep asking for
+(CUDA_VISIBLE_DEVICES, set before PyTorch loads) and advertises the resource GPU=1 (a CPU worker sees no GPU), which a sweep asking for
 CUDA requires of each stack; the scheduler then places one stack per GPU. A plain `dask worker` serves CPU
 stacks as well, where annclf-tui is installed: this command adds the device and a clean end.
 """
@@ -20,19 +20,26 @@ from tui.text.escapes import escaped
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
-def worker(args: argparse.Namespace) -> int:
-    device = args.device.strip().lower()
+def seen_devices(device: str) -> tuple[str, dict[str, int]] | None:
+    """(CUDA_VISIBLE_DEVICES, the resources advertised) for `--device`; None for a device it does not know.
+    A CPU worker sees no GPU (a sweep's `auto` would take one it does not own); a GPU worker sees its own."""
+    device = device.strip().lower()
+    if device == "cpu":
+        return "", {}
     match = re.fullmatch(r"cuda(?::(\d+))?", device)
-    if device != "cpu" and not match:
+    return (match.group(1) or "0", {"GPU": 1}) if match else None
+
+
+def worker(args: argparse.Namespace) -> int:
+    seen = seen_devices(args.device)
+    if seen is None:
         return fail(f"--device: {escaped(args.device)} is not cpu or cuda:N (cuda:0, cuda:1…)", EXIT_INVALID)
     try:
         from distributed import Worker
     except ImportError:
         return fail("the worker needs the cluster extra: pip install 'annclf-tui[cluster]'", EXIT_INVALID)
-    resources = {}
-    if match:
-        os.environ["CUDA_VISIBLE_DEVICES"] = match.group(1) or "0"  # before torch loads: this GPU alone
-        resources = {"GPU": 1}
+    os.environ["CUDA_VISIBLE_DEVICES"], resources = seen  # before torch loads, in the tasks
+    device = args.device.strip().lower()
 
     async def serve() -> None:
         async with Worker(args.scheduler, nthreads=1, resources=resources, name=args.name) as running:
