@@ -1,8 +1,8 @@
 """`annclf-tui worker`: a Dask worker that trains the stacks of sweeps sent to its scheduler.
 
 One worker, one device, one stack at a time: `--device cuda:N` makes that GPU the only one this process sees
-(CUDA_VISIBLE_DEVICES, set before PyTorch loads) and advertises the resource GPU=1 (a CPU worker sees no GPU), which a sweep asking for
-CUDA requires of each stack; the scheduler then places one stack per GPU. A plain `dask worker` serves CPU
+(CUDA_VISIBLE_DEVICES, set before PyTorch loads) and advertises the resource GPU=1, which a sweep asking for
+CUDA requires of each stack; the scheduler then places one stack per GPU. A CPU worker sees no GPU. A plain `dask worker` serves CPU
 stacks as well, where annclf-tui is installed: this command adds the device and a clean end.
 """
 
