@@ -275,3 +275,14 @@ def test_a_file_of_three_thousand_columns_is_read(tmp_path):  # columns took min
     data = make_dataset(Settings(dataset="csv", csv=str(path), label="label").resolve())
     assert data.X.shape == (30, 3000) and list(data.class_names) == ["a", "b"]
     assert np.allclose(data.X[:, 2999], values[:, 2999])
+
+
+def test_a_quoted_column_name_with_a_line_break_is_one_column_and_rows_keep_their_line_numbers(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text('"feat\none",b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n')
+    dataset = make_dataset(Settings(dataset="csv", csv=str(path), label="label").resolve())
+    assert dataset.feature_names == ["feat\none", "b"] and dataset.class_names == ["x", "y"]
+    path.write_text('"feat\none",b,label\n1,2,x\n3,oops,y\n5,6,x\n7,8,y\n')
+    with pytest.raises(DataError) as caught:
+        make_dataset(Settings(dataset="csv", csv=str(path), label="label").resolve())
+    assert "column 'b' is not numeric (row 4: 'oops')" in str(caught.value)  # its line in the file

@@ -4,6 +4,7 @@ made once (a large file costs little more than its numbers); a malformed row nam
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import stat
@@ -16,6 +17,7 @@ from ..standalone import csv_file as rules
 from . import csv_chunks
 from .csv_columns import DISTINCT_MOST, Column
 
+MAX_HEADER = 1 << 22  # characters of a header row whose quote never closes: read no further (not a header)
 CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays near 100 MB
 
 
@@ -33,15 +35,21 @@ def check_file(path: str) -> int:
 
 
 def header(path: str) -> tuple[int, str, str, list[str]]:
-    """(lines before the header, the header line, the delimiter, the header's cells): the first line that is
-    not blank."""
+    """(lines before the header, the header row, the delimiter, the header's cells): the first row that is
+    not blank, over several lines when a quoted name holds a line break ("feat\none")."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             for skipped, line in enumerate(handle):
                 if line.strip():
+                    delimiter = rules._delimiter(line.rstrip("\r\n"))
+                    while line.count('"') % 2 and len(line) < MAX_HEADER:  # a quoted name goes on: its next line
+                        more = handle.readline()
+                        if not more:
+                            break
+                        line += more
                     line = line.rstrip("\r\n")
-                    delimiter = rules._delimiter(line)
-                    return skipped, line, delimiter, next(csv.reader([line], delimiter=delimiter))
+                    return skipped, line, delimiter, next(csv.reader(io.StringIO(line, newline=""),
+                                                                     delimiter=delimiter))
     except UnicodeDecodeError as error:
         raise rules.CsvProblem(f"is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
     except (OSError, csv.Error) as error:

@@ -106,7 +106,7 @@ def _load(s, path: str) -> CsvData:
     size = check_file(path)
     line_bytes, columns_seen = sample_shape(path)
     check_csv_memory(path, size, line_bytes, columns_seen)
-    skip, _, delimiter, cells = header(path)
+    skip, top, delimiter, cells = header(path)
     report = Report()
     report.problems, names = _header_problems(cells, rules.column_names(cells))
     roles = rules.column_roles(names, s.label, s.features, s.exclude, split=True)
@@ -122,7 +122,7 @@ def _load(s, path: str) -> CsvData:
     block_names = [n for n in wanted if n in chosen]
     read, rows, block = csv_reading.read_columns(path, delimiter, names, skip, wanted, roles[0], block_names,
                                       size // line_bytes)
-    lines = Lines(skip + 2, rows)  # each row's line in the file (the header's is skip + 1)
+    lines = Lines(skip + 2 + top.count("\n"), rows)  # each row's line in the file (the header's is skip + 1)
     blank = np.ones(rows, dtype=bool)
     for name, column in read.items():
         if name != rules.SOURCE_ROW:
