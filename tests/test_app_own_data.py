@@ -288,9 +288,9 @@ async def test_a_messy_file_given_at_launch_brings_up_its_fixes_once_and_f5_brin
     import shutil
     from pathlib import Path
 
-    path = shutil.copy(Path(__file__).parent / "data" / "penguins_messy.csv", tmp_path / "penguins.csv")
-    from tui.main import build_parser
-    from tui.cli.arguments import settings_from_args
+    from tui.cli.arguments import build_parser, settings_from_args
+
+    shutil.copy(Path(__file__).parent / "data" / "penguins_messy.csv", tmp_path / "penguins.csv")
 
     # as `annclf-tui --csv penguins.csv` makes them, in the file's folder
     monkeypatch.chdir(tmp_path)
