@@ -59,6 +59,7 @@ _PARTS = {"settings": (dict, "a table of settings"), "class_names": (list, "a li
           "best": (dict, "the best epoch's record"), "history": (dict, "the history of the epochs"),
           "seconds": ((int, float), "a number of seconds")}
 _NAMES = ("class_names", "feature_names")
+_OPTIONAL = {"gradient": (dict, "the last step's gradient")}  # checkpoints of earlier versions have none
 
 
 def read_checkpoint(path: str | os.PathLike) -> dict:
@@ -75,7 +76,7 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
         raise FileProblem(str(path), "is not a checkpoint of this program")
     if payload.get("version") != VERSION:
         raise FileProblem(str(path), f"has checkpoint version {payload.get('version')!r:.40}; this program reads {VERSION}")
-    for name, (kind, words) in _PARTS.items():
+    for name, (kind, words) in (_PARTS | {n: p for n, p in _OPTIONAL.items() if n in payload}).items():
         if name not in payload:
             raise FileProblem(str(path), f"is not a whole checkpoint: it has no {name!r} ({words})")
         value = payload[name]

@@ -51,7 +51,10 @@ def checkpoint(tmp_path_factory):
     (lambda p: p.update(class_names="ab"), "its 'class_names' is text, not a list of class names"),
     (lambda p: p.update(feature_names=[1, 2]), "its 'feature_names' holds something other than names"),
     (lambda p: p.update(history=[]), "its 'history' is a list, not the history of the epochs"),
-], ids=["no-settings", "settings-list", "no-classes", "classes-text", "features", "history"])
+    (lambda p: p.update(gradient=3), "its 'gradient' is a number, not the last step's gradient"),
+    (lambda p: p.update(gradient={"w": 1}), "its weights do not fit the network of its settings"),
+], ids=["no-settings", "settings-list", "no-classes", "classes-text", "features", "history", "gradient",
+        "gradient-shape"])
 def test_a_checkpoint_missing_a_part_is_refused_naming_the_file_and_the_part(capsys, tmp_path, checkpoint, change,
                                                                              words):
     import torch

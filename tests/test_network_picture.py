@@ -155,3 +155,71 @@ def test_a_large_training_set_is_measured_on_evenly_spaced_rows_and_says_how_man
     rows = np.linspace(0, 3999, STATS_ROWS).round().astype(int)
     hidden = by_hand(session, session.X_train.double().numpy()[rows])[1]
     np.testing.assert_allclose(picture.layers[1].active, (hidden > 0).mean(axis=0))
+
+
+def grad_norms(session) -> list[float]:
+    """What the network view's |∇W| column shows, layer by layer."""
+    return [layer.grad_norm for layer in session.network_picture(request(session)).layers[1:]]
+
+
+def by_hand_grad_norms(session) -> list[float]:
+    """Each layer's gradient norm of one full-batch step at the session's weights, from autograd."""
+    model = session.model
+    model.zero_grad()
+    logits, y = model(session.X_train), session.y_train
+    F = torch.nn.functional
+    loss = (F.binary_cross_entropy_with_logits(logits[:, 0], y.float()) if logits.shape[1] == 1
+            else F.cross_entropy(logits, y))
+    loss.backward()
+    return [float(torch.sqrt(layer.weight.grad.square().sum() + layer.bias.grad.square().sum()))
+            for layer in model.layers]
+
+
+def test_a_pictures_gradient_norms_are_those_of_the_last_step():
+    session = TrainingSession(Settings(dataset="moons", samples=200, hidden=[6], epochs=3, batch_size=0,
+                                       device="cpu"))
+    session.run()
+    before = session.params.theta.clone()  # the weights the next (full-batch) step's gradient is taken at
+    session.change(epochs=4)
+    session.run()
+    shown = grad_norms(session)
+    session.params.theta.copy_(before)
+    assert shown == pytest.approx(by_hand_grad_norms(session), rel=1e-4)
+
+
+def test_a_reopened_run_shows_the_gradient_norms_it_ended_with(tmp_path):
+    from engine.checkpoint import load_checkpoint, save_checkpoint
+
+    session = TrainingSession(Settings(dataset="circles", samples=200, hidden=[6, 6], epochs=12, device="cpu"))
+    session.run()
+    save_checkpoint(session, tmp_path / "run.pt")
+    reopened = load_checkpoint(tmp_path / "run.pt")
+    assert grad_norms(reopened) == grad_norms(session) and all(g > 0 for g in grad_norms(session))
+
+
+def test_a_checkpoint_without_a_gradient_shows_none_rather_than_zero_until_the_next_epoch(tmp_path):
+    from engine.checkpoint import load_checkpoint, save_checkpoint
+
+    session = TrainingSession(Settings(dataset="circles", samples=200, hidden=[6], epochs=4, device="cpu"))
+    session.run()
+    save_checkpoint(session, tmp_path / "run.pt")
+    payload = torch.load(tmp_path / "run.pt", weights_only=True)
+    del payload["gradient"]  # as an earlier version wrote it
+    torch.save(payload, tmp_path / "old.pt")
+    reopened = load_checkpoint(tmp_path / "old.pt", {"epochs": 5})
+    assert grad_norms(reopened) == [None, None]
+    reopened.run()
+    assert all(g is not None and g > 0 for g in grad_norms(reopened))
+
+
+def test_models_trained_as_a_stack_keep_their_own_last_gradient():
+    from engine.training.batched import train_together
+
+    stack = [TrainingSession(Settings(dataset="circles", samples=200, hidden=[6, 6], epochs=8, lr=lr, device="cpu"))
+             for lr in (0.03, 0.01)]
+    alone = [TrainingSession(s.requested) for s in stack]
+    train_together(stack, lambda: False, lambda epoch: None)
+    for s in alone:
+        s.run()
+    for together, single in zip(stack, alone):
+        assert grad_norms(together) == pytest.approx(grad_norms(single), rel=1e-4)

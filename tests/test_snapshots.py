@@ -1,21 +1,27 @@
 """What the main screens look like at 80×24 and 120×40, compared with reviewed SVG snapshots.
 
+No model is trained here: a trained one is reopened from a checkpoint in tests/data, a sweep replays runs kept
+there (snapshot_fixtures.py), and the last test proves that no figure on these screens moves when the weights
+and the data move by a millionth, as they do between torch builds and CPUs.
+
 Update them after an intended change of the UI with `pytest tests/test_snapshots.py --snapshot-update`,
 and look at the report it writes before committing.
 """
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input, Static
 
-from engine import Settings
 from tui.app.app import AnnclfApp
 
-from pilot_helpers import ready, shown_text, train, wait_until
+from pilot_helpers import ready, shown_text, wait_until
+from snapshot_fixtures import CIRCLES, SWEEP_AXES, TRAINED, nudge, replayed_sweeps
 
-pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
+pytestmark = pytest.mark.slow  # each drives the app: `pytest -m "not slow"` leaves them out
 
 SIZES = [(80, 24), (120, 40)]
-CIRCLES = Settings(dataset="circles", samples=400, hidden=[8, 8], epochs=150, lr=0.03, device="cpu")
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_snapshots"
 
 
 def map_settled(app) -> bool:
@@ -40,66 +46,69 @@ async def steady(pilot) -> None:
     await pilot.pause()
 
 
-async def trained(pilot) -> None:
+
+def kept_trained_run(runs_dir: Path) -> None:
+    """The checkpoint in tests/data kept as a run of `runs_dir`, as the app keeps one it trained."""
+    from engine.checkpoint import load_checkpoint
+    from engine.runs import RunStore
+    from engine.training.outcome import Reason
+
+    session = load_checkpoint(TRAINED)
+    session.end(Reason.COMPLETED)
+    RunStore(runs_dir).keep(session)
+
+
+def app(tmp_path: Path) -> AnnclfApp:
+    kept_trained_run(tmp_path / "runs")
+    return AnnclfApp(CIRCLES, runs_dir=tmp_path / "runs", output_dir=tmp_path)
+
+
+async def reopened(pilot) -> None:
+    """The kept run reopened from the runs view (u, Enter), its curves and its map on the screen."""
     app = pilot.app
     await ready(pilot)
-    await train(pilot, CIRCLES.epochs)
-    await wait_until(pilot, lambda: len(app.training.curves.records) == CIRCLES.epochs and map_settled(app)
-                     and "completed" in shown_text(app.training.status))
+    app.set_focus(None)
+    await pilot.press("u")
+    await wait_until(pilot, lambda: len(app.runs_view.table.runs) == 1)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.runner.session.history.epoch == CIRCLES.epochs and app.tabs.active == "train"
+                     and len(app.training.curves.records) == CIRCLES.epochs and map_settled(app))
+    app.set_focus(None)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_ready_to_train(snap_compare, size):
-    async def before(pilot):
-        await ready(pilot)
-        await wait_until(pilot, lambda: map_settled(pilot.app))
-        await steady(pilot)
-
-    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+async def ready_to_train(pilot):
+    await ready(pilot)
+    await wait_until(pilot, lambda: map_settled(pilot.app))
+    await steady(pilot)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_after_training(snap_compare, size):
-    async def before(pilot):
-        await trained(pilot)
-        await steady(pilot)
-
-    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+async def after_training(pilot):
+    await reopened(pilot)
+    await steady(pilot)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_report(snap_compare, size):
-    async def before(pilot):
-        await trained(pilot)
-        pilot.app.set_focus(None)
-        await pilot.press("r")
-        body = pilot.app.query_one("#report-body", Static)
-        await wait_until(pilot, lambda: "precision" in shown_text(body))
-        await steady(pilot)
-
-    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+async def report(pilot):
+    await reopened(pilot)
+    await pilot.press("r")
+    body = pilot.app.query_one("#report-body", Static)
+    await wait_until(pilot, lambda: "precision" in shown_text(body))
+    await steady(pilot)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_help(snap_compare, size):
-    async def before(pilot):
-        await ready(pilot)
-        await pilot.press("f1")
-        await steady(pilot)
-
-    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+async def help_screen(pilot):
+    await ready(pilot)
+    await wait_until(pilot, lambda: map_settled(pilot.app))
+    await pilot.press("f1")
+    await steady(pilot)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_a_focused_field_and_a_refused_value(snap_compare, size):
-    async def before(pilot):
-        await ready(pilot)
-        pilot.app.query_one("#input-lr", Input).value = "-1"
-        pilot.app.query_one("#input-epochs", Input).focus()
-        await pilot.pause()
-        await steady(pilot)
-
-    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+async def a_focused_field_and_a_refused_value(pilot):
+    await ready(pilot)
+    await wait_until(pilot, lambda: map_settled(pilot.app))
+    pilot.app.query_one("#input-lr", Input).value = "-1"
+    pilot.app.query_one("#input-epochs", Input).focus()
+    await pilot.pause()
+    await steady(pilot)
 
 
 def network_settled(app) -> bool:
@@ -113,35 +122,107 @@ def network_settled(app) -> bool:
             and picture.layers[0].tiles.shape[1:] == (2 * geo.tile_rows, geo.tile_columns))
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_network(snap_compare, size):
-    async def before(pilot):
-        await trained(pilot)
-        pilot.app.set_focus(None)
-        await pilot.press("w")
-        await wait_until(pilot, lambda: network_settled(pilot.app))
-        await pilot.press("down")
-        await steady(pilot)
-
-    assert snap_compare(AnnclfApp(CIRCLES), terminal_size=size, run_before=before)
+async def network(pilot):
+    await reopened(pilot)
+    await pilot.press("w")
+    await wait_until(pilot, lambda: network_settled(pilot.app))
+    await pilot.press("down")
+    await steady(pilot)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_sweep(snap_compare, size, tmp_path):
-    async def before(pilot):
-        app = pilot.app
-        await ready(pilot)
-        app.set_focus(None)
-        await pilot.press("s")
+async def sweep(pilot):
+    """The sweep of SWEEP_AXES, its runs replayed from tests/data (see `replayed_sweeps`)."""
+    app = pilot.app
+    await ready(pilot)
+    app.set_focus(None)
+    await pilot.press("s")
+    await pilot.pause()
+    for name, text in SWEEP_AXES.items():
+        app.query_one(f"#sweep-{name}", Input).value = text
+    await pilot.pause()
+    await pilot.press("escape", "f5")
+    view = app.query_one("#sweep-view")
+    await wait_until(pilot, lambda: view.ended == "finished" and all(
+        tile.data is not None and tile.data.probabilities is not None for tile in app.query(".sweep-tile")),
+        tries=3000)
+    await steady(pilot)
+
+
+# each snapshot test's name (test_<name>), and what it does before the screen is taken
+SCREENS = {"ready_to_train": ready_to_train, "after_training": after_training, "report": report,
+           "help": help_screen, "a_focused_field_and_a_refused_value": a_focused_field_and_a_refused_value,
+           "network": network, "sweep": sweep}
+size_ids = lambda s: f"{s[0]}x{s[1]}"  # noqa: E731
+
+
+@pytest.fixture
+def sweeps_replayed(monkeypatch):
+    replayed_sweeps(monkeypatch)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+def test_ready_to_train(snap_compare, size, tmp_path):
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=ready_to_train)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+def test_after_training(snap_compare, size, tmp_path):
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=after_training)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+def test_report(snap_compare, size, tmp_path):
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=report)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+def test_help(snap_compare, size, tmp_path):
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=help_screen)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+def test_a_focused_field_and_a_refused_value(snap_compare, size, tmp_path):
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=a_focused_field_and_a_refused_value)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+def test_network(snap_compare, size, tmp_path):
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=network)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+def test_sweep(snap_compare, size, tmp_path, sweeps_replayed):
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=sweep)
+
+
+def screenshot(app: AnnclfApp, size: tuple[int, int], before) -> str:
+    """The SVG snap_compare takes of `app` after `before`, the way pytest-textual-snapshot takes it."""
+    async def take(pilot) -> None:
+        await before(pilot)
         await pilot.pause()
-        app.query_one("#sweep-hidden", Input).value = "2;8,8"
-        app.query_one("#sweep-activation", Input).value = "identity,relu"
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
-        await pilot.press("escape", "f5")
-        view = app.query_one("#sweep-view")
-        await wait_until(pilot, lambda: view.ended == "finished" and all(
-            tile.data is not None and tile.data.probabilities is not None for tile in app.query(".sweep-tile")),
-            tries=3000)
-        await steady(pilot)
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        pilot.app.exit(pilot.app.export_screenshot(title=pilot.app.title, simplify=True))
 
-    assert snap_compare(AnnclfApp(CIRCLES, runs_dir=tmp_path), terminal_size=size, run_before=before)
+    return app.run(headless=True, auto_pilot=take, size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_ids)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_no_snapshot_changes_when_the_weights_and_the_data_move_by_a_millionth(screen, size, tmp_path, monkeypatch):
+    """What another torch build or CPU does to the last bits: every figure on screen stays as it is."""
+    from pytest_textual_snapshot import normalize_svg
+
+    replayed_sweeps(monkeypatch)
+    nudged = nudge(monkeypatch)
+    shot = screenshot(app(tmp_path), size, SCREENS[screen])
+    assert {"data", "initial weights"} <= set(nudged)
+    if screen in ("after_training", "report", "network", "sweep"):
+        assert "trained weights" in nudged
+    expected = (SNAPSHOTS / f"test_{screen}[{size_ids(size)}].svg").read_text(encoding="utf-8")
+    if normalize_svg(shot) != normalize_svg(expected):
+        (tmp_path / "nudged.svg").write_text(shot, encoding="utf-8")
+        pytest.fail(f"test_{screen}[{size_ids(size)}] shows a figure that a millionth changes: compare "
+                    f"{tmp_path / 'nudged.svg'} with its snapshot")

@@ -158,6 +158,7 @@ class _Stack:
         ended: dict[int, Outcome] = {}
         for row, (s, (epoch, lr, _), row_sums) in enumerate(zip(sessions, plans, sums)):
             s.params.theta.copy_(self.rows[row])
+            s.params.grad.copy_(step.grad[row])  # its last step's, for its pictures and its checkpoint
             outcome = s.finish_epoch(epoch, lr, row_sums, share)
             if outcome is not None:
                 ended[row] = outcome

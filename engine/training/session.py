@@ -107,6 +107,9 @@ class TrainingSession:
         self._threads_for: int | None = None  # the batch size that was measured
         self._epoch_in_progress = 0  # the epoch being trained, between _begin and its end; 0 between epochs
         self._gradient_norms: list[float] = []  # the last whole step's, while a large batch sums the next one
+        # whether the gradient buffer holds a real step's: not after restoring a checkpoint written before it
+        # kept the gradient (a picture shows "—" rather than a norm of 0)
+        self._gradient_known = True
 
     def _make_model(self) -> None:
         """The network at its initial weights, its flat buffers, optimiser and step."""
@@ -178,8 +181,9 @@ class TrainingSession:
     def network_picture(self, request: NetworkRequest) -> NetworkPicture:
         """Every unit's picture and statistics; as decision_grid, from the thread that trains."""
         grads = self._gradient_norms if self._epoch_in_progress else self._last_gradients()
+        known = self.history.epoch and self._gradient_known
         return network_picture(self.model, self.split, self.X_train, request, list(self.input_names),
-                               list(self.class_names), grads if self.history.epoch else None)
+                               list(self.class_names), grads if known else None)
 
     def _last_gradients(self) -> list[float]:
         """Each layer's gradient norm, of the last step."""
@@ -333,6 +337,7 @@ class TrainingSession:
             return self._diverged(epoch, lr)
         self.history.records.append(record)
         self._good.copy_(self.params.theta)
+        self._gradient_known = True
         self.schedule.observe(record.watched_loss)
         outcome = self._early_stopping(record)
         self.seconds += seconds
@@ -401,6 +406,8 @@ class TrainingSession:
         cpu = lambda flat: {k: v.cpu() for k, v in self.params.as_state_dict(flat).items()}  # noqa: E731
         return {
             "model": cpu(self.params.theta),
+            # the last step's: a reopened run shows the gradient norms it ended with, not those of no step
+            "gradient": cpu(self.params.grad),
             "optimizer": self.optimizer.state_dict(),
             "schedule": self.schedule.state_dict(),
             "best": {"epoch": self.best.epoch, "loss": self.best.loss,
@@ -413,6 +420,12 @@ class TrainingSession:
     def restore_saved_state(self, saved: dict) -> None:
         """The inverse of saved_state(); KeyError or RuntimeError if the weights do not fit this network."""
         self.params.theta.copy_(self.params.from_state_dict(saved["model"]))
+        gradient = saved.get("gradient")  # checkpoints of earlier versions have none
+        self._gradient_known = gradient is not None
+        if gradient is not None:
+            self.params.grad.copy_(self.params.from_state_dict(gradient))
+        else:
+            self.params.grad.zero_()
         self.optimizer.load_state_dict(saved["optimizer"])
         self.schedule.load_state_dict(saved["schedule"])
         best = saved["best"]
