@@ -2,7 +2,7 @@
 
 A file is written to a temporary file beside its target, then renamed over it. A target that is a
 symlink is written through, in its target's folder (the link stays a link); one that is a directory, a
-device or a FIFO is refused. Temporary files carry the writing process's id, so that those a killed
+device, a FIFO or a read-only file is refused. Temporary files carry the writing process's id, so that those a killed
 process left behind are removed the next time their folder is written.
 """
 
@@ -96,6 +96,10 @@ def writable_target(path: str | os.PathLike) -> Path:
         raise FileProblem(str(path), f"cannot be written: {why_not_writable(error)}") from None
     if mode is not None and _kind(mode):
         raise FileProblem(str(path), f"is {_kind(mode)}; give the name of a file to write")
+    # the file is replaced by a rename, which asks only the folder: a file its owner made read-only, or one
+    # this user may not write, would be replaced all the same, as `cp` and editors never do
+    if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
+        raise FileProblem(str(path), "is read-only: it is not replaced; make it writable or give another name")
     problem = folder_problem(target.parent)
     if problem:
         raise FileProblem(str(path), f"cannot be written: {problem}")

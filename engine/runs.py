@@ -57,6 +57,29 @@ def named_by_user(name: str, settings: dict) -> bool:
     return re.fullmatch(re.escape(default) + r"( (data |init |shuffle )?seed \d+)*( #\d+)?", name) is None
 
 
+def _stamp(folder: str | os.PathLike, inode: int) -> str:
+    """What tells the index that a run's folder is as it was indexed: the folder's inode (a run kept again is
+    a new folder) and its summary's modification time and size (one edited in place, by hand or by a tool).
+    One stat a run, about 4 µs: 40 ms of a listing of 10,000."""
+    try:
+        summary = os.stat(os.path.join(folder, SUMMARY_FILE))
+    except OSError:  # not there, or not readable: the folder is read, and said to be damaged
+        return f"{inode}:-"
+    return f"{inode}:{summary.st_mtime_ns}:{summary.st_size}"
+
+
+def _link_words(entry: os.DirEntry) -> str:
+    """What a link among the runs' folders points to that is not a folder, in words."""
+    from .runs_index import INDEX_FILE
+
+    link = f"a link to {os.readlink(entry.path)}"
+    if not os.path.exists(entry.path):
+        return f"{link}, which is not there"
+    if entry.name == INDEX_FILE:
+        return f"{link}, not a runs index: the runs are read from their folders"
+    return f"{link}, which is not a folder"
+
+
 class RunStore:
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = Path(root) if root is not None else default_runs_dir()
@@ -148,7 +171,8 @@ class RunStore:
     def _index_row(self, summary: RunSummary) -> None:
         """The run's row in the index, as its folder is now."""
         try:
-            self.index.put(summary, os.stat(self.root / summary.id).st_ino)
+            folder = self.root / summary.id
+            self.index.put(summary, _stamp(folder, os.stat(folder).st_ino))
         except (Unusable, OSError):
             pass  # the run is on disk all the same: the next listing reads its folder and indexes it
 
@@ -203,11 +227,11 @@ class RunStore:
         damaged.sort(key=lambda d: d.folder)
         return runs, damaged
 
-    def _entries(self) -> tuple[dict[str, int], list[Damaged]]:
-        """The folders of the runs directory (each name → its inode, which comes with the listing itself: no
-        file of a run is opened), and the entries that cannot be looked at (a symlink loop, a link to
-        nothing, one the user may not read): each is listed as damaged and stops nothing. OSError if the
-        directory itself cannot be listed."""
+    def _entries(self) -> tuple[dict[str, str], list[Damaged]]:
+        """The folders of the runs directory (each name → its stamp: see `_stamp`; no file of a run is opened),
+        and the entries that cannot be looked at (a symlink loop, a link to nothing, one the user may not
+        read): each is listed as damaged and stops nothing. OSError if the directory itself cannot be
+        listed."""
         folders, unreadable = {}, []
         with os.scandir(self.root) as entries:
             for entry in entries:
@@ -215,9 +239,9 @@ class RunStore:
                     continue
                 try:
                     if entry.is_dir():
-                        folders[entry.name] = entry.inode()
-                    elif entry.is_symlink():  # a link to nothing: a run folder moved away, perhaps
-                        unreadable.append(Damaged(entry.name, f"a link to {os.readlink(entry.path)}, which is not there"))
+                        folders[entry.name] = _stamp(entry.path, entry.inode())
+                    elif entry.is_symlink():  # a link to nothing (a run folder moved away), or to a file
+                        unreadable.append(Damaged(entry.name, _link_words(entry)))
                 except OSError as error:  # a symlink loop (ELOOP), a folder of another user, ...
                     unreadable.append(Damaged(entry.name, f"cannot be read: {error.strerror or error}"))
         return folders, unreadable

@@ -28,17 +28,18 @@ from .errors import FileProblem
 from .run_summary import Damaged, RunSummary
 
 INDEX_FILE = "index.sqlite"
-SCHEMA_VERSION = 1  # PRAGMA user_version; an index of an earlier one is rebuilt from the folders
+SCHEMA_VERSION = 2  # PRAGMA user_version; an index of an earlier one is rebuilt from the folders
 WAIT_S = 30  # how long a writer waits for another process's transaction
 BUSY_TRIES = 20  # tries of a change that found the index busy in a way that does not wait (its making)
 
-_COLUMNS = ("id", "folder", "inode", "name", "sweep_id", "sweep_name", "created", "updated", "settings",
+_COLUMNS = ("id", "folder", "stamp", "name", "sweep_id", "sweep_name", "created", "updated", "settings",
             "train_accuracy", "test_accuracy", "test_loss", "epochs", "stopped")
 _SCHEMA = """
 CREATE TABLE runs (
     id TEXT PRIMARY KEY,       -- the folder's name: a copied folder is a run of its own
     folder TEXT NOT NULL,
-    inode INTEGER,             -- the folder's, when indexed: a folder replaced behind the index's back is read again
+    stamp TEXT,                -- the folder's inode and its summary's time and size, when indexed: a folder
+                               -- replaced, or a summary edited, behind the index's back is read again
     name TEXT NOT NULL,
     sweep_id TEXT,
     sweep_name TEXT,
@@ -64,9 +65,9 @@ class Unusable(Exception):
     """The index cannot serve this runs directory (read-only, of a later version, locked too long)."""
 
 
-def _row(summary: RunSummary, inode: int | None) -> tuple:
+def _row(summary: RunSummary, stamp: str | None) -> tuple:
     s = summary
-    return (s.id, s.id, inode, s.name, s.sweep_id, s.sweep_name, s.created, s.updated,
+    return (s.id, s.id, stamp, s.name, s.sweep_id, s.sweep_name, s.created, s.updated,
             json.dumps(s.settings, separators=(",", ":")), s.train_accuracy, s.test_accuracy, s.test_loss,
             s.epochs, s.stopped)
 
@@ -174,10 +175,10 @@ class RunsIndex:
             except OSError:
                 pass  # not there, or another process moved it first
 
-    def put(self, summary: RunSummary, inode: int | None) -> None:
+    def put(self, summary: RunSummary, stamp: str | None) -> None:
         """Add or replace a run's row, in one transaction; Unusable if it cannot be written (the next listing
         reads the folder instead)."""
-        self._use(lambda connection: _transaction(connection, _PUT, [_row(summary, inode)], _BUMP, [()]))
+        self._use(lambda connection: _transaction(connection, _PUT, [_row(summary, stamp)], _BUMP, [()]))
 
     def drop(self, run_id: str) -> None:
         self._use(lambda connection: _transaction(connection, "DELETE FROM runs WHERE id = ?", [(run_id,)],
@@ -188,14 +189,14 @@ class RunsIndex:
         query = "SELECT name FROM runs WHERE id IS NOT ?"
         return self._use(lambda connection: {name for (name,) in connection.execute(query, (but,))})
 
-    def listing(self, folders: dict[str, int], read: Callable[[str], RunSummary]) -> tuple[list, list]:
-        """The runs of `folders` (each folder's name → its inode, as a directory listing gives them) and those
+    def listing(self, folders: dict[str, str], read: Callable[[str], RunSummary]) -> tuple[list, list]:
+        """The runs of `folders` (each folder's name → its stamp: see RunStore._entries) and those
         that cannot be read: the index's rows, brought up to date first. Only a folder the index does not
         know as it is now is read (`read`, which raises FileProblem for a damaged one). Unusable when the
         index cannot serve (the caller reads every folder then)."""
         return self._use(lambda connection: self._listing(connection, folders, read))
 
-    def _listing(self, connection: sqlite3.Connection, folders: dict[str, int], read) -> tuple[list, list]:
+    def _listing(self, connection: sqlite3.Connection, folders: dict[str, str], read) -> tuple[list, list]:
         # read before the rows: a change made in between makes the next listing read them again
         (generation,) = connection.execute("SELECT generation FROM catalog").fetchone()
         last = self._last
@@ -209,10 +210,10 @@ class RunsIndex:
         gone = [(run_id, row[2]) for run_id, row in known.items()
                 if run_id not in folders and not (self.root / run_id).exists()]
         rows = {run_id: _summary(row) for run_id, row in known.items() if run_id in folders}
-        unknown = [f for f, inode in folders.items() if f not in known or known[f][2] != inode or rows[f] is None]
+        unknown = [f for f, stamp in folders.items() if f not in known or known[f][2] != stamp or rows[f] is None]
         found, damaged = read_folders(unknown, read)
         # a row is dropped only as it was seen: a run kept again meanwhile has a new folder, and its row stays
-        changes = [("DELETE FROM runs WHERE id = ? AND inode IS ?", gone), (_PUT, [_row(s, folders[s.id]) for s in found])]
+        changes = [("DELETE FROM runs WHERE id = ? AND stamp IS ?", gone), (_PUT, [_row(s, folders[s.id]) for s in found])]
         _transaction(connection, *(part for pair in changes for part in pair), _BUMP, [()] if gone or found else [])
         again = set(unknown)
         runs = [run for run_id, run in rows.items() if run_id not in again]

@@ -111,7 +111,7 @@ class Sweep:
         self.name = name or describe(grid)
         self.plan = grid.combinations()  # SettingError for a combination the schema refuses
         self.runs: list[SweepRun] = []
-        self.problems: list[str] = []  # runs that trained but could not be kept
+        self.problems: list = []  # AnnclfError: a run that trained but could not be kept, and why
         # what reading the data decided that a person should know (a file's label, columns left out, rows
         # dropped, cells filled), each once however many runs share the data; said as the runs are made
         self.notices: list[str] = []
@@ -240,7 +240,7 @@ class Sweep:
             run_id = self.store.save(session, session.outcome, data=data, sweep=(self.id, self.name),
                                  seeds=tuple(name for name, _ in self.drawn_seeds)).id
         except AnnclfError as error:
-            self.problems.append(str(error))
+            self.problems.append(error)
         run = SweepRun(session.requested, str(session.outcome.reason), test["accuracy"], test["loss"],
                        session.history.epoch, session.seconds, run_id)
         self.runs.append(run)

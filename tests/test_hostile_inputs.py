@@ -28,6 +28,16 @@ def test_a_device_given_as_config_is_refused(capsys, tmp_path):
     assert code == 2 and "/dev/null: is a device, not a settings file" in one_line(capsys.readouterr().err)
 
 
+@pytest.mark.parametrize("command", [["train"], ["sweep"], []])
+def test_a_settings_file_of_megabytes_is_refused_before_it_is_parsed(capsys, tmp_path, command):
+    path = tmp_path / "huge.toml"
+    path.write_text("[training]\n" + "# a comment line a hostile or mistaken file repeats\n" * 40_000 + "epochs = 2\n")
+    code = main([*command, "--config", str(path), "--device", "cpu", "--runs-dir", str(tmp_path / "r")])
+    line = one_line(capsys.readouterr().err)
+    assert code == 2 and f"{path}: is over 1 MiB: not a settings file (those are a few lines)" in line
+    assert not (tmp_path / "r").exists()
+
+
 def test_a_toml_integer_of_thousands_of_digits_is_one_line_and_exit_2(capsys, tmp_path):
     path = tmp_path / "run.toml"
     path.write_text("[training]\nepochs = " + "9" * 5000 + "\n")

@@ -161,17 +161,38 @@ def test_a_read_only_runs_directory_is_refused_before_anything_trains(capsys, tm
     assert code == 2 and captured.out == "" and "cannot hold runs" in one_line(captured.err)
 
 
-def test_a_sweep_whose_runs_cannot_be_kept_says_so_on_stderr_and_exits_1(capsys, tmp_path, monkeypatch):
+def test_a_sweep_whose_runs_cannot_be_kept_says_so_on_stderr_once_for_each_cause_and_exits_1(capsys, tmp_path,
+                                                                                              monkeypatch):
     from engine.errors import FileProblem
 
+    causes = iter(["no space left on the device"] * 3 + ["Permission denied"])
+
     def full(self, session, *args, **kwargs):
-        raise FileProblem(str(self.root / "a-run"), "the run cannot be kept: no space left on the device")
+        raise FileProblem(str(self.root / "a-run"), f"the run cannot be kept: {next(causes)}")
 
     monkeypatch.setattr(RunStore, "save", full)
-    code = main(["sweep", "--dataset", "circles", "--samples", "200", "--hidden", "4", "--lr", "0.1,0.2",
-                 "--epochs", "2", "--device", "cpu", "--runs-dir", str(tmp_path / "runs")])
+    sweep = ["sweep", "--dataset", "circles", "--samples", "200", "--hidden", "4", "--epochs", "2", "--device", "cpu",
+             "--runs-dir", str(tmp_path / "runs")]
+    code = main([*sweep, "--lr", "0.1,0.2,0.3"])  # a full disk: one line says it for every run
     captured = capsys.readouterr()
     assert code == 1 and "no space left" not in captured.out
-    errors = captured.err.strip().splitlines()
-    assert errors[-1] == "annclf-tui: error: 2 runs of 2 could not be kept"
-    assert sum("a run was not kept" in line and "no space left on the device" in line for line in errors) == 2
+    assert captured.err.strip().splitlines() == [
+        f"annclf-tui: error: 3 runs (the first {tmp_path / 'runs' / 'a-run'}) could not be kept: no space left on "
+        "the device; 0 of 3 kept"]
+    causes = iter(["no space left on the device", "Permission denied"])
+    code = main([*sweep, "--lr", "0.1,0.2"])
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(errors) == 3 and errors[-1] == "annclf-tui: error: 2 runs of 2 could not be kept"
+    assert errors[1] == f"annclf-tui: error: the run {tmp_path / 'runs' / 'a-run'} could not be kept: Permission denied"
+
+
+@pytest.mark.parametrize("flag", ["--json", "--checkpoint", "--data-csv"])
+def test_a_read_only_output_file_is_not_replaced_and_nothing_trains(capsys, tmp_path, flag):
+    target = tmp_path / "kept.out"
+    target.write_text("someone's own\n")
+    target.chmod(0o444)
+    code = main([*TRAIN, "--runs-dir", str(tmp_path / "runs"), flag, str(target)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "epoch" not in out
+    assert f"{target}: is read-only: it is not replaced; make it writable or give another name" in one_line(err)
+    assert target.read_text() == "someone's own\n" and not (tmp_path / "runs").exists()

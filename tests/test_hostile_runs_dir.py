@@ -29,6 +29,22 @@ def test_a_symlink_loop_or_a_link_to_nothing_is_listed_as_damaged_beside_the_run
     assert not os.path.lexists(root / entry) and RunStore(root).summaries()[1] == []
 
 
+@pytest.mark.parametrize("entry,target,words", [
+    ("dangling", "moved-away", "which is not there"),
+    ("a-file", "file.txt", "which is not a folder"),
+    (INDEX_FILE, "/dev/zero", "not a runs index: the runs are read from their folders"),
+])
+def test_a_link_among_the_runs_says_what_it_points_to(capsys, tmp_path, entry, target, words):
+    root = tmp_path / "runs"
+    three_runs(root)
+    (tmp_path / "file.txt").write_text("not a run\n")
+    (root / INDEX_FILE).unlink(missing_ok=True)
+    (root / entry).symlink_to(target if target.startswith("/") else tmp_path / target)
+    code, lines, err = listing(capsys, root)
+    assert code == 0 and not err and len(lines) == 5  # the heading, every run, the link
+    assert lines[4] == f"damaged  {entry}: a link to {target if target.startswith('/') else tmp_path / target}, {words}"
+
+
 def test_index_rows_a_hand_or_another_tool_broke_are_read_again_from_their_folders(capsys, tmp_path):
     root = tmp_path / "runs"
     ids = three_runs(root)
@@ -45,6 +61,25 @@ def test_index_rows_a_hand_or_another_tool_broke_are_read_again_from_their_folde
         assert connection.execute("SELECT count(*) FROM runs WHERE typeof(epochs) = 'integer' AND "
                                   "typeof(created) = 'real' AND json_valid(settings)").fetchone() == (3,)
     connection.close()
+
+
+@pytest.mark.parametrize("edit", ["damaged", "renamed by hand"])
+def test_a_summary_edited_in_place_after_it_was_indexed_is_listed_as_it_is_now(capsys, tmp_path, edit):
+    root = tmp_path / "runs"
+    ids = three_runs(root)
+    assert listing(capsys, root)[0] == 0 and (root / INDEX_FILE).exists()  # indexed
+    summary = root / ids[1] / "summary.json"
+    if edit == "damaged":
+        summary.write_text('{"name": "run 1", "epochs": "')  # cut short: a full disk, a crash
+    else:  # in place and of the same size: only its time tells
+        summary.write_text(summary.read_text().replace('"run 1"', '"Run 1"'))
+    code, lines, err = listing(capsys, root)
+    assert code == 0 and not err
+    if edit == "damaged":
+        assert [line.split()[:2] for line in lines[1:3]] == [["run", "2"], ["run", "0"]]
+        assert lines[3].startswith(f"damaged  {ids[1]}: ") and len(lines) == 4
+    else:
+        assert [line.split()[:2] for line in lines[1:]] == [["run", "2"], ["Run", "1"], ["run", "0"]]
 
 
 @pytest.mark.parametrize("folder,text,problem", [

@@ -173,10 +173,12 @@ def test_a_signal_while_the_files_are_written_lets_them_finish_and_a_second_abor
     assert code == 130 and "finishing the files" in err and "Traceback" not in err
     assert all((tmp_path / name).exists() for name in ("r.json", "m.pt", "s.py"))
     assert len(RunStore(tmp_path / "runs").summaries()[0]) == 1
+    assert err.strip().splitlines()[-1] == "annclf-tui: stopped by Ctrl-C (exit code 130)"
     sent.clear()
     monkeypatch.setattr(engine.exports, "write_export", lambda *a: write_export(*a, times=2))
     code, _, err = run(capsys, *files)
-    assert code == 130 and "stopped by a second Ctrl-C while writing the files" in err.strip().splitlines()[-1]
+    assert code == 130 and err.strip().splitlines()[-1] == (
+        "annclf-tui: error: Ctrl-C while the files were written, a stop asked for twice: some may be missing")
     assert "Traceback" not in err
 
 
@@ -197,9 +199,11 @@ def test_sigterm_and_sighup_mid_training_stop_it_as_ctrl_c_does_the_files_writte
                         or setattr(self, "total", total))
     exit_code = main([*QUICK[:-4], "--epochs", "100000", "--device", "cpu", "--json", str(tmp_path / "r.json"),
                       "--runs-dir", str(tmp_path / "runs")])
-    capsys.readouterr()
+    err = capsys.readouterr().err
     data = json.loads((tmp_path / "r.json").read_text())
     assert exit_code == code and data["stopped"] == "stopped" and 7 <= data["epochs"] < 100000
+    name = {signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP", signal.SIGINT: "Ctrl-C"}[number]
+    assert err.strip().splitlines()[-1] == f"annclf-tui: stopped by {name} (exit code {code})"
     [kept], _ = RunStore(tmp_path / "runs").summaries()
     assert kept.stopped == "stopped" and kept.epochs == data["epochs"]
 

@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,sweep,runs,worker}")
     train = commands.add_parser("train", help="train headless: a progress bar, the report, files out",
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "
-                                            "invalid settings or files, 1 on a failure during the run.")
+                                            "invalid settings or files, 1 on a failure during the run; 130, "
+                                            "143 or 129 when Ctrl-C, SIGTERM or SIGHUP stopped it (the run so "
+                                            "far is kept and its files written).")
     _add_setting_flags(train)
     out = train.add_argument_group("files")
     # the files of train: TRAIN_ONLY above names them for a clear error when they come without it
@@ -137,7 +139,8 @@ def _add_sweep(commands) -> None:
                                             "(--lr 0.01,0.1 --hidden \"8;16,16\" --seed 0..4), keep every run, and "
                                             "print the configurations ranked by mean test accuracy over the "
                                             "seeds. Exit code 0 when it ran, 2 on invalid settings, 1 when "
-                                            "every run failed, 130 when stopped (what finished is kept).")
+                                            "every run failed; 130, 143 or 129 when Ctrl-C, SIGTERM or SIGHUP "
+                                            "stopped it (what finished is kept).")
     _add_setting_flags(sweep, lists=True)
     out = sweep.add_argument_group("the sweep")
     out.add_argument("--max-runs", metavar="N", type=_max_runs, default=MAX_RUNS,

@@ -26,6 +26,11 @@ class StopSignals:
     def exit_code(self) -> int | None:
         return CODES[self.received] if self.received is not None else None
 
+    def said(self) -> int:
+        """The last line of a command a signal stopped (what it kept is said before it), and its exit code."""
+        print(f"{self.prog}: stopped by {NAMES[self.received]} (exit code {self.exit_code})", file=sys.stderr)
+        return self.exit_code
+
     def _install(self, handler: Callable) -> None:
         for number in CODES:
             old = signal.signal(number, handler)
@@ -42,7 +47,7 @@ class StopSignals:
         writing = {"told": False}
 
         def handler(number, _frame) -> None:
-            if writing["told"]:
+            if writing["told"]:  # a stop again, whichever signal brings it (Ctrl-C, then SIGTERM: "SIGTERM")
                 raise Aborted(NAMES[number])
             writing["told"] = True
             self.received = self.received or number

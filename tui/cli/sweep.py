@@ -132,8 +132,10 @@ def sweep(args: argparse.Namespace) -> int:
         kept = "was" if len(job.runs) == 1 else "were"
         console.print(f"stopped: {len(job.runs):,} of {counted(len(job.plan), 'run')} finished and {kept} kept",
                       highlight=False)
-    for problem in job.problems:
-        print(f"{PROG}: error: a run was not kept: {escaped(str(problem))}", file=sys.stderr)
+    unkept = _grouped(job.problems)
+    if len(unkept) > 1:  # one line for each cause (a full disk is one for every run); one cause: the last line
+        for problem, folders in unkept.items():
+            print(f"{PROG}: error: {_not_kept(len(folders), problem, folders[0])}", file=sys.stderr)
     for lost in job.lost:
         print(f"{PROG}: error: {counted(len(lost.settings), 'run')} lost, {lost.why}: "
               + "; ".join(escaped(_named(job, s)) for s in lost.settings), file=sys.stderr)
@@ -145,13 +147,17 @@ def sweep(args: argparse.Namespace) -> int:
         write_json(job.as_dict(), args.json)
         console.print(f"wrote {escaped(args.json)}", highlight=False, markup=False)
     if signals.exit_code is not None:
-        return signals.exit_code
+        return signals.said()
     if job.runs and all(r.reason == "diverged" for r in job.runs):
         return fail("every run diverged: try lower learning rates", EXIT_FAILED)
     if job.lost:
         lost = sum(len(lost.settings) for lost in job.lost)
         return fail(f"{counted(lost, 'run')} of {len(job.plan):,} never finished on the cluster", EXIT_FAILED)
-    if job.problems:  # runs trained and lost (a full disk): not a success
+    if len(unkept) == 1:  # runs trained and lost (a full disk): not a success
+        [(problem, folders)] = unkept.items()
+        return fail(f"{_not_kept(len(folders), problem, folders[0])}; {len(job.runs) - len(folders):,} of "
+                    f"{len(job.runs):,} kept", EXIT_FAILED)
+    if unkept:
         return fail(f"{counted(len(job.problems), 'run')} of {len(job.runs):,} could not be kept", EXIT_FAILED)
     if job.tensorboard_problems:
         return fail(f"the TensorBoard files of {counted(len(job.tensorboard_problems), 'run')} could not be "
@@ -218,3 +224,16 @@ def _run(job, stop: threading.Event, console: Console) -> bool:
         task = progress.add_task("sweep", total=len(job.plan), runs=0)
         return job.run(stop.is_set, lambda done, runs: progress.update(task, completed=done, runs=runs),
                        workers=workers, on_notice=_note)  # the bar stays below what is printed
+
+
+def _grouped(problems: list) -> dict[str, list[str]]:
+    """The runs that could not be kept, by why: {the reason: the folders of the runs it stopped}."""
+    grouped: dict[str, list[str]] = {}
+    for error in problems:
+        grouped.setdefault(error.problem, []).append(error.subject)
+    return grouped
+
+
+def _not_kept(count: int, problem: str, first: str) -> str:
+    which = f"the run {escaped(first)}" if count == 1 else f"{count:,} runs (the first {escaped(first)})"
+    return f"{which} could not be kept: {escaped(problem.removeprefix('the run cannot be kept: '))}"

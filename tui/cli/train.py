@@ -188,7 +188,8 @@ def train(args: argparse.Namespace) -> int:
             console.print(f"{outcome.message} in {duration(session.seconds)}{threads}", highlight=False)
             failed = _write_outputs(args, session, data, console) + _keep_run(args, session, outcome, data, console)
         except Aborted as which:
-            return fail(f"stopped by a second {which} while writing the files; some may be missing", EXIT_STOPPED)
+            return fail(f"{which} while the files were written, a stop asked for twice: some may be missing",
+                        signals.exit_code or EXIT_STOPPED)
     finally:
         signals.restore()
     for line in failed:
@@ -198,5 +199,5 @@ def train(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_FAILED
     if signals.exit_code is not None:
-        return signals.exit_code
+        return signals.said()
     return EXIT_STOPPED if outcome.reason == Reason.STOPPED else EXIT_OK
