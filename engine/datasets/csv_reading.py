@@ -208,6 +208,7 @@ def _columns(frames, path: str, delimiter: str, names: list[str], skip: int, wan
 
     capacity = 2 * rows_guess + 1_000
     block = np.empty((capacity, len(block_names)), dtype=np.float64)
+    place = {name: k for k, name in enumerate(block_names)}  # a column's in the block (thousands of columns)
     numbers: dict[str, np.ndarray] = {}
     integer = dict.fromkeys(wanted, True)
     texts: dict[str, Texts] = {label: Texts(capacity)}
@@ -219,8 +220,7 @@ def _columns(frames, path: str, delimiter: str, names: list[str], skip: int, wan
             capacity = 2 * (start + size)
             block = _grown(block, capacity)
             for name in numbers:
-                numbers[name] = (block[:, block_names.index(name)] if name in block_names
-                                 else _grown(numbers[name], capacity))
+                numbers[name] = block[:, place[name]] if name in place else _grown(numbers[name], capacity)
             for found in texts.values():
                 found.grow(capacity)
         for name in wanted:
@@ -235,8 +235,7 @@ def _columns(frames, path: str, delimiter: str, names: list[str], skip: int, wan
                     texts[name].add(series, start)
             elif numeric and name not in texts:
                 if name not in numbers:
-                    numbers[name] = (block[:, block_names.index(name)] if name in block_names
-                                     else np.empty(capacity, dtype=np.float64))
+                    numbers[name] = block[:, place[name]] if name in place else np.empty(capacity, dtype=np.float64)
                 numbers[name][start:start + size] = series.to_numpy(dtype=np.float64, na_value=np.nan)
                 integer[name] &= series.dtype.kind in "iu"
             elif name not in numbers and not is_bool_dtype(series.dtype) and (

@@ -87,13 +87,15 @@ def load(s) -> CsvData:
 
 def _header_problems(cells: list[str], names: list[str]) -> tuple[list[str], list[str]]:
     """(problems, names made unique): a name given twice; a first line of numbers only (no header)."""
-    problems = []
-    twice = [n for k, n in enumerate(names) if n in names[:k]]
+    problems, seen, twice = [], set(), []
+    for name in names:
+        (twice.append if name in seen else seen.add)(name)
     for name in dict.fromkeys(twice):
         problems.append(f"the header names {name!r} {names.count(name)} times; rename the columns so that each "
                         "name is one column's")
     if twice:
-        names = [n if n not in names[:k] else f"{n} ({k + 1})" for k, n in enumerate(names)]
+        seen.clear()
+        names = [f"{n} ({k + 1})" if n in seen else seen.add(n) or n for k, n in enumerate(names)]
     if all(rules.number(c) is not None for c in cells):
         problems.append(f"its first line ({some((c.strip() for c in cells), quote=False)}) is all numbers: the file "
                         "seems to have no header row; add one naming the columns")
@@ -151,8 +153,9 @@ def _load(s, path: str) -> CsvData:
 
     # the features: numbers, texts, categories of texts named one by one
     pinned: dict[str, list[str]] = {}
+    named = set(names)
     for f in features:
-        source, category = rules.feature_source(f, names)
+        source, category = rules.feature_source(f, named)
         if category is not None:
             pinned.setdefault(source, []).append(category)
     chosen = set(s.features or [])

@@ -44,9 +44,9 @@ class Split:
         category on the training rows (the median of each 0/1 column would be no category, or two)."""
         X = self.X_train
         held = np.median(X, axis=0)
-        names = self.dataset.feature_names
+        place = {name: k for k, name in enumerate(self.dataset.feature_names)}
         for column, categories in ((self.dataset.preprocessing or {}).get("categories") or {}).items():
-            group = [names.index(f"{column}={c}") for c in categories if f"{column}={c}" in names]
+            group = [place[f"{column}={c}"] for c in categories if f"{column}={c}" in place]
             if group:
                 held[group] = 0.0
                 held[group[int(np.argmax(X[:, group].sum(axis=0)))]] = 1.0

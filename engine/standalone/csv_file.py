@@ -109,27 +109,28 @@ def column_roles(names, label=None, features=None, exclude=None, split=False):
     The label is the column named, else the last one that is neither the split, a data CSV's bookkeeping,
     unnamed nor excluded (and the choice is announced). Features are those named (a text column's category
     as "column=text"), else every other such column. `split`: whether the `split` column holds parts."""
-    exclude, problems = list(exclude or []), []
+    exclude, problems, named = list(exclude or []), [], set(names)  # sets: a file may have 100,000 columns
     listing = "; the columns are " + ", ".join(names)
-    problems += [f"exclude names {n!r}, which is no column{listing}" for n in exclude if n not in names]
+    problems += [f"exclude names {n!r}, which is no column{listing}" for n in exclude if n not in named]
+    excluded = set(exclude)
     chosen = set(features or []) | {label}
     split = SPLIT if split and SPLIT in names and SPLIT not in chosen else None
-    candidates = [n for n in names if n != split and n not in (SOURCE_ROW, TRAINED_AS) and n not in exclude]
+    candidates = [n for n in names if n != split and n not in (SOURCE_ROW, TRAINED_AS) and n not in excluded]
     left_out = [n for n in candidates if n.startswith(UNNAMED) and n not in chosen] if features is None else []
-    candidates = [n for n in candidates if n not in left_out]
+    candidates = [n for n in candidates if n not in set(left_out)] if left_out else candidates
     guessed = label is None
     if guessed:
         label = candidates[-1] if candidates else None
         if label is None:
             problems.append("has no column left for the label" + listing)
-    elif label not in names:
+    elif label not in named:
         problems.append(f"no column {label!r} for the label{listing}")
-    if label is not None and label in exclude:
+    if label is not None and label in excluded:
         problems.append(f"column {label!r} is the label and cannot be excluded")
     if features is None:
         features = [n for n in candidates if n != label]
     else:
-        problems += [f"no column {f!r}{listing}" for f in features if feature_source(f, names) is None]
+        problems += [f"no column {f!r}{listing}" for f in features if feature_source(f, named) is None]
         features = list(features)
     if label in features:
         problems.append(f"column {label!r} is the label and cannot also be a feature")
@@ -192,12 +193,13 @@ def read_csv(path, label=None, features=None, exclude=None, missing="refuse"):
         if len(row) > len(names):
             raise CsvProblem(f"row {number_} has {len(row)} fields; the header has {len(names)}")
     body = [row + [""] * (len(names) - len(row)) for row in body]  # a short row: its last cells are missing
-    cells = lambda name: [row[names.index(name)] for row in body]  # noqa: E731
+    place = {name: k for k, name in enumerate(names)}
+    cells = lambda name: [row[place[name]] for row in body]  # noqa: E731
     has_split = SPLIT in names and is_split({c.strip() for c in cells(SPLIT)})
     label, _, features, split, _, problems = column_roles(names, label, features, exclude, has_split)
     if problems:
         raise CsvProblem("; ".join(problems))
-    sources = list(dict.fromkeys(feature_source(f, names)[0] for f in features))
+    sources = list(dict.fromkeys(feature_source(f, place)[0] for f in features))
     columns = {name: _column(cells(name)) for name in [label, *sources]}
     lost = _is_missing(columns[label])
     gaps = np.zeros(len(body), dtype=bool)
@@ -242,7 +244,7 @@ def encode(table, train, fitted=None):
     for f in table.features:
         if f in numeric:
             continue
-        source, category = (f, None) if f in table.columns else feature_source(f, list(table.columns))
+        source, category = (f, None) if f in table.columns else feature_source(f, table.columns)
         texts.setdefault(source, [])
         if category is not None:
             texts[source].append(category)
