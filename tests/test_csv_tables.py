@@ -286,3 +286,12 @@ def test_a_quoted_column_name_with_a_line_break_is_one_column_and_rows_keep_thei
     with pytest.raises(DataError) as caught:
         make_dataset(Settings(dataset="csv", csv=str(path), label="label").resolve())
     assert "column 'b' is not numeric (row 4: 'oops')" in str(caught.value)  # its line in the file
+
+
+def test_a_name_the_header_gives_twice_is_a_problem_and_the_columns_stay_apart(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("a,b,a,c,b,a,label\n" + "".join(f"{i},{i + 1},{i + 2},{i % 3},{i * 2},{i},{i % 2}\n"
+                                                    for i in range(20)))
+    found = problems_of(str(path))
+    assert found[:2] == ("the header names 'a' 3 times; rename the columns so that each name is one column's",
+                         "the header names 'b' 2 times; rename the columns so that each name is one column's")
