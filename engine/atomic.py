@@ -172,6 +172,10 @@ def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
         raise FileProblem(str(path), f"cannot be written: {why_not_writable(error)}") from None
+    except UnicodeEncodeError:  # a file name of bytes that are not UTF-8 (a CSV's path), in a UTF-8 file
+        Path(tmp).unlink(missing_ok=True)
+        raise FileProblem(str(path), "cannot be written: it would hold a name that is not UTF-8 text (a file "
+                                     "name in another encoding); rename that file") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -13,6 +13,7 @@ import torch
 from .atomic import atomic_open, open_input
 from .errors import FileProblem, SettingError
 from .schema import SCHEMA, from_values
+from .training.history import History
 from .training.session import CONTINUABLE, TrainingSession
 
 FORMAT = "annclf-tui checkpoint"
@@ -65,7 +66,10 @@ _OPTIONAL = {"gradient": (dict, "the last step's gradient")}  # checkpoints of e
 def read_checkpoint(path: str | os.PathLike) -> dict:
     """The checkpoint's contents, checked: FileProblem naming the file and what is wrong (not a checkpoint,
     of another version, a part missing or of the wrong kind). A FIFO or a device is refused, never read."""
-    with open_input(path, "a checkpoint", binary=True) as handle:
+    import warnings
+
+    with open_input(path, "a checkpoint", binary=True) as handle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own about a file of another pickle protocol: refused below
         try:
             payload = torch.load(handle, map_location="cpu", weights_only=True)
         except OSError as error:
@@ -84,6 +88,12 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
             raise FileProblem(str(path), f"is damaged: its {name!r} is {_what(value)}, not {words}")
         if name in _NAMES and not all(isinstance(v, str) for v in value):
             raise FileProblem(str(path), f"is damaged: its {name!r} holds something other than names")
+    if not 0 <= payload["seconds"] < float("inf"):
+        raise FileProblem(str(path), f"is damaged: its 'seconds' is {payload['seconds']!r:.40}, not a time spent training")
+    try:
+        History.from_dicts(payload["history"]["records"], payload["history"]["marks"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise FileProblem(str(path), "is damaged: its 'history' holds records this program cannot read") from None
     return payload
 
 

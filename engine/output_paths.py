@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .atomic import writable_target
+from .atomic import folder_problem, writable_target
 from .errors import FileProblem
 
 _SQLITE = b"SQLite format 3\x00"
@@ -43,6 +43,24 @@ def check_outputs(outputs: dict[str, str], inputs: dict[str, str],
         seen[str(target)] = name
 
 
+def check_output_folder(name: str, path: str, holds: str, runs_dir: str | os.PathLike | None = None) -> None:
+    """A folder a run writes files of its own in (`--tensorboard DIR`, which `holds` "TensorBoard's files"),
+    checked as an output file is: not empty nor `-`, not inside a runs directory, one files can be made in;
+    FileProblem naming it otherwise."""
+    if not path.strip():
+        raise FileProblem(name, "an empty path: give a folder, or leave the flag out")
+    if path == "-":
+        raise FileProblem(name, "'-' (standard output) is not taken here: give a folder")
+    target = Path(os.path.realpath(path))
+    inside = _runs_dir_holding(target, _runs_dirs(runs_dir), itself=True)
+    if inside is not None:
+        raise FileProblem(path, f"{name} would write inside the runs directory {inside}, whose files this "
+                                "program replaces and removes; give a folder outside it")
+    problem = folder_problem(target)
+    if problem is not None:
+        raise FileProblem(path, f"cannot hold {holds}: {problem}")
+
+
 def _runs_dirs(runs_dir: str | os.PathLike | None) -> set[Path]:
     from .runs import default_runs_dir
 
@@ -50,13 +68,13 @@ def _runs_dirs(runs_dir: str | os.PathLike | None) -> set[Path]:
     return {Path(os.path.realpath(path)) for path in given}
 
 
-def _runs_dir_holding(target: Path, managed: set[Path]) -> Path | None:
-    """The runs directory `target` (a real path) is inside: one of `managed`, a folder above it that holds
-    a runs index, or the folder above a kept run's; None when it is in none."""
+def _runs_dir_holding(target: Path, managed: set[Path], itself: bool = False) -> Path | None:
+    """The runs directory `target` (a real path) is inside (or is, with `itself`: a folder): one of `managed`,
+    a folder above it that holds a runs index, or the folder above a kept run's; None when it is in none."""
     from .run_summary import FORMAT, SUMMARY_FILE
     from .runs_index import INDEX_FILE
 
-    for folder in target.parents:
+    for folder in ([target] if itself else []) + list(target.parents):
         if folder in managed:
             return folder
         if _starts_with(folder / INDEX_FILE, _SQLITE):

@@ -183,14 +183,28 @@ class RunStore:
         except FileProblem:
             return None
 
+    def _folder_names(self) -> set[str]:
+        try:
+            with os.scandir(self.root) as entries:
+                return {e.name for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)}
+        except OSError:
+            return set()
+
     def _unused_name(self, name: str, but: str | None = None) -> str:
         """`name`, or `name #2`, `#3`... when runs of the same settings are kept already (but the run `but`)."""
         if not self.index.path.exists():  # a runs directory of an earlier version: indexed first
             self.summaries()
         try:
-            taken = self.index.names(but)
+            named = self.index.names()
         except Unusable:
-            taken = {r.name for r in self.summaries()[0] if r.id != but}
+            named = {r.id: r.name for r in self.summaries()[0]}
+        # a run the index missed (its row could not be written: a full disk) still has its name
+        for folder in self._folder_names() - named.keys():
+            try:
+                named[folder] = self.summary(folder).name
+            except FileProblem:
+                pass
+        taken = {name for run_id, name in named.items() if run_id != but}
         n = 1
         candidate = name
         while candidate in taken:

@@ -72,6 +72,18 @@ def _row(summary: RunSummary, stamp: str | None) -> tuple:
             s.epochs, s.stopped)
 
 
+def _storable(row: tuple) -> bool:
+    """Whether SQLite can hold the row's text: a name made from a file name of bytes that are not UTF-8 (held
+    as surrogates) cannot be; such a run is read from its folder each time instead."""
+    try:
+        for value in row:
+            if isinstance(value, str):
+                value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _summary(row: tuple) -> RunSummary | None:
     """The run of a row, checked as its summary.json is; None for a row that cannot be one (written by
     hand, say: settings that are not JSON, epochs that are text), whose folder is then read again."""
@@ -178,16 +190,18 @@ class RunsIndex:
     def put(self, summary: RunSummary, stamp: str | None) -> None:
         """Add or replace a run's row, in one transaction; Unusable if it cannot be written (the next listing
         reads the folder instead)."""
-        self._use(lambda connection: _transaction(connection, _PUT, [_row(summary, stamp)], _BUMP, [()]))
+        row = _row(summary, stamp)
+        if not _storable(row):
+            raise Unusable("text that is not UTF-8")
+        self._use(lambda connection: _transaction(connection, _PUT, [row], _BUMP, [()]))
 
     def drop(self, run_id: str) -> None:
         self._use(lambda connection: _transaction(connection, "DELETE FROM runs WHERE id = ?", [(run_id,)],
                                                   _BUMP, [()]))
 
-    def names(self, but: str | None = None) -> set[str]:
-        """The names of the indexed runs (but the run `but`)."""
-        query = "SELECT name FROM runs WHERE id IS NOT ?"
-        return self._use(lambda connection: {name for (name,) in connection.execute(query, (but,))})
+    def names(self) -> dict[str, str]:
+        """The indexed runs' names, by id."""
+        return self._use(lambda connection: dict(connection.execute("SELECT id, name FROM runs")))
 
     def listing(self, folders: dict[str, str], read: Callable[[str], RunSummary]) -> tuple[list, list]:
         """The runs of `folders` (each folder's name → its stamp: see RunStore._entries) and those
@@ -213,13 +227,14 @@ class RunsIndex:
         unknown = [f for f, stamp in folders.items() if f not in known or known[f][2] != stamp or rows[f] is None]
         found, damaged = read_folders(unknown, read)
         # a row is dropped only as it was seen: a run kept again meanwhile has a new folder, and its row stays
-        changes = [("DELETE FROM runs WHERE id = ? AND stamp IS ?", gone), (_PUT, [_row(s, folders[s.id]) for s in found])]
-        _transaction(connection, *(part for pair in changes for part in pair), _BUMP, [()] if gone or found else [])
+        rows_found = [row for row in (_row(s, folders[s.id]) for s in found) if _storable(row)]
+        changes = [("DELETE FROM runs WHERE id = ? AND stamp IS ?", gone), (_PUT, rows_found)]
+        _transaction(connection, *(part for pair in changes for part in pair), _BUMP, [()] if gone or rows_found else [])
         again = set(unknown)
         runs = [run for run_id, run in rows.items() if run_id not in again]
         runs += found
         # after a change of its own, another process's may have come between the rows read and the generation
-        self._last = None if gone or found else _Listed(generation, dict(folders), runs, damaged)
+        self._last = None if gone or rows_found else _Listed(generation, dict(folders), runs, damaged)
         return list(runs), damaged
 
 

@@ -271,6 +271,9 @@ class Sweep:
             log.close()
         except (AnnclfError, OSError) as error:
             self.tensorboard_problems.append(str(error))
+        else:
+            if log.failure is not None:
+                self.tensorboard_problems.append(log.failure)
 
     def table(self) -> list[Configuration]:
         """The configurations of the runs that finished, best mean test accuracy first (see rank); a tie, and

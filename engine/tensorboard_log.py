@@ -9,12 +9,14 @@ settings and final metrics as hyper-parameters, so that TensorBoard's HParams vi
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import why_not_writable
 from .class_colours import class_rgb
 from .errors import FileProblem, SettingError
 from .training.history import EpochRecord
@@ -44,7 +46,23 @@ def folder_name(name: str, root: Path) -> Path:
     return candidate
 
 
+def _guarded(write):
+    """A write that a full disk does not end, nor the training that calls it between two epochs: the first
+    failure is kept (`failure`, a line naming the folder) and the later writes are skipped."""
+    @functools.wraps(write)
+    def guarded(self, *args, **kwargs):
+        if self.failure is None:
+            try:
+                return write(self, *args, **kwargs)
+            except OSError as error:
+                self.failure = f"{self.folder}: cannot be written: {why_not_writable(error)}"
+        return None
+    return guarded
+
+
 class TensorBoardRun:
+    """The files of one run. A write that fails (a full disk) raises nothing: see `failure`, once it is done."""
+
     def __init__(self, root: str | os.PathLike, name: str, class_names: tuple[str, ...] | list[str],
                  map_every: int = 100):
         writer = writer_class()
@@ -57,7 +75,9 @@ class TensorBoardRun:
             raise FileProblem(str(root), f"cannot hold TensorBoard's files: {error.strerror or error}") from None
         self.colours = np.array(class_rgb(list(class_names)), dtype=np.float32)
         self.map_every = map_every
+        self.failure: str | None = None
 
+    @_guarded
     def epoch(self, record: EpochRecord, session=None) -> None:
         """One epoch's figures; its map too when it is due and `session` (between two of its epochs) is given."""
         w, step = self.writer, record.epoch
@@ -71,6 +91,7 @@ class TensorBoardRun:
         if session is not None and self.map_every and step % self.map_every == 0:
             self.decision_map(session, step)
 
+    @_guarded
     def history(self, session) -> None:
         """Every epoch of a run trained already (a sweep's, written once it has finished), and its last map."""
         for record in session.history.records:
@@ -93,12 +114,14 @@ class TensorBoardRun:
         mixed = 255 - (255 - colour) * (0.25 + 0.75 * sure[..., None])
         return np.clip(mixed, 0, 255).astype(np.uint8)
 
+    @_guarded
     def hparams(self, settings: dict, metrics: dict) -> None:
         """The run's settings that tell it apart, and its final metrics, for TensorBoard's HParams view."""
         values = {k: (",".join(map(str, v)) if isinstance(v, list) else v) for k, v in settings.items()
                   if v is not None}
         self.writer.add_hparams(values, metrics, name="hparams")
 
+    @_guarded
     def finish(self, session, close: bool = True) -> None:
         """The end of a stretch of training: the last epoch's map (unless it was just drawn), then the files
         closed, or flushed when the run may go on (the app's F5 after a stop)."""
@@ -111,4 +134,7 @@ class TensorBoardRun:
             self.writer.flush()
 
     def close(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as error:
+            self.failure = self.failure or f"{self.folder}: cannot be written: {why_not_writable(error)}"

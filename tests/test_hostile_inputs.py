@@ -28,6 +28,23 @@ def test_a_device_given_as_config_is_refused(capsys, tmp_path):
     assert code == 2 and "/dev/null: is a device, not a settings file" in one_line(capsys.readouterr().err)
 
 
+def test_a_pickle_of_another_kind_given_as_a_checkpoint_is_one_line_without_torchs_warning(capsys, tmp_path):
+    import pickle
+
+    path = tmp_path / "evil.pt"
+    with open(path, "wb") as handle:
+        pickle.dump(os.system, handle, protocol=4)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    app = str(Path(sys.executable).with_name("annclf-tui"))  # a process of its own: warnings as a user sees them
+    done = subprocess.run([app, "train", "--resume", str(path), "--epochs", "4", "--device", "cpu", "--runs-dir",
+                           str(tmp_path / "r")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == f"annclf-tui: error: {path}: is not a checkpoint of this program (or it is damaged)\n"
+
+
 @pytest.mark.parametrize("command", [["train"], ["sweep"], []])
 def test_a_settings_file_of_megabytes_is_refused_before_it_is_parsed(capsys, tmp_path, command):
     path = tmp_path / "huge.toml"
@@ -63,8 +80,11 @@ def checkpoint(tmp_path_factory):
     (lambda p: p.update(history=[]), "its 'history' is a list, not the history of the epochs"),
     (lambda p: p.update(gradient=3), "its 'gradient' is a number, not the last step's gradient"),
     (lambda p: p.update(gradient={"w": 1}), "its weights do not fit the network of its settings"),
+    (lambda p: p.update(seconds=-1e308), "its 'seconds' is -1e+308, not a time spent training"),
+    (lambda p: p.update(seconds=float("nan")), "its 'seconds' is nan, not a time spent training"),
+    (lambda p: p["history"]["records"].append({"a": 1}), "its 'history' holds records this program cannot read"),
 ], ids=["no-settings", "settings-list", "no-classes", "classes-text", "features", "history", "gradient",
-        "gradient-shape"])
+        "gradient-shape", "seconds-negative", "seconds-nan", "history-record"])
 def test_a_checkpoint_missing_a_part_is_refused_naming_the_file_and_the_part(capsys, tmp_path, checkpoint, change,
                                                                              words):
     import torch
@@ -75,7 +95,7 @@ def test_a_checkpoint_missing_a_part_is_refused_naming_the_file_and_the_part(cap
     torch.save(payload, broken)
     capsys.readouterr()
     code = main(["train", "--resume", str(broken), "--epochs", "4", "--device", "cpu", "--runs-dir", str(tmp_path / "r")])
-    line = one_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)  # one line: no warning of torch's before it
     assert code == 2 and line.startswith(f"annclf-tui: error: {broken}: ") and words in line
     assert not (tmp_path / "r").exists()
 

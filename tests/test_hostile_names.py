@@ -90,3 +90,31 @@ async def test_a_failure_notice_shows_a_name_as_it_is_never_as_markup(tmp_path):
         await wait_until(pilot, lambda: notices(app))
         shown = notices(app)[0]
         assert "x[/]\\x1b[2J.csv" in shown and "cannot be read" in shown and "\x1b" not in shown and app.is_running
+
+
+def test_a_file_name_that_is_not_utf8_names_runs_that_are_kept_listed_and_named_apart(capsys, tmp_path):
+    import os
+    import shutil
+
+    from engine.runs import RunStore
+
+    source = tmp_path / "plain.csv"
+    source.write_text("a,b,label\n" + "".join(f"{i % 7},{(i * 3) % 5},{i % 2}\n" for i in range(60)))
+    strange = os.fsdecode(os.fsencode(tmp_path) + b"/r\xffdir.csv")  # bytes of another encoding: surrogates
+    shutil.copy(source, strange)
+    runs, toml = tmp_path / "runs", tmp_path / "run.toml"
+    train = ["train", "--csv", strange, "--hidden", "4", "--epochs", "2", "--device", "cpu", "--runs-dir", str(runs)]
+    code = main([*train, "--save-config", str(toml), "--json", str(tmp_path / "run.json")])
+    out, err = capsys.readouterr()
+    assert code == 1 and (tmp_path / "run.json").exists() and not toml.exists() and "kept as run" in out
+    assert err.strip().splitlines()[-1:] == [f"annclf-tui: error: {toml}: cannot be written: it would hold a name that "
+                                        "is not UTF-8 text (a file name in another encoding); rename that file"]
+    assert main(train) == 0  # the same settings again: a name of its own, though the index cannot hold either
+    capsys.readouterr()
+    code, lines, err = listing(capsys, runs)
+    assert code == 0 and not err and [line.split("  ")[0] for line in lines[1:]] == [
+        r"r\udcffdir.csv 4 relu adam lr 0.01 #2", r"r\udcffdir.csv 4 relu adam lr 0.01"]
+    copied = os.fsencode(runs) + b"/\xfe" + os.fsencode(os.listdir(runs)[0])[-8:]  # a whole run, a folder name
+    shutil.copytree(os.path.join(os.fsencode(runs), os.fsencode(sorted(os.listdir(runs))[0])), copied)
+    assert len(RunStore(runs).summaries()[0]) == 3 and main(["runs", "--runs-dir", str(runs), "--json",
+                                                              str(tmp_path / "runs.json")]) == 0

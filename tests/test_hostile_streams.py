@@ -42,6 +42,28 @@ def test_a_failing_standard_output_never_loses_the_run_and_says_so_in_one_line(t
     assert kept(runs) == 1
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("stderr", ["closed", "full disk"])
+@pytest.mark.parametrize("case,code", [("a run", 0), ("a refused setting", 2), ("the app", 2), ("runs", 0)])
+def test_a_closed_or_full_standard_error_leaves_the_exit_code_as_it_was(tmp_path, stderr, case, code):
+    if stderr == "full disk" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    argv = {"a run": SMALL, "a refused setting": [*SMALL, "--lr", "-1"], "the app": ["--lr", "0.1"],
+            "runs": ["runs"]}[case]
+    redirect = "2>&-" if stderr == "closed" else "2>/dev/full"
+    (tmp_path / "runs").mkdir()
+    done = subprocess.run(["bash", "-c", f'"$@" {redirect}', "-", APP, *argv, "--runs-dir", str(tmp_path / "runs")],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert done.returncode == code and "Traceback" not in done.stdout and "error" not in done.stdout
+    assert kept(tmp_path / "runs") == (1 if case == "a run" else 0)
+
+
+def test_the_app_with_standard_output_closed_says_it_needs_a_terminal_in_one_line(tmp_path):
+    done = subprocess.run(["bash", "-c", '"$@" >&-', "-", APP, "--runs-dir", str(tmp_path / "runs")],
+                          stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2 and one_line(done.stderr).startswith("annclf-tui: error: the app needs a terminal")
+
+
 def test_a_runs_directory_that_is_a_loop_of_links_is_refused_before_training(capsys, tmp_path):
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")

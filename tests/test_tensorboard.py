@@ -152,3 +152,65 @@ def test_the_app_refuses_a_tensorboard_folder_it_cannot_use_before_it_opens(tmp_
     assert main(["--tensorboard", str(blocker / "inside")]) == 2
     err = capsys.readouterr().err
     assert "cannot hold TensorBoard's files" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("flag", ["-", "", "inside the runs directory", "the runs directory"])
+def test_a_tensorboard_folder_is_checked_as_every_output_is(capsys, tmp_path, flag):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    folder = {"inside the runs directory": str(runs / "tb"), "the runs directory": str(runs)}.get(flag, flag)
+    for command in (["train", *QUICK, "--epochs", "2"], ["sweep", *QUICK, "--epochs", "2", "--lr", "0.1,0.2"]):
+        code = main([*command, "--tensorboard", folder, "--runs-dir", str(runs)])
+        err = capsys.readouterr().err
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
+        assert {"-": "'-' (standard output) is not taken here", "": "an empty path"}.get(
+            flag, f"--tensorboard would write inside the runs directory {runs}") in err
+    assert list(runs.iterdir()) == [] and not Path("-").exists()
+
+
+def test_a_full_disk_under_the_tensorboard_folder_costs_its_files_alone(capsys, tmp_path, monkeypatch):
+    import errno
+
+    from tensorboardX import SummaryWriter
+
+    from engine.runs import RunStore
+
+    written = []
+
+    def add_scalar(self, *args, **kwargs):
+        written.append(args)
+        if len(written) > 9:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(SummaryWriter, "add_scalar", add_scalar)
+    code = main(["train", *QUICK, "--epochs", "6", "--tensorboard", str(tmp_path / "board"),
+                 "--json", str(tmp_path / "run.json"), "--runs-dir", str(tmp_path / "runs")])
+    out, err = capsys.readouterr()
+    (folder,) = (tmp_path / "board").iterdir()
+    assert code == 1 and err.strip().splitlines() == [
+        f"annclf-tui: error: TensorBoard: {folder}: cannot be written: no space left on the device"]
+    assert json.loads((tmp_path / "run.json").read_text())["epochs"] == 6  # every epoch trained, the rest written
+    assert [run.epochs for run in RunStore(tmp_path / "runs").summaries()[0]] == [6]
+    assert len(written) == 10  # no write tried after the first that failed
+
+
+def test_the_apps_run_is_kept_when_its_tensorboard_folder_fills_up(tmp_path, monkeypatch):
+    import errno
+    import threading
+
+    from tensorboardX import SummaryWriter
+
+    from engine import Settings, TrainingSession
+    from engine.runs import RunStore
+    from tui.app.runner import train
+    from tui.app.tensorboard_boards import Boards
+
+    def add_scalar(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(SummaryWriter, "add_scalar", add_scalar)
+    session = TrainingSession(Settings(dataset="moons", samples=200, hidden=[6], epochs=4, device="cpu"))
+    kept = threading.Event()
+    trained = train(session, RunStore(tmp_path / "runs"), None, None, kept, Boards(str(tmp_path / "board"), 2))
+    assert kept.is_set() and trained.summary is not None and trained.summary.epochs == 4
+    assert trained.board_problem.endswith("cannot be written: no space left on the device")

@@ -81,8 +81,9 @@ def entry_point() -> NoReturn:
     if command in ("train", "sweep", "runs"):  # the app draws on a terminal of its own making
         _stop_at_once_until_a_command_can_stop_cleanly()
         output = sys.stdout = GuardedOutput(sys.stdout)
+        sys.stderr = GuardedOutput(sys.stderr)  # closed or full: nothing can be said there, the exit code stands
     code = main()
-    sys.stdout.flush()
+    _flushed(sys.stdout)
     if output is not None and output.failure is not None:
         if output.reader_gone:  # `| head`: the reader has what it wanted; quiet, as a shell pipeline expects
             code = code or 141
@@ -90,8 +91,18 @@ def entry_point() -> NoReturn:
             code = fail(output.words(), code or 1)
     # Every file is written and closed by now; the interpreter's teardown of torch, scikit-learn and the
     # app's objects would hold the terminal for another second or two after ctrl+q.
-    sys.stderr.flush()
+    _flushed(sys.stderr)
     os._exit(code)
+
+
+def _flushed(stream) -> None:
+    """`stream` flushed, if it can be: one closed by the shell (`2>&-`: None) or that fails (`2>/dev/full`)
+    cannot be told anything, and must not change the exit code the command chose."""
+    try:
+        if stream is not None:
+            stream.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _stop_at_once_until_a_command_can_stop_cleanly() -> None:

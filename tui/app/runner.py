@@ -414,10 +414,8 @@ def train(session, store: RunStore, run_id: str | None, replaces: str | None, ke
         session.run(None if board is None else lambda record: board.epoch(record, session))
         report = session.evaluate()
         if board is not None:
-            try:
-                board.finish(session, close=False)  # F5 may go on: the same folder, flushed now
-            except (AnnclfError, OSError) as error:
-                board_problem = str(error)
+            board.finish(session, close=False)  # F5 may go on: the same folder, flushed now
+            board_problem = board.failure  # a full disk: the run is kept all the same
         if session.history.epoch == before:  # stopped before its first epoch: nothing new to keep
             return Trained(session, report, None, None, board_problem)
         try:

@@ -64,20 +64,16 @@ def add_tensorboard_flags(group) -> None:
 def check_tensorboard(args: argparse.Namespace) -> None:
     """Before anything trains: tensorboardX installed, the folder one files can be made in (SettingError,
     FileProblem)."""
-    if not getattr(args, "tensorboard", None):
+    if getattr(args, "tensorboard", None) is None:
         return
-    from pathlib import Path
-
-    from engine.atomic import folder_problem
-    from engine.errors import FileProblem, SettingError
+    from engine.errors import SettingError
+    from engine.output_paths import check_output_folder
     from engine.tensorboard_log import writer_class
 
     if args.tensorboard_map_every < 0:
         raise SettingError("tensorboard-map-every", "is a number of epochs: 0 or more")
     writer_class()
-    problem = folder_problem(Path(args.tensorboard).absolute())
-    if problem is not None:
-        raise FileProblem(args.tensorboard, f"cannot hold TensorBoard's files: {problem}")
+    check_output_folder("--tensorboard", args.tensorboard, "TensorBoard's files", args.runs_dir)
 
 
 def train_only_flag(argv: list[str]) -> str | None:
@@ -105,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Train without the terminal app. Exit code 0 on success, 2 on "
                                             "invalid settings or files, 1 on a failure during the run; 130, "
                                             "143 or 129 when Ctrl-C, SIGTERM or SIGHUP stopped it (the run so "
-                                            "far is kept and its files written).")
+                                            "far is kept and its files written); 141 when the reader of its "
+                                            "output went away (| head), the run kept.")
     _add_setting_flags(train)
     out = train.add_argument_group("files")
     # the files of train: TRAIN_ONLY above names them for a clear error when they come without it
@@ -210,5 +207,9 @@ def fail(message: str, code: int) -> int:
     message = escaped(message)  # a file's name or label is the user's text: control characters escaped
     if len(message) > LONGEST:
         message = f"{message[:LONGEST // 2]} … {message[-LONGEST // 4:]}"
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    try:
+        if sys.stderr is not None:  # closed (2>&-): print would write to stdout instead
+            print(f"{PROG}: error: {message}", file=sys.stderr)
+    except OSError:  # stderr on a full disk: the exit code still says it
+        pass
     return code

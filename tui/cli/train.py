@@ -134,11 +134,16 @@ def _tensorboard(args: argparse.Namespace, session):
                           args.tensorboard_map_every)
 
 
-def _close_board(board, session, console: Console) -> None:
-    """The map of the last epoch too, then the files closed."""
+def _close_board(board, session, console: Console) -> list[str]:
+    """The map of the last epoch too, then the files closed; the line of why they could not all be written (a
+    full disk: the run is kept and the other files written all the same)."""
     board.finish(session)
+    board.close()
+    if board.failure is not None:
+        return [f"TensorBoard: {board.failure}"]
     console.print(f"wrote TensorBoard's files in {escaped(str(board.folder))}", highlight=False, markup=False,
                   soft_wrap=True)
+    return []
 
 
 def train(args: argparse.Namespace) -> int:
@@ -171,8 +176,7 @@ def train(args: argparse.Namespace) -> int:
         try:
             outcome = _run_with_progress(session, console, None if board is None else
                                          lambda r: board.epoch(r, session))
-            if board is not None:
-                _close_board(board, session, console)
+            board_failed = [] if board is None else _close_board(board, session, console)
             from engine.exports import results
 
             data = results(session, outcome)
@@ -186,7 +190,8 @@ def train(args: argparse.Namespace) -> int:
             choice = session.thread_choice  # how many threads it measured fastest (the run's record says why)
             threads = f" on {choice.words.replace(' ', ' cpu ')}" if choice and session.device.type == "cpu" else ""
             console.print(f"{outcome.message} in {duration(session.seconds)}{threads}", highlight=False)
-            failed = _write_outputs(args, session, data, console) + _keep_run(args, session, outcome, data, console)
+            failed = board_failed + _write_outputs(args, session, data, console) + _keep_run(args, session, outcome,
+                                                                                             data, console)
         except Aborted as which:
             return fail(f"{which} while the files were written, a stop asked for twice: some may be missing",
                         signals.exit_code or EXIT_STOPPED)
