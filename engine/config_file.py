@@ -58,6 +58,8 @@ def _settings(document: dict, source: str, base: Settings | None) -> Settings:
         if section in SECTIONS and not isinstance(table, dict):
             raise FileProblem(source, f"{section} must be a table of settings ([{section}] and a line per "
                                       f"setting), not {table!r}"[:200])
+        if section not in SECTIONS and section in BY_NAME and not isinstance(table, dict):
+            raise FileProblem(source, f"{section} is outside any table; put it under [{BY_NAME[section].section}]")
         if section not in SECTIONS:
             raise FileProblem(source, f"unknown table [{section}]; expected "
                                       + ", ".join(f"[{s}]" for s in (*SECTIONS, SWEEP)))

@@ -19,6 +19,16 @@ def _number_text(x: float) -> str:
     return f"{x:g}"
 
 
+def _shown(value: Any) -> str:
+    """A refused value as the file or flag gave it: TOML's true and dates, not Python's True and
+    datetime.date(1979, 5, 27)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if hasattr(value, "isoformat"):  # a TOML date, time or date-time
+        return f"the date {value.isoformat()}"
+    return repr(value)
+
+
 @dataclass(frozen=True)
 class Int:
     minimum: int | None = None
@@ -40,7 +50,7 @@ class Int:
 
     def check(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
         ):
@@ -78,7 +88,7 @@ class Float:
 
     def check(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         value = float(value)
         if not math.isfinite(value):
             raise Refused(f"{value} is not {self.describe()}")
@@ -108,7 +118,7 @@ class Choice:
 
     def check(self, value: Any) -> str:
         if value not in self.values:
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         return value
 
     def format(self, value: str) -> str:
@@ -133,7 +143,7 @@ class Bool:
 
     def check(self, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         return value
 
     def format(self, value: bool) -> str:
@@ -171,7 +181,7 @@ class IntList:
         if not isinstance(value, (list, tuple)) or any(
             isinstance(v, bool) or not isinstance(v, int) for v in value
         ):
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         if len(value) > self.most or any(not self.minimum <= v <= self.maximum for v in value):
             raise Refused(f"{self.format(list(value))} is out of range: it takes {self.describe()}")
         return list(value)
@@ -195,7 +205,7 @@ class NameList:
         if isinstance(value, str):  # features = "a,b" in a TOML file means what --features a,b means
             return self.parse(value)
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         if not value:
             raise Refused("the list is empty: it takes " + self.describe())
         if len(set(value)) != len(value):
@@ -223,7 +233,7 @@ class Subset:
         if isinstance(value, str):  # inputs = "x1,x2" in a TOML file means what --inputs x1,x2 means
             value = [part for part in value.split(",") if part.strip()]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         # "X1 ^ 2" is x1^2: spaces and case are how people type, not part of a name
         names = ["".join(v.split()).lower() for v in value]
         if not names:
@@ -252,7 +262,7 @@ class Text:
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or not value:
-            raise Refused(f"{value!r} is not {self.describe()}")
+            raise Refused(f"{_shown(value)} is not {self.describe()}")
         return value
 
     def format(self, value: str) -> str:

@@ -52,6 +52,9 @@ def test_unknown_flag_is_one_line_too(capsys):
 @pytest.mark.parametrize("content,words", [
     (None, "no such file"), ("[training\n", "not valid TOML"),
     ("[training]\nlr = 'fast'\n", "lr: 'fast' is not a number"), ("[network]\nhidden = [3]\n", "unknown table [network]"),
+    ("epochs = 3\n", "epochs is outside any table; put it under [training]"),
+    ("[training]\nepochs = true\n", "setting epochs: true is not a whole number"),
+    ("[training]\nepochs = 1979-05-27\n", "setting epochs: the date 1979-05-27 is not a whole number"),
 ])
 def test_a_missing_or_malformed_config_exits_2_naming_the_file(capsys, tmp_path, content, words):
     path = tmp_path / "run.toml"
