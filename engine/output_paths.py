@@ -43,10 +43,11 @@ def check_outputs(outputs: dict[str, str], inputs: dict[str, str],
         seen[str(target)] = name
 
 
-def check_output_folder(name: str, path: str, holds: str, runs_dir: str | os.PathLike | None = None) -> None:
+def check_output_folder(name: str, path: str, holds: str, runs_dir: str | os.PathLike | None = None,
+                        files: dict[str, str | None] | None = None) -> None:
     """A folder a run writes files of its own in (`--tensorboard DIR`, which `holds` "TensorBoard's files"),
-    checked as an output file is: not empty nor `-`, not inside a runs directory, one files can be made in;
-    FileProblem naming it otherwise."""
+    checked as an output file is: not empty nor `-`, not inside a runs directory, neither one of the run's
+    output `files` (flag → path) nor inside one, one files can be made in; FileProblem naming it otherwise."""
     if not path.strip():
         raise FileProblem(name, "an empty path: give a folder, or leave the flag out")
     if path == "-":
@@ -56,6 +57,11 @@ def check_output_folder(name: str, path: str, holds: str, runs_dir: str | os.Pat
     if inside is not None:
         raise FileProblem(path, f"{name} would write inside the runs directory {inside}, whose files this "
                                 "program replaces and removes; give a folder outside it")
+    for other, file in (files or {}).items():
+        if file and file.strip() and file != "-":
+            written = Path(os.path.realpath(file))
+            if written == target or written in target.parents:
+                raise FileProblem(path, f"{other} and {name} both name {file}: give each its own")
     problem = folder_problem(target)
     if problem is not None:
         raise FileProblem(path, f"cannot hold {holds}: {problem}")

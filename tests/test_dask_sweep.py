@@ -122,7 +122,8 @@ def test_a_file_s_rows_go_with_the_stacks_so_a_worker_needs_no_copy_of_it(tmp_pa
 @pytest.mark.parametrize("flags,words", [
     (["--executor", "dask"], "dask needs the scheduler's address: --scheduler tcp://host:8786"),
     (["--executor", "local", "--scheduler", "tcp://127.0.0.1:8786"], "it goes with --executor dask"),
-    (["--scheduler", "not an address"], "the Dask scheduler does not answer"),
+    (["--scheduler", "not an address"], "is not a scheduler's address (tcp://host:8786): missing port number"),
+    (["--scheduler", "tcp://127.0.0.1:99999"], "port 99999 is out of range (1 to 65535)"),
     (["--scheduler", " "], "scheduler: an empty address: give tcp://host:8786, or leave the flag out"),
 ])
 def test_a_scheduler_that_cannot_be_used_is_one_line_before_anything_trains(tmp_path, capsys, flags, words):
@@ -219,6 +220,12 @@ def test_a_worker_killed_mid_sweep_has_its_stack_retried_or_its_runs_reported_lo
 def test_the_worker_command_refuses_a_device_it_does_not_know(capsys):
     assert main(["worker", "--scheduler", "tcp://127.0.0.1:8786", "--device", "gpu"]) == 2
     assert "--device: gpu is not cpu or cuda:N" in capsys.readouterr().err
+
+
+def test_the_worker_command_refuses_an_address_that_is_none_in_one_line(capsys):
+    assert main(["worker", "--scheduler", "garbage"]) == 2
+    assert capsys.readouterr().err == ("annclf-tui: error: --scheduler: garbage is not a scheduler's address "
+                                       "(tcp://host:8786): missing port number in address 'garbage'\n")
 
 
 def test_a_cuda_sweep_sent_to_workers_without_a_gpu_says_it_waits_for_one(tmp_path, cluster, capsys, monkeypatch):

@@ -214,3 +214,17 @@ def test_the_apps_run_is_kept_when_its_tensorboard_folder_fills_up(tmp_path, mon
     trained = train(session, RunStore(tmp_path / "runs"), None, None, kept, Boards(str(tmp_path / "board"), 2))
     assert kept.is_set() and trained.summary is not None and trained.summary.epochs == 4
     assert trained.board_problem.endswith("cannot be written: no space left on the device")
+
+
+@pytest.mark.parametrize("command,flag", [("train", "--json"), ("train", "--checkpoint"), ("train", "--metrics"),
+                                          ("sweep", "--json")])
+@pytest.mark.parametrize("where", ["the same path", "inside the file"])
+def test_an_output_file_and_the_tensorboard_folder_on_one_path_are_refused_before_training(capsys, tmp_path, command,
+                                                                                         flag, where):
+    file = tmp_path / "out"
+    board = file if where == "the same path" else file / "tb"
+    argv = {"train": ["train", *QUICK, "--epochs", "2"], "sweep": ["sweep", *QUICK, "--epochs", "2", "--lr", "0.1,0.2"]}
+    code = main([*argv[command], flag, str(file), "--tensorboard", str(board), "--runs-dir", str(tmp_path / "runs")])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"annclf-tui: error: {board}: {flag} and --tensorboard both name {file}: give each its own\n"
+    assert not file.exists() and not (tmp_path / "runs").exists()

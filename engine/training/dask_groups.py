@@ -56,6 +56,22 @@ class Lost:
     why: str
 
 
+def address_problem(address: str) -> str | None:
+    """What is wrong with a scheduler's address as written (no port, a port out of range), or None: said at
+    once, rather than after waiting for an answer that cannot come."""
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        protocol, location = parse_address(address)
+        if protocol in ("tcp", "tls"):
+            port = parse_host_port(location)[1]
+            if not 0 < port < 65536:
+                return f"port {port} is out of range (1 to 65535)"
+    except (ValueError, TypeError) as error:
+        return str(error)
+    return None
+
+
 class DaskExecutor:
     """A sweep's line to a Dask scheduler (`tcp://host:8786`, or a LocalCluster's address in this process)."""
 
@@ -74,6 +90,9 @@ class DaskExecutor:
         # app or a one-line CLI they would garble the screen; what they mean is reported here (Lost, ClusterError)
         for handler in logging.getLogger("distributed").handlers:  # its loggers' records all end at these
             handler.setLevel(logging.CRITICAL + 1)
+        problem = address_problem(self.scheduler)
+        if problem is not None:
+            raise ClusterError(self.scheduler, f"is not a scheduler's address (tcp://host:8786): {problem}")
         try:
             self.client = Client(self.scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:

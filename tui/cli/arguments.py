@@ -61,7 +61,7 @@ def add_tensorboard_flags(group) -> None:
                             "[default 100]")
 
 
-def check_tensorboard(args: argparse.Namespace) -> None:
+def check_tensorboard(args: argparse.Namespace, outputs: dict[str, str | None] | None = None) -> None:
     """Before anything trains: tensorboardX installed, the folder one files can be made in (SettingError,
     FileProblem)."""
     if getattr(args, "tensorboard", None) is None:
@@ -73,7 +73,7 @@ def check_tensorboard(args: argparse.Namespace) -> None:
     if args.tensorboard_map_every < 0:
         raise SettingError("tensorboard-map-every", "is a number of epochs: 0 or more")
     writer_class()
-    check_output_folder("--tensorboard", args.tensorboard, "TensorBoard's files", args.runs_dir)
+    check_output_folder("--tensorboard", args.tensorboard, "TensorBoard's files", args.runs_dir, outputs)
 
 
 def train_only_flag(argv: list[str]) -> str | None:

@@ -83,7 +83,7 @@ def sweep(args: argparse.Namespace) -> int:
             from engine.output_paths import check_outputs
 
             check_outputs({"--json": args.json}, {"--csv": grid.base.csv, "--config": args.config}, args.runs_dir)
-        check_tensorboard(args)
+        check_tensorboard(args, {"--json": args.json})
         scheduler = _scheduler(args, options)
     except AnnclfError as error:
         return fail(describe_error(error), EXIT_INVALID)

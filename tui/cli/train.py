@@ -40,7 +40,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     csv = getattr(args, "csv", None) or (None if args.resume else settings_from_args(args, resolve=False).csv)
     check_outputs(outputs, {"--csv": csv, "--config": args.config, "--resume": args.resume}, args.runs_dir)
     RunStore(args.runs_dir).check_writable()
-    check_tensorboard(args)
+    check_tensorboard(args, outputs)
 
 
 def _open_session(args: argparse.Namespace):

@@ -38,6 +38,12 @@ def worker(args: argparse.Namespace) -> int:
         from distributed import Worker
     except ImportError:
         return fail("the worker needs the cluster extra: pip install 'annclf-tui[cluster]'", EXIT_INVALID)
+    from engine.training.dask_groups import address_problem
+
+    problem = address_problem(args.scheduler)
+    if problem is not None:
+        return fail(f"--scheduler: {escaped(args.scheduler)} is not a scheduler's address (tcp://host:8786): "
+                    f"{problem}", EXIT_INVALID)
     os.environ["CUDA_VISIBLE_DEVICES"], resources = seen  # before torch loads, in the tasks
     device = args.device.strip().lower()
 
@@ -51,6 +57,7 @@ def worker(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: worker stopped; its unfinished stacks go to the other workers", file=sys.stderr)
         return 130
-    except (OSError, TimeoutError, ValueError) as error:
-        return fail(f"the worker cannot serve {escaped(args.scheduler)}: {error}", EXIT_FAILED)
+    except (OSError, TimeoutError, ValueError, RuntimeError) as error:  # RuntimeError: "Worker failed to start"
+        why = error.__cause__ if isinstance(error, RuntimeError) and error.__cause__ is not None else error
+        return fail(f"the worker cannot serve {escaped(args.scheduler)}: {why}", EXIT_FAILED)
     return EXIT_OK
