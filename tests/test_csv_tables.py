@@ -295,3 +295,14 @@ def test_a_name_the_header_gives_twice_is_a_problem_and_the_columns_stay_apart(t
     found = problems_of(str(path))
     assert found[:2] == ("the header names 'a' 3 times; rename the columns so that each name is one column's",
                          "the header names 'b' 2 times; rename the columns so that each name is one column's")
+
+
+def test_missing_drop_with_an_empty_column_or_no_row_left_says_what_is_wrong(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("a,b,y\n" + "".join(f",{(i * 7) % 11},{i % 2}\n" for i in range(30)))
+    assert problems_of(str(empty), missing="drop") == ("column 'a' has no value in any row; exclude=a leaves it out",)
+    holes = tmp_path / "holes.csv"
+    holes.write_text("a,b,y\n" + "".join(f",{(i * 7) % 11},{i % 2}\n" if i % 2 else f"{(i * 5) % 13},,{i % 2}\n"
+                                          for i in range(30)))
+    assert problems_of(str(holes), missing="drop") == (
+        "no row is left once the rows with a missing cell are left out (missing=drop); missing=impute fills them",)

@@ -192,7 +192,7 @@ def _load(s, path: str) -> CsvData:
     unlabelled = target.missing()
     any_gap = unlabelled.copy()
     for column in considered[1:]:
-        if column.name in gaps:
+        if column.name in gaps and gaps[column.name] < len(lines):  # an empty column is a problem of its own
             any_gap |= column.missing()
     keep = ~unlabelled
     if gaps and s.missing == "refuse":
@@ -229,6 +229,9 @@ def _load(s, path: str) -> CsvData:
         report.problems.append(f"the label column is not named, and the last column, {label!r}, has "
                                f"{plural(len(classes), 'distinct value')}: a measurement more likely than classes; "
                                f"set label to the column of classes (the columns are {', '.join(names)})")
+    elif not classes and not unlabelled.all():  # every labelled row misses a cell elsewhere
+        report.problems.append("no row is left once the rows with a missing cell are left out (missing=drop); "
+                               "missing=impute fills them")
     elif not classes:
         report.problems.append(f"column {label!r} (the label) has no value in any row")
     elif len(classes) < 2:
