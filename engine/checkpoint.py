@@ -24,7 +24,7 @@ def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
     payload = {
         "format": FORMAT,
         "version": VERSION,
-        "settings": session.settings.to_flat(),
+        "settings": _settings_kept(session.settings),
         "class_names": list(session.class_names),
         "feature_names": list(session.dataset.feature_names),
         "data_fingerprint": session.fingerprint,
@@ -38,6 +38,15 @@ def save_checkpoint(session: TrainingSession, path: str | os.PathLike) -> None:
         except RuntimeError as error:  # torch's writer says a failed write (a full disk) as a RuntimeError:
             # "[enforce fail at inline_container.cc:672] . unexpected pos 5824 vs 5776"
             raise OSError(_why_torch_failed(path), f"torch could not write it ({str(error).splitlines()[0]})") from None
+
+
+def _settings_kept(settings) -> dict:
+    """The settings as a checkpoint keeps them: a CSV's path made absolute, so that the run resumes (and is
+    reopened) from any folder, not only from the one it was trained in."""
+    flat = settings.to_flat()
+    if flat.get("csv"):
+        flat["csv"] = os.path.abspath(flat["csv"])
+    return flat
 
 
 def _why_torch_failed(path: str | os.PathLike) -> int:
@@ -114,6 +123,8 @@ def load_checkpoint(path: str | os.PathLike, changes: dict | None = None,
     except SettingError as error:
         raise FileProblem(str(path), f"holds an invalid setting: {error}") from None
     changes = dict(changes or {})
+    if settings.dataset == "csv" and changes.get("csv"):  # the file moved: its rows are checked below, as ever
+        settings = settings.replace(csv=changes.pop("csv"))
     for name, value in changes.items():
         if name not in CONTINUABLE and getattr(settings, name) != value:
             raise SettingError(name, f"cannot change when resuming {path}: it defines the data or the "

@@ -84,3 +84,27 @@ def test_the_estimate_grows_with_the_file():
     small, rows = csv_bytes(21_000_000, 21, 3)
     large, _ = csv_bytes(105_000_000, 21, 3)
     assert rows == 1_000_000 and 2 * 21_000_000 < small < 4 * 21_000_000 and large > 4 * small
+
+
+def test_a_run_of_a_csv_given_by_a_relative_path_resumes_from_anywhere_and_after_the_file_moved(tmp_path, monkeypatch,
+                                                                                              capsys):
+    from tui.main import main
+
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    work.mkdir()
+    elsewhere.mkdir()
+    (work / "t.csv").write_text("a,b,label\n" + "".join(f"{i % 7},{(i * 3) % 5},{i % 2}\n" for i in range(60)))
+    runs = ["--device", "cpu", "--runs-dir", str(tmp_path / "runs")]
+    monkeypatch.chdir(work)
+    assert main(["train", "--csv", "t.csv", "--hidden", "4", "--epochs", "2", "--checkpoint", "m.pt", *runs]) == 0
+    monkeypatch.chdir(elsewhere)
+    assert main(["train", "--resume", str(work / "m.pt"), "--epochs", "3", *runs]) == 0
+    (work / "t.csv").rename(elsewhere / "moved.csv")
+    capsys.readouterr()
+    assert main(["train", "--resume", str(work / "m.pt"), "--epochs", "3", *runs]) == 2
+    assert f"{work / 't.csv'}: no such file" in capsys.readouterr().err
+    assert main(["train", "--resume", str(work / "m.pt"), "--epochs", "3", "--csv", "moved.csv", *runs]) == 0
+    (elsewhere / "other.csv").write_text("a,b,label\n" + "".join(f"{i % 5},{i % 3},{i % 2}\n" for i in range(60)))
+    capsys.readouterr()
+    assert main(["train", "--resume", str(work / "m.pt"), "--epochs", "3", "--csv", "other.csv", *runs]) == 2
+    assert "the data changed since this checkpoint was written" in capsys.readouterr().err

@@ -188,11 +188,12 @@ def _load(s, path: str) -> CsvData:
         target = read[label] = labels.column(label, len(lines), sort=False)
     considered = [target, *number_columns, *text_columns]
     gaps = {c.name: int(c.missing().sum()) for c in considered}
-    gaps = {name: count for name, count in gaps.items() if count}
+    # an empty column is a problem of its own (exclude it), not a reason to drop or fill every row
+    gaps = {name: count for name, count in gaps.items() if count and (count < len(lines) or name == label)}
     unlabelled = target.missing()
     any_gap = unlabelled.copy()
     for column in considered[1:]:
-        if column.name in gaps and gaps[column.name] < len(lines):  # an empty column is a problem of its own
+        if column.name in gaps:
             any_gap |= column.missing()
     keep = ~unlabelled
     if gaps and s.missing == "refuse":
