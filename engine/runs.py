@@ -17,8 +17,16 @@ import re
 import secrets
 import shutil
 import stat
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: runs kept by two processes at once may share a name
+    fcntl = None
 
 from .atomic import folder_problem, remove_leftovers, temporary_name, why_not_writable
 from .errors import FileProblem
@@ -27,6 +35,8 @@ from .runs_index import RunsIndex, Unusable, read_folders
 
 __all__ = ["CHECKPOINT_FILE", "FORMAT", "RUN_FILE", "SUMMARY_FILE", "VERSION", "Damaged", "RunStore", "RunSummary",
            "default_name", "default_runs_dir", "named_by_user"]
+
+LOCK_FILE = ".keeping.lock"  # held while a run is kept (a dot: no listing shows it)
 
 
 
@@ -84,6 +94,7 @@ class RunStore:
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = Path(root) if root is not None else default_runs_dir()
         self.index = RunsIndex(self.root)
+        self._keeping, self._depth = threading.RLock(), 0  # see _one_at_a_time
 
     def check_writable(self) -> None:
         """FileProblem now, before anything trains, if this directory cannot hold runs (a file in its place, a
@@ -103,12 +114,37 @@ class RunStore:
             if not (self.root / run_id).exists():
                 return run_id
 
+    @contextmanager
+    def _one_at_a_time(self) -> Iterator[None]:
+        """Runs kept one at a time, in this process and in every other keeping runs here, from the choice of a
+        name to the index's row: two runs of the same settings kept at once would otherwise take one name."""
+        with self._keeping:
+            self._depth += 1
+            handle = None
+            try:
+                if self._depth == 1 and fcntl is not None:
+                    try:
+                        self.root.mkdir(parents=True, exist_ok=True)
+                        handle = open(self.root / LOCK_FILE, "a")
+                        fcntl.flock(handle, fcntl.LOCK_EX)
+                    except OSError:  # a read-only runs directory: nothing is kept there anyway (said by save)
+                        handle = None
+                yield
+            finally:
+                self._depth -= 1
+                if handle is not None:
+                    handle.close()  # the lock goes with it
+
     def save(self, session, outcome, run_id: str | None = None, name: str | None = None,
              data: dict | None = None, sweep: tuple[str, str] | None = None,
              seeds: tuple[str, ...] = ()) -> RunSummary:
         """Write (or replace) a run from a session and how its training ended, then its row of the index; its
         summary. `data` is the run's exports.results(), when the caller made it already; `sweep` the (id,
         name) of the sweep that trained it (a run kept again keeps its sweep)."""
+        with self._one_at_a_time():
+            return self._save(session, outcome, run_id, name, data, sweep, seeds)
+
+    def _save(self, session, outcome, run_id, name, data, sweep, seeds) -> RunSummary:
         from .checkpoint import save_checkpoint
         from .exports import json_safe, results
 
@@ -159,6 +195,10 @@ class RunStore:
         it was reset from: the same settings trained again) when that one has no name a person gave it and
         is no further trained than this one, else as a new run. `sweep`: (sweep id, sweep name), the sweep
         that trained it."""
+        with self._one_at_a_time():
+            return self._keep(session, final, run_id, replaces, sweep)
+
+    def _keep(self, session, final, run_id, replaces, sweep) -> RunSummary:
         from .exports import results
 
         name = None

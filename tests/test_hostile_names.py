@@ -114,7 +114,8 @@ def test_a_file_name_that_is_not_utf8_names_runs_that_are_kept_listed_and_named_
     code, lines, err = listing(capsys, runs)
     assert code == 0 and not err and [line.split("  ")[0] for line in lines[1:]] == [
         r"r\udcffdir.csv 4 relu adam lr 0.01 #2", r"r\udcffdir.csv 4 relu adam lr 0.01"]
-    copied = os.fsencode(runs) + b"/\xfe" + os.fsencode(os.listdir(runs)[0])[-8:]  # a whole run, a folder name
-    shutil.copytree(os.path.join(os.fsencode(runs), os.fsencode(sorted(os.listdir(runs))[0])), copied)
+    first = os.fsencode(sorted(n for n in os.listdir(runs) if not n.startswith(".") and n != "index.sqlite")[0])
+    copied = os.fsencode(runs) + b"/\xfe" + first[-8:]  # a whole run, under a folder name of such bytes
+    shutil.copytree(os.path.join(os.fsencode(runs), first), copied)
     assert len(RunStore(runs).summaries()[0]) == 3 and main(["runs", "--runs-dir", str(runs), "--json",
                                                               str(tmp_path / "runs.json")]) == 0

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from engine.runs import RunStore
+from engine.runs import LOCK_FILE, RunStore
 from tui.main import main
 
 QUICK = ["train", "--dataset", "circles", "--samples", "200", "--hidden", "8", "--epochs", "20", "--device", "cpu"]
@@ -116,7 +116,7 @@ def test_a_run_that_cannot_be_kept_for_a_full_disk_says_so_in_one_line(capsys, t
     monkeypatch.setattr(RunStore, "_put", staticmethod(full))
     code, _, err = run(capsys, "--json", str(tmp_path / "r.json"), "--runs-dir", str(tmp_path / "runs"))
     assert code == 1 and "the run was not kept" in one_line(err) and "no space left" in err
-    assert (tmp_path / "r.json").exists() and not list((tmp_path / "runs").iterdir())
+    assert (tmp_path / "r.json").exists() and not [p for p in (tmp_path / "runs").iterdir() if p.is_dir()]  # no remains
 
 
 def test_leftovers_of_killed_writes_are_removed_when_their_folder_is_next_written(capsys, tmp_path):
@@ -135,7 +135,7 @@ def test_leftovers_of_killed_writes_are_removed_when_their_folder_is_next_writte
     (runs / f".20260101-000000-circles-0000.{dead}.a1b2c3.tmp").mkdir(parents=True)
     code, _, _ = run(capsys, "--checkpoint", str(tmp_path / "m.pt"), "--runs-dir", str(runs))
     assert code == 0 and not stale.exists() and live.exists()
-    assert [p.name for p in runs.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in runs.iterdir() if p.name.startswith(".")] == [LOCK_FILE]  # the keeping lock alone
 
 
 # ----- signals

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from engine import FileProblem, TrainingSession
-from engine.runs import RunStore, default_runs_dir
+from engine.runs import LOCK_FILE, RunStore, default_runs_dir
 
 
 def trained(settings):
@@ -48,7 +48,8 @@ def test_saving_a_continued_run_replaces_it_and_keeps_its_name(small, tmp_path):
     runs, _ = store.summaries()
     assert [r.id for r in runs] == [first.id]
     assert second.name == "mine" and second.epochs == small.epochs + 10 and second.created == first.created
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no half-written leftovers
+    # no half-written leftovers (the lock that keeps runs one at a time stays: removed, a waiter could miss it)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [LOCK_FILE]
 
 
 def test_rename_and_delete(small, tmp_path):
@@ -143,3 +144,16 @@ def test_a_reset_run_takes_the_name_of_its_settings_and_replaces_only_a_run_it_t
     other = store.keep(short, replaces=kept.id)  # 3 epochs do not replace 20
     assert other.id != kept.id and store.summary(kept.id).epochs == small.epochs
     assert store.summary(kept.id).kept >= store.summary(kept.id).created
+
+
+def test_runs_of_the_same_settings_kept_at_the_same_moment_by_several_keepers_take_names_of_their_own(small, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = TrainingSession(small.replace(epochs=2))
+    session.run()
+    # a store each, as each process has its own: they meet at the runs directory's lock alone
+    with ThreadPoolExecutor(4) as pool:
+        kept = list(pool.map(lambda _: RunStore(tmp_path / "runs").keep(session), range(4)))
+    names = sorted(run.name for run in kept)
+    assert len(set(names)) == 4 and names[0] == "circles 8 relu adam lr 0.01"
+    assert sorted(run.name for run in RunStore(tmp_path / "runs").summaries()[0]) == names
