@@ -48,3 +48,19 @@ def kept(tmp_path):
     runs, damaged = RunStore(tmp_path / "runs").summaries()
     assert not damaged
     return runs
+
+
+async def sweep_shown(pilot, **lists):
+    """The sweep view (s) with `lists` typed in its fields (hidden="2;8,8"), out of the fields; the view."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    await ready(pilot)
+    app.set_focus(None)
+    await pilot.press("s")
+    await pilot.pause()
+    for name, text in lists.items():
+        app.query_one(f"#sweep-{name}", Input).value = text
+    await pilot.pause()
+    await pilot.press("escape")  # out of the field: the view's keys work
+    return app.query_one("#sweep-view")

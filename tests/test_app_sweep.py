@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 from engine import Settings
 from tui.app.app import AnnclfApp
 
-from pilot_helpers import kept, ready, shown_text, wait_until
+from pilot_helpers import kept, ready, shown_text, sweep_shown, wait_until
 
 pytestmark = pytest.mark.slow  # each trains or drives the app: `pytest -m "not slow"` leaves them out
 
@@ -16,19 +16,6 @@ BASE = Settings(dataset="circles", samples=300, hidden=[8], epochs=120, lr=0.03,
 
 def sweep_view(app):
     return app.query_one("#sweep-view")
-
-
-async def sweep_shown(pilot, **lists):
-    app = pilot.app
-    await ready(pilot)
-    app.set_focus(None)
-    await pilot.press("s")
-    await pilot.pause()
-    for name, text in lists.items():
-        app.query_one(f"#sweep-{name}", Input).value = text
-    await pilot.pause()
-    await pilot.press("escape")  # out of the field: the view's keys work
-    return sweep_view(app)
 
 
 @pytest.mark.asyncio

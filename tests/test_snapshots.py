@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 
 from tui.app.app import AnnclfApp
 
-from pilot_helpers import ready, shown_text, wait_until
+from pilot_helpers import ready, shown_text, sweep_shown, wait_until
 from snapshot_fixtures import CIRCLES, SWEEP_AXES, TRAINED, nudge, replayed_sweeps
 
 pytestmark = pytest.mark.slow  # each drives the app: `pytest -m "not slow"` leaves them out
@@ -132,67 +132,26 @@ async def network(pilot):
 
 async def sweep(pilot):
     """The sweep of SWEEP_AXES, its runs replayed from tests/data (see `replayed_sweeps`)."""
-    app = pilot.app
-    await ready(pilot)
-    app.set_focus(None)
-    await pilot.press("s")
-    await pilot.pause()
-    for name, text in SWEEP_AXES.items():
-        app.query_one(f"#sweep-{name}", Input).value = text
-    await pilot.pause()
-    await pilot.press("escape", "f5")
-    view = app.query_one("#sweep-view")
+    view = await sweep_shown(pilot, **SWEEP_AXES)
+    await pilot.press("f5")
     await wait_until(pilot, lambda: view.ended == "finished" and all(
-        tile.data is not None and tile.data.probabilities is not None for tile in app.query(".sweep-tile")),
+        tile.data is not None and tile.data.probabilities is not None for tile in pilot.app.query(".sweep-tile")),
         tries=3000)
     await steady(pilot)
 
 
-# each snapshot test's name (test_<name>), and what it does before the screen is taken
+# each screen, and what is done before it is taken; its snapshot is test_screen[<name>-<size>].svg
 SCREENS = {"ready_to_train": ready_to_train, "after_training": after_training, "report": report,
            "help": help_screen, "a_focused_field_and_a_refused_value": a_focused_field_and_a_refused_value,
            "network": network, "sweep": sweep}
 size_ids = lambda s: f"{s[0]}x{s[1]}"  # noqa: E731
 
 
-@pytest.fixture
-def sweeps_replayed(monkeypatch):
-    replayed_sweeps(monkeypatch)
-
-
 @pytest.mark.parametrize("size", SIZES, ids=size_ids)
-def test_ready_to_train(snap_compare, size, tmp_path):
-    assert snap_compare(app(tmp_path), terminal_size=size, run_before=ready_to_train)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=size_ids)
-def test_after_training(snap_compare, size, tmp_path):
-    assert snap_compare(app(tmp_path), terminal_size=size, run_before=after_training)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=size_ids)
-def test_report(snap_compare, size, tmp_path):
-    assert snap_compare(app(tmp_path), terminal_size=size, run_before=report)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=size_ids)
-def test_help(snap_compare, size, tmp_path):
-    assert snap_compare(app(tmp_path), terminal_size=size, run_before=help_screen)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=size_ids)
-def test_a_focused_field_and_a_refused_value(snap_compare, size, tmp_path):
-    assert snap_compare(app(tmp_path), terminal_size=size, run_before=a_focused_field_and_a_refused_value)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=size_ids)
-def test_network(snap_compare, size, tmp_path):
-    assert snap_compare(app(tmp_path), terminal_size=size, run_before=network)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=size_ids)
-def test_sweep(snap_compare, size, tmp_path, sweeps_replayed):
-    assert snap_compare(app(tmp_path), terminal_size=size, run_before=sweep)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen(snap_compare, screen, size, tmp_path, monkeypatch):
+    replayed_sweeps(monkeypatch)  # a sweep's runs come from tests/data
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=SCREENS[screen])
 
 
 def screenshot(app: AnnclfApp, size: tuple[int, int], before) -> str:
@@ -221,8 +180,8 @@ def test_no_snapshot_changes_when_the_weights_and_the_data_move_by_a_millionth(s
     assert {"data", "initial weights"} <= set(nudged)
     if screen in ("after_training", "report", "network", "sweep"):
         assert "trained weights" in nudged
-    expected = (SNAPSHOTS / f"test_{screen}[{size_ids(size)}].svg").read_text(encoding="utf-8")
+    expected = (SNAPSHOTS / f"test_screen[{screen}-{size_ids(size)}].svg").read_text(encoding="utf-8")
     if normalize_svg(shot) != normalize_svg(expected):
         (tmp_path / "nudged.svg").write_text(shot, encoding="utf-8")
-        pytest.fail(f"test_{screen}[{size_ids(size)}] shows a figure that a millionth changes: compare "
+        pytest.fail(f"test_screen[{screen}-{size_ids(size)}] shows a figure that a millionth changes: compare "
                     f"{tmp_path / 'nudged.svg'} with its snapshot")
