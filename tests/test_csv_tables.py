@@ -306,3 +306,53 @@ def test_missing_drop_with_an_empty_column_or_no_row_left_says_what_is_wrong(tmp
                                           for i in range(30)))
     assert problems_of(str(holes), missing="drop") == (
         "no row is left once the rows with a missing cell are left out (missing=drop); missing=impute fills them",)
+
+
+# ----- what the parsing threads work out (csv_pieces): a column's figures as if read whole
+
+
+@pytest.mark.parametrize("cut", [1, 7, 500, 999])
+def test_a_columns_figures_added_chunk_by_chunk_are_those_of_the_whole_column(cut):
+    from engine.datasets.csv_columns import Moments
+
+    rng = np.random.default_rng(11)
+    values = rng.normal(1e6, 3.0, 1000)  # a large mean beside a small spread: what a naive sum of squares loses
+    values[[3, 600]] = np.nan
+    whole = Moments.of(values).stats()
+    added = (Moments.of(values[:cut]) + Moments() + Moments.of(values[cut:])).stats()
+    present = values[~np.isnan(values)]
+    assert added["count"] == whole["count"] == 998
+    assert (added["low"], added["high"]) == (present.min(), present.max())
+    assert added["mean"] == pytest.approx(present.mean(), rel=1e-14)
+    assert added["spread"] == pytest.approx(present.std(), rel=1e-9) and whole["spread"] == pytest.approx(present.std())
+
+
+def test_a_chunk_with_an_infinite_value_makes_the_column_infinite_and_one_of_empty_cells_counts_nothing():
+    from engine.datasets.csv_columns import Moments
+
+    empty = Moments.of(np.full(4, np.nan))
+    assert empty.stats() == {"count": 0, "infinite": False}
+    both = Moments.of(np.array([1.0, 2.0])) + empty + Moments.of(np.array([np.inf, 3.0]))
+    assert both.stats() == {"count": 4, "infinite": True, "low": 1.0, "high": np.inf}
+
+
+def test_a_large_files_label_classes_and_missing_labels_are_counted_as_read(tmp_path):
+    path = tmp_path / "large.csv"
+    rows = ["x,y,label"] + [f"{k % 7}.5,{k % 5},{'' if k % 1000 == 17 else ('1.0' if k % 3 else '0')}"
+                            for k in range(120_000)]
+    path.write_text("\n".join(rows) + "\n")
+    data = build(str(path), label="label", scale="none", missing="drop")
+    assert data.class_names == ["0", "1"]  # "1.0" and "1" one class, whatever chunk each was read in
+    assert len(data.y) == 120_000 - 120 and (data.y == 0).sum() == sum(1 for k in range(120_000) if k % 1000 != 17
+                                                                      and k % 3 == 0)
+    assert any(n.startswith("120 rows with missing cells left out") for n in data.notices)
+
+
+def test_arrays_in_plain_pages_are_ordinary_writable_arrays():
+    from engine.datasets import plain_pages
+
+    block = plain_pages.empty((300_000, 3), np.float64, order="F")
+    block[:, 1] = 2.5
+    assert block.flags.writeable and block.flags.f_contiguous and block.shape == (300_000, 3)
+    assert block[:, 1].sum() == 750_000.0
+    assert plain_pages.empty((2,), np.int32).dtype == np.int32  # small: numpy's own

@@ -12,6 +12,52 @@ import numpy as np
 DISTINCT_MOST = 10_000  # distinct texts kept per column; a column of more is an id or a date whatever the rest
 
 
+@dataclass(frozen=True)
+class Moments:
+    """Of a number column's cells that are not missing, in float64: how many, the lowest and highest, the mean
+    and the sum of squared deviations from it. Those of two chunks add up to those of both (Chan, Golub and
+    LeVeque's update), so that a column read in chunks knows its spread once read. The mean and the squares
+    are NaN where a value is infinite."""
+
+    count: int = 0
+    low: float = math.inf
+    high: float = -math.inf
+    mean: float = 0.0
+    squares: float = 0.0
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> "Moments":
+        gaps = np.isnan(values)
+        present = values[~gaps] if gaps.any() else values
+        if not len(present):
+            return cls()
+        with np.errstate(over="ignore", invalid="ignore"):
+            low, high = float(present.min()), float(present.max())
+            if math.isinf(low) or math.isinf(high):
+                return cls(len(present), low, high, math.nan, math.nan)
+            mean = float(present.mean())
+            deviations = present - mean
+            np.square(deviations, out=deviations)  # not np.dot: BLAS threads would spin beside the parsers
+            return cls(len(present), low, high, mean, float(deviations.sum()))
+
+    def __add__(self, other: "Moments") -> "Moments":
+        if not other.count or not self.count:
+            return other if not self.count else self
+        count = self.count + other.count
+        low, high = min(self.low, other.low), max(self.high, other.high)
+        step = other.mean - self.mean  # floats: an overflow is inf, never an exception
+        return Moments(count, low, high, self.mean + step * other.count / count,
+                       self.squares + other.squares + step * step * self.count * other.count / count)
+
+    def stats(self) -> dict:
+        found = {"count": self.count, "infinite": False}
+        if self.count:
+            found.update(low=self.low, high=self.high, infinite=math.isinf(self.low) or math.isinf(self.high))
+            if not found["infinite"]:
+                found.update(mean=self.mean, spread=math.sqrt(self.squares / self.count))
+        return found
+
+
 @dataclass
 class Column:
     """One column as read: numbers (float64, NaN where missing) or texts (codes into `texts`, sorted; -1
@@ -23,7 +69,8 @@ class Column:
     texts: list[str] = field(default_factory=list)
     integer: bool = True  # every number was read as a whole number: written back so
     more_texts: bool = False  # more than DISTINCT_MOST distinct texts: only the first are kept
-    _stats: dict | None = field(default=None, repr=False)
+    moments: Moments | None = field(default=None, repr=False)  # of the numbers, once known
+    counts: np.ndarray | None = field(default=None, repr=False)  # rows of each text, where known as read
 
     @property
     def is_text(self) -> bool:
@@ -32,21 +79,18 @@ class Column:
     def missing(self) -> np.ndarray:
         return self.codes < 0 if self.is_text else np.isnan(self.numbers)
 
+    def gaps(self) -> int:
+        """How many cells are missing (a number column's known from its moments: no pass over the rows)."""
+        if self.is_text and self.counts is not None and not self.more_texts:  # a label's rows of each class
+            return len(self.codes) - int(self.counts.sum())
+        return int((self.codes < 0).sum()) if self.is_text else len(self.numbers) - self.stats()["count"]
+
     def stats(self) -> dict:
         """Of a number column's cells that are not missing, in float64: count, low, high, mean, spread (the
         standard deviation, as StandardScaler has it); computed once."""
-        if self._stats is None:
-            gaps = np.isnan(self.numbers)
-            present = self.numbers[~gaps] if gaps.any() else self.numbers
-            found = {"count": len(present), "infinite": False}
-            if len(present):
-                with np.errstate(over="ignore", invalid="ignore"):
-                    low, high = float(present.min()), float(present.max())
-                    found.update(low=low, high=high, infinite=math.isinf(low) or math.isinf(high))
-                    if not found["infinite"]:
-                        found.update(mean=float(present.mean()), spread=float(present.std()))
-            self._stats = found
-        return self._stats
+        if self.moments is None:
+            self.moments = Moments.of(self.numbers)
+        return self.moments.stats()
 
     def take(self, rows: np.ndarray) -> "Column":
         if self.is_text:

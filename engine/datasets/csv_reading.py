@@ -14,11 +14,13 @@ import numpy as np
 
 from ..errors import DataError
 from ..standalone import csv_file as rules
-from . import csv_chunks
-from .csv_columns import DISTINCT_MOST, Column
+from . import csv_chunks, plain_pages
+from .csv_columns import DISTINCT_MOST, Column, Moments
+from .csv_pieces import piece
 
 MAX_HEADER = 1 << 22  # characters of a header row whose quote never closes: read no further (not a header)
 CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays near 100 MB
+CHUNK_LEAST = 300_000  # cells parsed per chunk at the least: each parser call costs a few milliseconds whatever its size
 
 
 def check_file(path: str) -> int:
@@ -83,9 +85,10 @@ class Texts:
     """Distinct texts of one column, chunk after chunk: each a code, in the order first met."""
 
     def __init__(self, rows: int):
-        self.codes = np.empty(rows, dtype=np.int32)
+        self.codes = plain_pages.empty((rows,), np.int32)
         self.index: dict[str, int] = {}
         self.more = False
+        self.counts: list[int] | None = None  # rows of each text, where every chunk said (a label's)
 
     def _code(self, text: str) -> int:
         code = self.index.get(text)
@@ -94,25 +97,39 @@ class Texts:
                 self.more, code = True, -2
             else:
                 code = self.index[text] = len(self.index)
+                if self.counts is not None:
+                    self.counts.append(0)
         return code
 
     def add(self, series, start: int) -> None:
         import pandas as pd
 
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        lookup = np.empty(len(uniques) + 1, dtype=np.int32)
-        lookup[-1] = -1
-        for k, value in enumerate(uniques):
-            text = str(value).strip()
-            lookup[k] = -1 if text in rules.MISSING else self._code(text)
-        self.codes[start:start + len(codes)] = lookup[codes]
+        self.add_coded(*pd.factorize(series, use_na_sentinel=True), start)
 
     def add_numbers(self, values: np.ndarray, start: int) -> None:
         """A label's numbers, each by its class name: 1 and 1.0 are one text, "1"."""
         import pandas as pd
 
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        lookup = np.array([self._code(rules.number_name(v)) for v in uniques] + [-1], dtype=np.int32)
+        self.add_coded(*pd.factorize(values, use_na_sentinel=True), start, numbers=True)
+
+    def add_coded(self, codes: np.ndarray, uniques, start: int, numbers: bool = False,
+                  counts: np.ndarray | None = None) -> None:
+        """Rows from `start` given as codes into their distinct values `uniques` (-1: missing); numbers by
+        their class names. `counts`: how many rows are missing, then of each of `uniques` (a label's, so
+        that its classes are known without another pass over the rows)."""
+        if start == 0 and counts is not None:
+            self.counts = []
+        lookup = np.empty(len(uniques) + 1, dtype=np.int32)
+        lookup[-1] = -1
+        for k, value in enumerate(uniques):
+            text = rules.number_name(value) if numbers else str(value).strip()
+            lookup[k] = -1 if not numbers and text in rules.MISSING else self._code(text)
+        if counts is None:
+            self.counts = None
+        elif self.counts is not None:
+            for code, count in zip(lookup[:-1].tolist(), counts[1:].tolist()):
+                if code >= 0:
+                    self.counts[code] += count
         self.codes[start:start + len(codes)] = lookup[codes]
 
     def grow(self, rows: int) -> None:
@@ -122,7 +139,8 @@ class Texts:
         """Codes renumbered in the texts' sorted order (as OneHotEncoder sorts categories), unless not `sort`
         (a label's: its classes are sorted by number or text, in _classes)."""
         if not sort:
-            return Column(name, codes=self.codes[:rows], texts=list(self.index), more_texts=self.more)
+            return Column(name, codes=self.codes[:rows], texts=list(self.index), more_texts=self.more,
+                          counts=None if self.counts is None else np.array(self.counts, dtype=np.int64))
         texts = sorted(self.index)
         rank = np.empty(len(self.index) + 2, dtype=np.int32)
         rank[[self.index[t] for t in texts]] = np.arange(len(texts), dtype=np.int32)
@@ -131,7 +149,7 @@ class Texts:
 
 
 def _grown(array: np.ndarray, rows: int) -> np.ndarray:
-    bigger = np.empty((rows, *array.shape[1:]), dtype=array.dtype)
+    bigger = plain_pages.empty((rows, *array.shape[1:]), array.dtype, order="F")
     bigger[:len(array)] = array
     return bigger
 
@@ -149,14 +167,20 @@ def _options(delimiter: str, names: list[str], usecols: list[str]) -> dict:
                 keep_default_na=True, encoding="utf-8")
 
 
-def _frames(path: str, delimiter: str, names: list[str], skip: int, usecols: list[str], chunk: int, rows_guess: int):
-    """The data rows in chunks: parsed on every core where the file can be cut at line ends (csv_chunks),
-    else by pandas' own chunked reader."""
+def _pieces(path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str, chunk: int,
+            rows_guess: int):
+    """The data rows in chunks, each worked out by the thread that parsed it (csv_pieces), where the file can be
+    cut at line ends (csv_chunks); else by pandas' own chunked reader, one after another."""
     import pandas as pd
 
-    options = _options(delimiter, names, usecols)
-    found = csv_chunks.frames(path, skip, rows_guess, chunk, lambda source: pd.read_csv(source, **options))
-    return _reader(path, delimiter, names, skip, usecols, chunk) if found is None else found
+    options = _options(delimiter, names, wanted)
+    found = csv_chunks.frames(path, skip, rows_guess, chunk,
+                              lambda source: piece(pd.read_csv(source, **options), wanted, label))
+    return _in_order(path, delimiter, names, skip, wanted, label, chunk) if found is None else found
+
+
+def _in_order(path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str, chunk: int):
+    return (piece(frame, wanted, label) for frame in _reader(path, delimiter, names, skip, wanted, chunk))
 
 
 def _parse_error(error: Exception, fields: int) -> rules.CsvProblem:
@@ -180,17 +204,19 @@ def read_columns(path: str, delimiter: str, names: list[str], skip: int, wanted:
     nothing) and grown when the file has more."""
     import pandas as pd
 
-    # a chunk: a 32nd of the file, up to CHUNK_CELLS cells: the parsers' memory (each thread's own) stays small beside the file's
-    chunk = max(10_000, min(CHUNK_CELLS // max(1, len(wanted)), rows_guess // 32))
+    # a chunk: a 16th of the file (fewer, larger ones left a core idle; more, smaller ones cost more calls), from
+    # CHUNK_LEAST to CHUNK_CELLS cells: the parsers' memory (each thread's own) stays small beside the file's
+    chunk = max(CHUNK_LEAST // max(1, len(wanted)), min(CHUNK_CELLS // max(1, len(wanted)), rows_guess // 16))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # "a loss of data": a row longer than the header
             try:
-                return _columns(_frames(path, delimiter, names, skip, wanted, chunk, rows_guess), path, delimiter,
+                return _columns(_pieces(path, delimiter, names, skip, wanted, label, chunk, rows_guess), path,
+                                delimiter, names, skip, wanted, label, block_names, rows_guess)
+            except csv_chunks.Unsplit:  # read again by one parser: a quoted cell may hold a line break, and
+                # a parser's error names the file's line
+                return _columns(_in_order(path, delimiter, names, skip, wanted, label, chunk), path, delimiter,
                                 names, skip, wanted, label, block_names, rows_guess)
-            except csv_chunks.Unsplit:  # read again by one parser, whose error names the file's line
-                return _columns(_reader(path, delimiter, names, skip, wanted, chunk), path, delimiter, names,
-                                skip, wanted, label, block_names, rows_guess)
     except pd.errors.EmptyDataError:
         raise rules.CsvProblem("needs a header row and at least one row of data") from None
     except pd.errors.ParserWarning:
@@ -201,64 +227,63 @@ def read_columns(path: str, delimiter: str, names: list[str], skip: int, wanted:
         raise _parse_error(error, len(names)) from None
 
 
-def _columns(frames, path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str,
+def _columns(pieces, path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str,
              block_names: list[str], rows_guess: int) -> tuple[dict, int, np.ndarray]:
-    """read_columns() from the file's frames, in order."""
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
+    """read_columns() from the file's pieces, in order."""
     capacity = 2 * rows_guess + 1_000
-    block = np.empty((capacity, len(block_names)), dtype=np.float64)
+    block = plain_pages.empty((capacity, len(block_names)), np.float64, order="F")  # a column's numbers side by side
     place = {name: k for k, name in enumerate(block_names)}  # a column's in the block (thousands of columns)
     numbers: dict[str, np.ndarray] = {}
+    moments: dict[str, Moments] = {}
     integer = dict.fromkeys(wanted, True)
     texts: dict[str, Texts] = {label: Texts(capacity)}
     again: set[str] = set()  # numbers in one chunk and texts in another (or true/false): read again as texts
     start = 0
-    for frame in frames:
-        size = len(frame)
+    for found in pieces:
+        size = found.rows
         if start + size > capacity:  # more rows than the first lines foretold
             capacity = 2 * (start + size)
             block = _grown(block, capacity)
             for name in numbers:
                 numbers[name] = block[:, place[name]] if name in place else _grown(numbers[name], capacity)
-            for found in texts.values():
-                found.grow(capacity)
-        for name in wanted:
+            for column in texts.values():
+                column.grow(capacity)
+        for name, part in found.parts.items():
             if name in again:
                 continue
-            series = frame[name]
-            numeric = is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype)
             if name == label:
-                if numeric:
-                    texts[name].add_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan), start)
-                else:
-                    texts[name].add(series, start)
-            elif numeric and name not in texts:
+                texts[name].add_coded(part.codes, part.uniques, start, part.kind == "numbers", part.counts)
+            elif part.kind == "numbers" and name not in texts:
                 if name not in numbers:
-                    numbers[name] = block[:, place[name]] if name in place else np.empty(capacity, dtype=np.float64)
-                numbers[name][start:start + size] = series.to_numpy(dtype=np.float64, na_value=np.nan)
-                integer[name] &= series.dtype.kind in "iu"
-            elif name not in numbers and not is_bool_dtype(series.dtype) and (
-                    not numeric or series.isna().all()):  # texts, or a chunk of empty cells of a text column
-                texts.setdefault(name, Texts(capacity)).add(series, start)
+                    numbers[name] = block[:, place[name]] if name in place else plain_pages.empty((capacity,), np.float64)
+                numbers[name][start:start + size] = part.values
+                integer[name] &= part.integer
+                moments[name] = moments.get(name, Moments()) + part.moments
+            elif name not in numbers and (part.kind == "texts" or (part.kind == "numbers" and not part.moments.count)):
+                # texts, or a chunk of empty cells of a text column
+                column = texts.setdefault(name, Texts(capacity))
+                if part.kind == "texts":
+                    column.add_coded(part.codes, part.uniques, start)
+                else:
+                    column.codes[start:start + size] = -1
             else:
                 again.add(name)
                 numbers.pop(name, None)
                 texts.pop(name, None)
         start += size
     for name in again:  # rare: read once more, every cell as its text
-        found, at = Texts(capacity), 0
+        column, at = Texts(capacity), 0
         for frame in _reader(path, delimiter, names, skip, [name], CHUNK_CELLS, dtype=str):
-            found.add(frame[name], at)
+            column.add(frame[name], at)
             at += len(frame)
-        texts[name] = found
+        texts[name] = column
     rows = start
     result = {}
     for name in wanted:
         if name in texts:
             result[name] = texts[name].column(name, rows, sort=name != label)
         elif name in numbers:
-            result[name] = Column(name, numbers=numbers[name][:rows], integer=integer[name])
+            result[name] = Column(name, numbers=numbers[name][:rows], integer=integer[name], moments=moments[name])
         else:  # a column of no cell at all
             result[name] = Column(name, numbers=np.full(rows, np.nan), integer=False)
     return result, rows, block[:rows]

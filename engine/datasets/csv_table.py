@@ -28,7 +28,7 @@ import numpy as np
 from .. import standalone
 from ..errors import DataError, Fix, SettingError, TableProblems
 from ..standalone import csv_file as rules
-from . import csv_reading
+from . import csv_reading, plain_pages
 from .csv_columns import DISTINCT_MOST, Column, Lines, SourceColumns
 from .csv_encoding import encode
 from .csv_problems import Report, as_numbers, missing_text, number_problems, spread_notice, text_problem
@@ -55,12 +55,13 @@ class CsvData:
 def _classes(column: Column) -> tuple[np.ndarray, list[str]]:
     """(y, class names) of the label column's rows (none of them missing): equal numbers are one class."""
     codes = column.codes
-    present = np.flatnonzero(np.bincount(codes, minlength=len(column.texts)))
+    counts = np.bincount(codes, minlength=len(column.texts)) if column.counts is None else column.counts
     names = [rules.label_name(t) for t in column.texts]
-    classes = rules.class_order({names[k] for k in present})
+    classes = rules.class_order({names[k] for k in np.flatnonzero(counts)})
     index = {name: k for k, name in enumerate(classes)}
     lookup = np.array([index.get(n, -1) for n in names], dtype=np.int64)
-    return lookup[codes], classes
+    y = plain_pages.empty(codes.shape, np.int64)
+    return np.take(lookup, codes, out=y, mode="clip"), classes  # clip: no buffer (every code is in range)
 
 
 # ----- all together
@@ -125,10 +126,10 @@ def _load(s, path: str) -> CsvData:
     read, rows, block = csv_reading.read_columns(path, delimiter, names, skip, wanted, roles[0], block_names,
                                       size // line_bytes)
     lines = Lines(skip + 2 + top.count("\n"), rows)  # each row's line in the file (the header's is skip + 1)
-    blank = np.ones(rows, dtype=bool)
-    for name, column in read.items():
-        if name != rules.SOURCE_ROW:
-            blank &= column.missing()
+    cells = sorted((column for name, column in read.items() if name != rules.SOURCE_ROW), key=lambda c: c.is_text)
+    blank = np.zeros(rows, dtype=bool)
+    if not any(column.gaps() == 0 for column in cells):  # else no row is empty (numbers first: no pass over them)
+        blank = np.logical_and.reduce([column.missing() for column in cells])
     if blank.any():  # blank lines, and rows of empty cells only: no rows at all
         read = {name: column.take(~blank) for name, column in read.items()}
         lines, block = lines.take(~blank), None
@@ -187,15 +188,17 @@ def _load(s, path: str) -> CsvData:
         labels.add_numbers(target.numbers, 0)
         target = read[label] = labels.column(label, len(lines), sort=False)
     considered = [target, *number_columns, *text_columns]
-    gaps = {c.name: int(c.missing().sum()) for c in considered}
+    gaps = {c.name: c.gaps() for c in considered}
     # an empty column is a problem of its own (exclude it), not a reason to drop or fill every row
     gaps = {name: count for name, count in gaps.items() if count and (count < len(lines) or name == label)}
-    unlabelled = target.missing()
-    any_gap = unlabelled.copy()
-    for column in considered[1:]:
-        if column.name in gaps:
-            any_gap |= column.missing()
-    keep = ~unlabelled
+    keep = unlabelled = None  # no cell missing: no pass over the rows
+    if gaps:
+        unlabelled = target.missing()
+        any_gap = unlabelled.copy()
+        for column in considered[1:]:
+            if column.name in gaps:
+                any_gap |= column.missing()
+        keep = ~unlabelled
     if gaps and s.missing == "refuse":
         report.refuse(
             f"{plural(sum(gaps.values()), 'missing cell')} in {plural(int(any_gap.sum()), 'row')} "
@@ -207,7 +210,7 @@ def _load(s, path: str) -> CsvData:
         keep = ~any_gap
         report.notices.append(f"{plural(int(any_gap.sum()), 'row')} with missing cells left out "
                               f"({rows_named(lines, any_gap)}): {missing_text(gaps, label)}")
-    elif unlabelled.any():
+    elif unlabelled is not None and unlabelled.any():
         report.notices.append(f"{plural(int(unlabelled.sum()), 'row')} without a label left out "
                               f"({rows_named(lines, unlabelled)})")
 
@@ -216,8 +219,7 @@ def _load(s, path: str) -> CsvData:
         report.problems.append(f"column {label!r} (the label) has more than {DISTINCT_MOST:,} distinct values; set "
                                f"label to the column of classes (the columns are {', '.join(names)})")
         raise TableProblems(path, report.problems, fixes=report.fixes)
-    kept = keep.all()
-    if not kept:
+    if keep is not None and not keep.all():
         read = {name: column.take(keep) for name, column in read.items()}
         lines, block = lines.take(keep), None
         target = read[label]
@@ -230,7 +232,7 @@ def _load(s, path: str) -> CsvData:
         report.problems.append(f"the label column is not named, and the last column, {label!r}, has "
                                f"{plural(len(classes), 'distinct value')}: a measurement more likely than classes; "
                                f"set label to the column of classes (the columns are {', '.join(names)})")
-    elif not classes and not unlabelled.all():  # every labelled row misses a cell elsewhere
+    elif not classes and not (unlabelled is not None and unlabelled.all()):  # every labelled row misses a cell elsewhere
         report.problems.append("no row is left once the rows with a missing cell are left out (missing=drop); "
                                "missing=impute fills them")
     elif not classes:

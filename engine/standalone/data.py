@@ -170,7 +170,7 @@ def transform(X, inputs):
 def model_input(X, shift, scale, inputs):
     """What the model reads of points `X` in the data's own units: scaled, then the chosen transforms. Data
     of other than two features has no transforms: its scaled columns as they are."""
-    scaled = ((X - shift) / scale).astype(np.float32)
+    scaled = ((X - shift) / scale).astype(np.float32, order="C")  # rows side by side (a file's X is read by column)
     if X.shape[1] != 2 or list(inputs) == ["x1", "x2"]:  # the plain columns: no copy made
         return scaled
     return transform(scaled, inputs)
