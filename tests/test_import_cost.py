@@ -69,3 +69,29 @@ def test_the_collector_off_for_the_start_up_is_back_on_once_the_engine_is_loaded
     assert state["enabled"]  # a long session must not grow its cycles without bound
     assert state["frozen"] > 100_000  # PyTorch's own objects are out of the collector's way from then on
 
+
+
+WARM_START = """
+import json, sys
+from tui.app import warm_start
+thread = warm_start.begin()
+thread.join()
+with open("/proc/self/maps") as maps:
+    mapped = warm_start.LIBRARY in maps.read()
+print(json.dumps({"mapped": mapped, "torch imported": "torch" in sys.modules}))
+"""
+
+
+def test_the_launch_maps_torchs_library_without_importing_torch():
+    # the dynamic linker's share of `import torch` done beside Textual's start: torch's own import, once the
+    # first frame is drawn, finds the library loaded
+    assert _run(WARM_START) == {"mapped": True, "torch imported": False}
+
+
+def test_without_torchs_library_to_map_the_launch_goes_on_as_before(monkeypatch):
+    from tui.app import warm_start
+
+    monkeypatch.setattr(warm_start, "LIBRARY", "libnothing_such.so")
+    assert warm_start.begin() is None  # torch there, its library not: nothing mapped, nothing said
+    monkeypatch.setattr(warm_start.importlib.util, "find_spec", lambda name: None)
+    assert warm_start.library_path() is None and warm_start.begin() is None  # no torch found at all

@@ -7,6 +7,7 @@ import os
 
 from engine.schema import Settings
 
+from tui.app import warm_start
 from tui.terminal import colour_system
 
 
@@ -26,6 +27,9 @@ def launch(settings: Settings, runs_dir: str | None = None, refresh: str = "auto
     app = AnnclfApp(settings, runs_dir=runs_dir, refresh=refresh, tensorboard=tensorboard)
     if not full_frames:
         app.driver_class = changes_only(app.driver_class)
+    # torch's library mapped beside Textual's first frame: after the imports, which would wait for the dynamic
+    # linker's lock, the mapping holding it (loading Python's own extension modules)
+    warm_start.begin()
     try:
         app.run()
     finally:
