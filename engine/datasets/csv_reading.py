@@ -20,7 +20,8 @@ from .csv_pieces import piece
 
 MAX_HEADER = 1 << 22  # characters of a header row whose quote never closes: read no further (not a header)
 CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays near 100 MB
-CHUNK_LEAST = 300_000  # cells parsed per chunk at the least: each parser call costs a few milliseconds whatever its size
+CHUNK_LEAST = 300_000  # cells parsed per chunk at the least: a chunk's own work (a parser made, types inferred, a
+# piece worked out per column) is paid however few its rows
 
 
 def check_file(path: str) -> int:
@@ -84,11 +85,12 @@ def columns(path: str) -> list[str]:
 class Texts:
     """Distinct texts of one column, chunk after chunk: each a code, in the order first met."""
 
-    def __init__(self, rows: int):
+    def __init__(self, rows: int, counted: bool = False):
         self.codes = plain_pages.empty((rows,), np.int32)
         self.index: dict[str, int] = {}
         self.more = False
-        self.counts: list[int] | None = None  # rows of each text, where every chunk said (a label's)
+        # rows of each text, for a label whose every chunk says them (None once one does not)
+        self.counts: list[int] | None = [] if counted else None
 
     def _code(self, text: str) -> int:
         code = self.index.get(text)
@@ -117,8 +119,6 @@ class Texts:
         """Rows from `start` given as codes into their distinct values `uniques` (-1: missing); numbers by
         their class names. `counts`: how many rows are missing, then of each of `uniques` (a label's, so
         that its classes are known without another pass over the rows)."""
-        if start == 0 and counts is not None:
-            self.counts = []
         lookup = np.empty(len(uniques) + 1, dtype=np.int32)
         lookup[-1] = -1
         for k, value in enumerate(uniques):
@@ -236,7 +236,7 @@ def _columns(pieces, path: str, delimiter: str, names: list[str], skip: int, wan
     numbers: dict[str, np.ndarray] = {}
     moments: dict[str, Moments] = {}
     integer = dict.fromkeys(wanted, True)
-    texts: dict[str, Texts] = {label: Texts(capacity)}
+    texts: dict[str, Texts] = {label: Texts(capacity, counted=True)}
     again: set[str] = set()  # numbers in one chunk and texts in another (or true/false): read again as texts
     start = 0
     for found in pieces:

@@ -232,7 +232,7 @@ def _load(s, path: str) -> CsvData:
         report.problems.append(f"the label column is not named, and the last column, {label!r}, has "
                                f"{plural(len(classes), 'distinct value')}: a measurement more likely than classes; "
                                f"set label to the column of classes (the columns are {', '.join(names)})")
-    elif not classes and not (unlabelled is not None and unlabelled.all()):  # every labelled row misses a cell elsewhere
+    elif not classes and (unlabelled is None or not unlabelled.all()):  # every labelled row misses a cell elsewhere
         report.problems.append("no row is left once the rows with a missing cell are left out (missing=drop); "
                                "missing=impute fills them")
     elif not classes:
