@@ -8,10 +8,10 @@ a temporary folder, then times in fresh subprocesses, each measure the best of a
 Peak memory is the process's peak resident size above its size once the imports are made, over the file's
 size. Goals: reading and preparing within 2x pandas.read_csv; peak memory within 3x the file.
 
-    python bench/csv_load.py [--rows 1000000,5000000] [--repeat 3]
+    python bench/csv_load.py [--rows 1000000,5000000] [--repeat 3] [--wide]
 
-prints one line per size and `RESULT load_vs_pandas=<worst ratio> peak_rss_over_file=<worst ratio>`.
-"""
+prints one line per size and `RESULT load_vs_pandas=<worst ratio> peak_rss_over_file=<worst ratio>`; --wide adds
+a table of 50,000 rows and 200 features (each chunk's work per column counts there) to the sizes."""
 
 from __future__ import annotations
 
@@ -57,15 +57,16 @@ print(json.dumps({"seconds": seconds, "above": peak - base, "rows": rows}))
 """
 
 
-def write_table(path: Path, rows: int, seed: int = 0) -> None:
+def write_table(path: Path, rows: int, seed: int = 0, features: int = 2) -> None:
     rng = np.random.default_rng(seed)
     with path.open("w") as handle:
-        handle.write("x1,x2,label\n")
-        for start in range(0, rows, 500_000):
-            size = min(500_000, rows - start)
-            X = rng.normal(size=(size, 2))
+        handle.write(",".join(f"x{k + 1}" for k in range(features)) + ",label\n")
+        step = max(1, 1_000_000 // features)
+        for start in range(0, rows, step):
+            size = min(step, rows - start)
+            X = rng.normal(size=(size, features))
             label = (X[:, 0] * X[:, 1] > 0).astype(int)
-            np.savetxt(handle, np.column_stack([X, label]), fmt=["%.6f", "%.6f", "%d"], delimiter=",")
+            np.savetxt(handle, np.column_stack([X, label]), fmt=["%.6f"] * features + ["%d"], delimiter=",")
 
 
 def measure(how: str, path: Path) -> dict:
@@ -81,12 +82,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1000000,5000000", help="sizes, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="measures of each, the best kept")
+    parser.add_argument("--wide", action="store_true", help="also a table of 50,000 rows and 200 features")
     args = parser.parse_args()
     worst_time, worst_memory = 0.0, 0.0
+    tables = [(int(r), 2) for r in args.rows.split(",")] + ([(50_000, 200)] if args.wide else [])
     with tempfile.TemporaryDirectory() as folder:
-        for rows in (int(r) for r in args.rows.split(",")):
-            path = Path(folder) / f"table-{rows}.csv"
-            write_table(path, rows)
+        for rows, features in tables:
+            path = Path(folder) / f"table-{rows}-{features}.csv"
+            write_table(path, rows, features=features)
             size = path.stat().st_size
             best: dict[str, dict] = {}
             for _ in range(args.repeat):
@@ -98,7 +101,8 @@ def main() -> None:
             ratio = best["engine"]["seconds"] / best["pandas"]["seconds"]
             memory = best["engine"]["above"] / size
             worst_time, worst_memory = max(worst_time, ratio), max(worst_memory, memory)
-            print(f"{rows:>10,} rows, {size / 2**20:6.1f} MiB: pandas.read_csv {best['pandas']['seconds']:.2f} s "
+            print(f"{rows:>10,} rows, {features:>3} features, {size / 2**20:6.1f} MiB: "
+                  f"pandas.read_csv {best['pandas']['seconds']:.2f} s "
                   f"(+{best['pandas']['above'] / size:.2f}x the file), engine {best['engine']['seconds']:.2f} s "
                   f"(+{memory:.2f}x the file): {ratio:.2f}x pandas", flush=True)
     print(f"RESULT load_vs_pandas={worst_time:.2f} peak_rss_over_file={worst_memory:.2f}")

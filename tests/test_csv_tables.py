@@ -277,6 +277,41 @@ def test_a_file_of_three_thousand_columns_is_read(tmp_path):  # columns took min
     assert np.allclose(data.X[:, 2999], values[:, 2999])
 
 
+def test_a_wide_table_read_in_chunks_keeps_each_columns_figures_and_problems(tmp_path):
+    """Forty number columns are worked out together, chunk by chunk: each keeps its own count, range, spread,
+    wholeness and missing cells, and a column of numbers with a text in a later chunk is named at its row."""
+    import pandas as pd
+
+    from engine.datasets.csv_reading import chunk_rows
+
+    rows, rng = 20_000, np.random.default_rng(5)
+    values = rng.normal(size=(rows, 40)).round(4)
+    values[:, 0] = np.arange(rows)  # an index: whole numbers 0 to n - 1, in every chunk
+    values[:, 1] = np.arange(rows) // 1000  # one value within each chunk, not within the file
+    values[:, 2] = 5.0  # one value in every row
+    table = pd.DataFrame(values, columns=[f"c{k}" for k in range(40)])
+    table["c0"] = table["c0"].astype(int)
+    table["c3"] = table["c3"].astype(object)
+    table.loc[10_000:10_002, "c3"] = None
+    table["c4"] = table["c4"].astype(object)
+    table.loc[15_000, "c4"] = "oops"
+    table["label"] = (values[:, 5] > 0).astype(int)
+    path = tmp_path / "wide.csv"
+    table.to_csv(path, index=False)
+    assert rows // chunk_rows(rows, 41) >= 4  # read in several chunks
+    found = problems_of(str(path))
+    assert any(p.startswith("column 'c0' counts the rows, 0 to 19999") for p in found)
+    assert any(p.startswith("column 'c2' holds one value (5) in every row") for p in found)
+    assert not any("'c1' holds one value" in p for p in found)
+    assert any("column 'c4' is not numeric (row 15002: 'oops')" in p for p in found)
+    assert any("3 missing cells in 3 rows" in p and "'c3' 3" in p for p in found)
+    data = make_dataset(Settings(dataset="csv", csv=str(path), label="label", exclude=["c0", "c2", "c4"],
+                                 missing="drop", scale="none").resolve())
+    kept = np.delete(values, [0, 2, 4], axis=1)
+    kept = np.delete(kept, [10_000, 10_001, 10_002], axis=0)
+    assert data.X.shape == kept.shape and np.array_equal(data.X, kept)
+
+
 def test_a_quoted_column_name_with_a_line_break_is_one_column_and_rows_keep_their_line_numbers(tmp_path):
     path = tmp_path / "names.csv"
     path.write_text('"feat\none",b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n')

@@ -68,9 +68,10 @@ def _parsed(path: str, parts: list[tuple[int, int]], read, workers: int) -> Iter
             raise Unsplit("a quote character")
         return read(io.BytesIO(data))
 
+    ahead = 2 * workers  # ranges handed to the threads: each has the next to parse while the reader copies
     with ThreadPoolExecutor(workers) as pool:
-        pending = [pool.submit(parse, part) for part in parts[:workers]]  # a few ranges in flight at once
-        following = iter(parts[workers:])
+        pending = [pool.submit(parse, part) for part in parts[:ahead]]
+        following = iter(parts[ahead:])
         while pending:
             try:
                 frame = pending.pop(0).result()

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import Fix
 from ..standalone import csv_file as rules
-from .csv_columns import DISTINCT_MOST, Column, Lines
+from .csv_columns import BEYOND_NUMBER, BEYOND_WORD, DISTINCT_MOST, Column, Lines
 from .csv_words import plural, rows_named, some
 
 SPREAD_RATIO = 100  # feature spreads further apart than this get a notice
@@ -58,26 +58,31 @@ def _empty(name: str) -> str:
     return f"column {name!r} has no value in any row; exclude={name} leaves it out"
 
 
-def text_problem(column: Column, lines: Lines, categorical: str) -> tuple[str, tuple[Fix, ...]] | None:
-    """Why a text feature column is refused and the settings that mend it, or None (it is one-hot encoded)."""
+def text_problem(column: Column, lines: Lines, categorical: str, text_at) -> tuple[str, tuple[Fix, ...]] | None:
+    """Why a text feature column is refused and the settings that mend it, or None (it is one-hot encoded).
+    `text_at(row, name)`: a cell's text as the file has it (one beyond the texts kept)."""
     name, texts, codes = column.name, column.texts, column.codes
     if not texts and not column.more_texts:
         return _empty(name), (_leave_out(name),)
     words = [k for k, t in enumerate(texts) if rules.number(t) is None]
-    numeric = len(texts) - len(words)
-    wordy = np.isin(codes, words) | (codes == -2)
-    at = int(np.flatnonzero(wordy if wordy.any() else codes >= 0)[0])
-    first = texts[codes[at]] if codes[at] >= 0 else "…"
+    wordy, numeric, word_count = np.isin(codes, words), len(texts) - len(words), len(words)
+    if column.more_texts:  # cells beyond the kept texts (nearly all distinct: each counts as one)
+        beyond = codes == BEYOND_WORD
+        wordy |= beyond
+        numeric += int((codes == BEYOND_NUMBER).sum())
+        word_count += int(beyond.sum())
+    at = int(np.flatnonzero(wordy if wordy.any() else codes != -1)[0])
+    first = texts[codes[at]] if codes[at] >= 0 else text_at(at, name)
     where = f"row {lines[at]}: {first!r}"
     count = f"more than {DISTINCT_MOST:,}" if column.more_texts else f"{len(texts):,}"
     if words and all(DECIMAL_COMMA.fullmatch(texts[k]) for k in words):
         return (f"column {name!r} holds numbers with a decimal comma ({where}); write them with a decimal point "
                 f"(and the columns apart with ; or a tab), or exclude={name} leaves it out"), (_leave_out(name),)
-    if numeric and numeric >= len(words):  # numbers with a few texts among them: a mistake, not categories
+    if numeric and numeric >= word_count:  # numbers with a few texts among them: a mistake, not categories
         cells = int(wordy.sum())
         return (f"column {name!r} is not numeric ({where}): {plural(cells, 'cell')} of text among its numbers "
-                f"({some(texts[k] for k in words)}); fix them (an empty cell is a missing one), or exclude={name} "
-                "leaves it out"), (_leave_out(name),)
+                f"({some([texts[k] for k in words] or [first])}); fix them (an empty cell is a missing one), or "
+                f"exclude={name} leaves it out"), (_leave_out(name),)
     # too many texts to one-hot (dates, ids): leaving the column out is the fix offered first
     onehot_fits = not column.more_texts and len(texts) <= rules.ONEHOT_MOST
     if categorical == "refuse":

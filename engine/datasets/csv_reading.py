@@ -12,16 +12,32 @@ import warnings
 
 import numpy as np
 
+from .. import heap
 from ..errors import DataError
 from ..standalone import csv_file as rules
 from . import csv_chunks, plain_pages
-from .csv_columns import DISTINCT_MOST, Column, Moments
-from .csv_pieces import piece
+from .csv_columns import BEYOND_NUMBER, BEYOND_WORD, DISTINCT_MOST, BlockMoments, Column, Moments
+from .csv_pieces import Numbers, piece
 
 MAX_HEADER = 1 << 22  # characters of a header row whose quote never closes: read no further (not a header)
-CHUNK_CELLS = 4_000_000  # cells parsed per chunk: the parser's own memory stays near 100 MB
-CHUNK_LEAST = 300_000  # cells parsed per chunk at the least: a chunk's own work (a parser made, types inferred, a
+CHUNK_CELLS = 400_000  # cells parsed per chunk at the most: the parser's buffers (about 24 bytes a cell beside the
+# text) stay below the size glibc keeps for reuse once freed (engine.heap: 32 MiB), so that the next chunk's
+# parser finds them instead of faulting in fresh pages (with 4M-cell chunks reading cost 2.4 times pandas'
+# read of a 5M-row file, 1.65 times with these)
+CHUNK_LEAST = 60_000  # cells parsed per chunk at the least: a chunk's own work (a parser made, types inferred, a
 # piece worked out per column) is paid however few its rows
+CHUNK_ROWS_LEAST = 1_000  # rows per chunk at the least (a wide table's chunk of up to CHUNK_CELLS_MOST cells): its
+# work per column is paid per chunk, and with 400-row chunks a table of a thousand columns spent its reading there
+CHUNK_CELLS_MOST = 4_000_000  # a chunk's cells at the most: its parser's memory stays near 100 MB
+
+
+def chunk_rows(rows_guess: int, columns: int) -> int:
+    """Rows a chunk: a 32nd of the file, from CHUNK_LEAST to CHUNK_CELLS cells; in a wide table CHUNK_ROWS_LEAST
+    rows. Fewer, larger chunks left a core idle, and what each thread's heap keeps of its parsers' buffers
+    grows with them (a 1M-row file, reading included, peaked at 3.1 times its size in 16 chunks, 2.4 in 32)."""
+    columns = max(1, columns)
+    rows = max(CHUNK_LEAST // columns, min(CHUNK_CELLS // columns, rows_guess // 32))
+    return max(rows, min(CHUNK_ROWS_LEAST, CHUNK_CELLS_MOST // columns))
 
 
 def check_file(path: str) -> int:
@@ -85,8 +101,8 @@ def columns(path: str) -> list[str]:
 class Texts:
     """Distinct texts of one column, chunk after chunk: each a code, in the order first met."""
 
-    def __init__(self, rows: int, counted: bool = False):
-        self.codes = plain_pages.empty((rows,), np.int32)
+    def __init__(self, rows: int, counted: bool = False, dtype=np.int32):
+        self.codes = plain_pages.empty((rows,), dtype)
         self.index: dict[str, int] = {}
         self.more = False
         # rows of each text, for a label whose every chunk says them (None once one does not)
@@ -95,8 +111,8 @@ class Texts:
     def _code(self, text: str) -> int:
         code = self.index.get(text)
         if code is None:
-            if len(self.index) >= DISTINCT_MOST:
-                self.more, code = True, -2
+            if len(self.index) >= DISTINCT_MOST:  # beyond the kept texts: a number among them, or a word
+                self.more, code = True, (BEYOND_NUMBER if rules.number(text) is not None else BEYOND_WORD)
             else:
                 code = self.index[text] = len(self.index)
                 if self.counts is not None:
@@ -119,9 +135,12 @@ class Texts:
         """Rows from `start` given as codes into their distinct values `uniques` (-1: missing); numbers by
         their class names. `counts`: how many rows are missing, then of each of `uniques` (a label's, so
         that its classes are known without another pass over the rows)."""
-        lookup = np.empty(len(uniques) + 1, dtype=np.int32)
+        lookup = np.empty(len(uniques) + 1, dtype=self.codes.dtype)
         lookup[-1] = -1
         for k, value in enumerate(uniques):
+            if counts is not None and not counts[k + 1]:  # a code no row has (a label's small numbers)
+                lookup[k] = -1
+                continue
             text = rules.number_name(value) if numbers else str(value).strip()
             lookup[k] = -1 if not numbers and text in rules.MISSING else self._code(text)
         if counts is None:
@@ -142,9 +161,9 @@ class Texts:
             return Column(name, codes=self.codes[:rows], texts=list(self.index), more_texts=self.more,
                           counts=None if self.counts is None else np.array(self.counts, dtype=np.int64))
         texts = sorted(self.index)
-        rank = np.empty(len(self.index) + 2, dtype=np.int32)
+        rank = np.empty(len(self.index) + 3, dtype=np.int32)
         rank[[self.index[t] for t in texts]] = np.arange(len(texts), dtype=np.int32)
-        rank[-1], rank[-2] = -1, -2  # missing; one of the texts beyond the kept ones
+        rank[-3:] = BEYOND_WORD, BEYOND_NUMBER, -1  # each negative code stays itself
         return Column(name, codes=rank[self.codes[:rows]], texts=texts, more_texts=self.more)
 
 
@@ -168,19 +187,21 @@ def _options(delimiter: str, names: list[str], usecols: list[str]) -> dict:
 
 
 def _pieces(path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str, chunk: int,
-            rows_guess: int):
+            rows_guess: int, block: frozenset[str]):
     """The data rows in chunks, each worked out by the thread that parsed it (csv_pieces), where the file can be
     cut at line ends (csv_chunks); else by pandas' own chunked reader, one after another."""
     import pandas as pd
 
-    options = _options(delimiter, names, wanted)
+    options = {**_options(delimiter, names, wanted), "low_memory": False}  # a range is parsed whole, its columns
+    # made at once (else in pieces of 2**20 cells, then joined)
     found = csv_chunks.frames(path, skip, rows_guess, chunk,
-                              lambda source: piece(pd.read_csv(source, **options), wanted, label))
-    return _in_order(path, delimiter, names, skip, wanted, label, chunk) if found is None else found
+                              lambda source: piece(pd.read_csv(source, **options), wanted, label, block))
+    return _in_order(path, delimiter, names, skip, wanted, label, chunk, block) if found is None else found
 
 
-def _in_order(path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str, chunk: int):
-    return (piece(frame, wanted, label) for frame in _reader(path, delimiter, names, skip, wanted, chunk))
+def _in_order(path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str, chunk: int,
+              block: frozenset[str]):
+    return (piece(frame, wanted, label, block) for frame in _reader(path, delimiter, names, skip, wanted, chunk))
 
 
 def _parse_error(error: Exception, fields: int) -> rules.CsvProblem:
@@ -204,18 +225,18 @@ def read_columns(path: str, delimiter: str, names: list[str], skip: int, wanted:
     nothing) and grown when the file has more."""
     import pandas as pd
 
-    # a chunk: a 16th of the file (fewer, larger ones left a core idle; more, smaller ones cost more calls), from
-    # CHUNK_LEAST to CHUNK_CELLS cells: the parsers' memory (each thread's own) stays small beside the file's
-    chunk = max(CHUNK_LEAST // max(1, len(wanted)), min(CHUNK_CELLS // max(1, len(wanted)), rows_guess // 16))
+    chunk = chunk_rows(rows_guess, len(wanted))
+    block = frozenset(block_names)
+    heap.roomy()  # the parsers' buffers kept for one another
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # "a loss of data": a row longer than the header
             try:
-                return _columns(_pieces(path, delimiter, names, skip, wanted, label, chunk, rows_guess), path,
+                return _columns(_pieces(path, delimiter, names, skip, wanted, label, chunk, rows_guess, block), path,
                                 delimiter, names, skip, wanted, label, block_names, rows_guess)
             except csv_chunks.Unsplit:  # read again by one parser: a quoted cell may hold a line break, and
                 # a parser's error names the file's line
-                return _columns(_in_order(path, delimiter, names, skip, wanted, label, chunk), path, delimiter,
+                return _columns(_in_order(path, delimiter, names, skip, wanted, label, chunk, block), path, delimiter,
                                 names, skip, wanted, label, block_names, rows_guess)
     except pd.errors.EmptyDataError:
         raise rules.CsvProblem("needs a header row and at least one row of data") from None
@@ -225,6 +246,8 @@ def read_columns(path: str, delimiter: str, names: list[str], skip: int, wanted:
         raise _not_utf8(path) from None
     except (pd.errors.ParserError, ValueError, OSError) as error:
         raise _parse_error(error, len(names)) from None
+    finally:
+        heap.hand_back()  # the parsers' buffers, kept for one another while reading
 
 
 def _columns(pieces, path: str, delimiter: str, names: list[str], skip: int, wanted: list[str], label: str,
@@ -234,9 +257,13 @@ def _columns(pieces, path: str, delimiter: str, names: list[str], skip: int, wan
     block = plain_pages.empty((capacity, len(block_names)), np.float64, order="F")  # a column's numbers side by side
     place = {name: k for k, name in enumerate(block_names)}  # a column's in the block (thousands of columns)
     numbers: dict[str, np.ndarray] = {}
-    moments: dict[str, Moments] = {}
+    moments: dict[str, Moments] = {}  # of the number columns outside the block (a split column's, say)
     integer = dict.fromkeys(wanted, True)
-    texts: dict[str, Texts] = {label: Texts(capacity, counted=True)}
+    block_moments, block_integer = BlockMoments.empty(len(block_names)), np.ones(len(block_names), dtype=bool)
+    spots: dict[tuple, tuple] = {}  # where a chunk's number columns go in the block, by their names
+    # the label's codes as wide as its classes will be: they are those classes when first met in order (y made
+    # without another array or pass)
+    texts: dict[str, Texts] = {label: Texts(capacity, counted=True, dtype=np.int64)}
     again: set[str] = set()  # numbers in one chunk and texts in another (or true/false): read again as texts
     start = 0
     for found in pieces:
@@ -248,6 +275,17 @@ def _columns(pieces, path: str, delimiter: str, names: list[str], skip: int, wan
                 numbers[name] = block[:, place[name]] if name in place else _grown(numbers[name], capacity)
             for column in texts.values():
                 column.grow(capacity)
+        if found.numbers is not None:
+            block_moments = _into_block(found.numbers, spots, place, block, start, block_moments, block_integer)
+            named = spots[found.numbers.names][1]
+            for name in named & (texts.keys() | again):  # rare: a column of texts in another chunk
+                if name in texts and found.numbers.moments.count[found.numbers.names.index(name)]:
+                    again.add(name)  # numbers here: read again as texts
+                    texts.pop(name)
+                elif name in texts:  # a chunk of empty cells of a text column
+                    texts[name].codes[start:start + size] = -1
+            for name in named - numbers.keys() - texts.keys() - again:
+                numbers[name] = block[:, place[name]]
         for name, part in found.parts.items():
             if name in again:
                 continue
@@ -282,11 +320,30 @@ def _columns(pieces, path: str, delimiter: str, names: list[str], skip: int, wan
     for name in wanted:
         if name in texts:
             result[name] = texts[name].column(name, rows, sort=name != label)
+        elif name in numbers and name in place:
+            result[name] = Column(name, numbers=numbers[name][:rows], integer=bool(block_integer[place[name]]),
+                                  moments=block_moments[place[name]])
         elif name in numbers:
             result[name] = Column(name, numbers=numbers[name][:rows], integer=integer[name], moments=moments[name])
         else:  # a column of no cell at all
             result[name] = Column(name, numbers=np.full(rows, np.nan), integer=False)
     return result, rows, block[:rows]
+
+
+def _into_block(numbers: Numbers, spots: dict, place: dict, block: np.ndarray, start: int, moments: BlockMoments,
+                integer: np.ndarray) -> BlockMoments:
+    """A chunk's number columns copied into the block from row `start` (one copy when they are all of its
+    columns, in order, as they mostly are), their wholeness and moments added to those of the block's columns."""
+    spot = spots.get(numbers.names)
+    if spot is None:
+        at = np.array([place[name] for name in numbers.names], dtype=np.intp)
+        whole = len(at) == block.shape[1] and bool((at == np.arange(len(at))).all())
+        spot = spots[numbers.names] = (slice(None) if whole else at, frozenset(numbers.names))
+    where = spot[0]
+    block[start:start + len(numbers.values), where] = numbers.values
+    integer[where] &= numbers.integer
+    added = numbers.moments if isinstance(where, slice) else numbers.moments.spread_to(where, block.shape[1])
+    return moments + added
 
 
 def _not_utf8(path: str) -> rules.CsvProblem:

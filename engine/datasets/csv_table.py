@@ -52,16 +52,21 @@ class CsvData:
 # ----- labels
 
 
-def _classes(column: Column) -> tuple[np.ndarray, list[str]]:
-    """(y, class names) of the label column's rows (none of them missing): equal numbers are one class."""
+def _classes(column: Column) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(y, class names, rows of each class) of the label column's rows (none of them missing): equal numbers
+    are one class."""
     codes = column.codes
     counts = np.bincount(codes, minlength=len(column.texts)) if column.counts is None else column.counts
     names = [rules.label_name(t) for t in column.texts]
-    classes = rules.class_order({names[k] for k in np.flatnonzero(counts)})
+    present = np.flatnonzero(counts)
+    classes = rules.class_order({names[k] for k in present})
     index = {name: k for k, name in enumerate(classes)}
     lookup = np.array([index.get(n, -1) for n in names], dtype=np.int64)
+    sizes = np.bincount(lookup[present], weights=counts[present], minlength=len(classes)).astype(np.int64)
+    if codes.dtype == np.int64 and np.array_equal(lookup[present], present):  # classes met in their order: y as read
+        return codes, classes, sizes
     y = plain_pages.empty(codes.shape, np.int64)
-    return np.take(lookup, codes, out=y, mode="clip"), classes  # clip: no buffer (every code is in range)
+    return np.take(lookup, codes, out=y, mode="clip"), classes, sizes  # clip: no buffer (every code is in range)
 
 
 # ----- all together
@@ -174,7 +179,7 @@ def _load(s, path: str) -> CsvData:
             report.problems.append(f"features names {some(f'{name}={t}' for t in unknown)}, and column {name!r} "
                                    f"has no such text (it has {some(column.texts)})")
     for column in text_columns:
-        problem = None if column.name in pinned else text_problem(column, lines, s.categorical)
+        problem = None if column.name in pinned else text_problem(column, lines, s.categorical, text_at)
         if problem:
             report.refuse(*problem)
     for column in number_columns:
@@ -225,7 +230,7 @@ def _load(s, path: str) -> CsvData:
         target = read[label]
         number_columns = [read[c.name] for c in number_columns]
         text_columns = [read[c.name] for c in text_columns]
-    y, classes = _classes(target)
+    y, classes, counts = _classes(target)
     values = [rules.number(t) for t in target.texts]
     measured = None not in values and not all(v.is_integer() for v in values)  # 0.5, 1.25, ...
     if guessed and len(classes) > 1 and (len(classes) > 50 or measured):
@@ -241,7 +246,6 @@ def _load(s, path: str) -> CsvData:
         report.problems.append(f"column {label!r} (the label) holds a single class ({some(classes)}); a classifier "
                                "needs two or more")
     else:
-        counts = np.bincount(y, minlength=len(classes))
         for k in np.flatnonzero(counts < 2):
             report.problems.append(f"class {classes[k]!r} has {plural(int(counts[k]), 'row')}; each class needs at "
                                    "least 2 to be split into training and test")

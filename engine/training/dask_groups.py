@@ -29,6 +29,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import heap
 from ..errors import AnnclfError
 from ..schema import Settings
 from . import threads
@@ -207,7 +208,7 @@ def train_stack(settings: list[Settings], dataset, topic: str, stop_name: str,
     """A Dask task: one group trained on this worker; each session's saved state (on the CPU) and outcome."""
     from distributed import Event, get_worker
 
-    _roomy_malloc()
+    heap.roomy()  # Dask's nanny has glibc hand freed memory back at once: a training step's tensors then cost 2.4x
     worker = get_worker()
     stop = Event(stop_name)
     clock = {"asked": -EVERY, "stopping": False, "told": time.monotonic()}
@@ -230,27 +231,6 @@ def train_stack(settings: list[Settings], dataset, topic: str, stop_name: str,
         train_together(sessions, should_stop, on_epoch)
     worker.log_event(topic, {"stack": stack, "epochs": clock.get("epochs", 0)})
     return [(_on_cpu(s.saved_state()), s.outcome) for s in sessions]
-
-
-_MALLOC_SET: list[bool] = []
-
-
-def _roomy_malloc() -> None:
-    """Once a process: glibc's allocator keeps what a training step frees. Dask's nanny starts its workers with
-    MALLOC_TRIM_THRESHOLD_=65536, which hands freed memory back to the system at once: the thousands of small
-    tensors of a step then train 2.4× slower (a group of 8 models here: 0.92 s against 0.38 s). Setting the
-    trim threshold alone stops the allocator's own tuning of its mmap threshold (0.67 s): both are set."""
-    if _MALLOC_SET:
-        return
-    _MALLOC_SET.append(True)
-    try:
-        import ctypes
-
-        mallopt = ctypes.CDLL(None).mallopt  # glibc only: elsewhere there is no such variable to undo
-    except (OSError, AttributeError):
-        return
-    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks below 32 MiB come from the heap
-    mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD: the heap is trimmed past 64 MiB free
 
 
 def _on_cpu(value):
