@@ -20,6 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
 
 
+AHEAD = 2  # ranges handed to each thread at once
+KEPT_PER_THREAD = 8 << 20  # bytes of the file a parsing thread at the least: what its heap keeps is about that
+
+
 class Unsplit(Exception):
     """A range of the file could not be parsed alone."""
 
@@ -52,10 +56,11 @@ def frames(path: str, skip: int, rows_guess: int, chunk_rows: int, read, workers
     read_csv does the file), in order. Unsplit when a range cannot be parsed alone."""
     start = data_start(path, skip)
     parts = ranges(path, start, max(1, -(-rows_guess // max(chunk_rows, 1))))
-    # a range in flight costs its parser several times its bytes, kept by the thread's own heap afterwards: a
-    # quarter of the file in flight at the most (a 1M-row file, ten ranges, on 16 cores: four in flight peaked
-    # at 3.8 times the file's size, pandas' own read at 2.3)
-    workers = workers or max(1, min(4, os.cpu_count() or 1, len(parts) // 4))
+    # a thread's heap keeps what its parsers freed for the next (engine.heap): a thread for each KEPT_PER_THREAD
+    # of the file at the most, and for a quarter of its ranges (a 1M-row file of 20 MB peaked at 2.4 times its
+    # size with two threads, 3.1 with four)
+    size = os.path.getsize(path)
+    workers = workers or max(1, min(4, os.cpu_count() or 1, len(parts) // 4, size // KEPT_PER_THREAD))
     return _parsed(path, parts, read, workers)
 
 
@@ -68,7 +73,7 @@ def _parsed(path: str, parts: list[tuple[int, int]], read, workers: int) -> Iter
             raise Unsplit("a quote character")
         return read(io.BytesIO(data))
 
-    ahead = 2 * workers  # ranges handed to the threads: each has the next to parse while the reader copies
+    ahead = AHEAD * workers  # ranges handed to the threads: each has the next to parse while the reader copies
     with ThreadPoolExecutor(workers) as pool:
         pending = [pool.submit(parse, part) for part in parts[:ahead]]
         following = iter(parts[ahead:])
