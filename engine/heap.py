@@ -19,6 +19,7 @@ Where the C library is not glibc both do nothing: there is no such threshold to 
 from __future__ import annotations
 
 import ctypes
+import threading
 
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
@@ -47,8 +48,13 @@ def roomy() -> bool:
     return _done[0]
 
 
-def hand_back() -> None:
-    """What every arena holds free is returned to the system (after a read that freed much at once)."""
+def hand_back() -> threading.Thread | None:
+    """What every arena holds free is returned to the system (after a read that freed much at once), by a
+    thread of its own: glibc walks every free block (5 ms after reading a 100 MB file), and ctypes lets go of
+    the interpreter's lock while it does, so the caller goes on. The thread, or None where there is no glibc."""
     libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
+    if libc is None:
+        return None
+    trimming = threading.Thread(target=libc.malloc_trim, args=(0,), name="malloc_trim", daemon=True)
+    trimming.start()
+    return trimming

@@ -134,9 +134,12 @@ async def sweep(pilot):
     """The sweep of SWEEP_AXES, its runs replayed from tests/data (see `replayed_sweeps`)."""
     view = await sweep_shown(pilot, **SWEEP_AXES)
     await pilot.press("f5")
-    await wait_until(pilot, lambda: view.ended == "finished" and all(
-        tile.data is not None and tile.data.probabilities is not None for tile in pilot.app.query(".sweep-tile")),
-        tries=3000)
+    def drawn() -> bool:  # the tiles laid out once the sweep ended (not those they replace), each map drawn
+        tiles = list(pilot.app.query(".sweep-tile"))
+        return view.ended == "finished" and len(tiles) == min(view.per_page, len(view.order)) and all(
+            tile.drawn and tile.data.probabilities is not None for tile in tiles)
+
+    await wait_until(pilot, drawn, tries=3000)
     await steady(pilot)
 
 

@@ -136,6 +136,11 @@ class DecisionMap(Widget, can_focus=False):
     def watch_show_target(self) -> None:
         self._rebuild()
 
+    @property
+    def drawn(self) -> bool:
+        """Whether a map is on screen: shown, and laid out (a map shown before its first layout waits for it)."""
+        return bool(self._lines)
+
     def show(self, data: MapData, hold: bool = False) -> None:
         """Draw `data`; `hold`: it is one of a stream of maps while training, so a pixel keeps its shade
         until its confidence has left its band by a margin (a map drawn while nothing trains is exact)."""
