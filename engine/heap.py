@@ -12,8 +12,10 @@ common workloads never let it:
   the thousands of small tensors of a training step then cost 2.4 times as much (a group of 8 models: 0.92 s
   against 0.38 s). Setting the trim threshold alone stops glibc's own tuning (0.67 s): both are set.
 
-`roomy()` sets both thresholds where glibc's tuning ends, once a process; `hand_back()` returns the free
-memory of every arena to the system after a large read, so that the process is no larger for having kept it.
+`roomy()` sets both thresholds where glibc's tuning ends, once a process (set by hand, they stay: mallopt cannot
+give glibc its tuning back, and its fixed defaults would slow training as Dask's setting does); `hand_back()`
+returns the free memory of every arena to the system after a large read, so that the process is no larger for
+having kept it.
 Where the C library is not glibc both do nothing: there is no such threshold to set."""
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ _done: list[bool] = []
 
 def _libc():
     try:
-        libc = ctypes.CDLL(None)
+        libc = ctypes.CDLL(None)  # the process's own symbols (Windows has no such handle: a TypeError there)
         return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
-    except OSError:
+    except (OSError, TypeError):
         return None
 
 

@@ -56,3 +56,11 @@ def test_after_roomy_a_block_of_megabytes_is_served_from_the_heap_and_a_huge_one
     # heap's, kept for the next once freed; 64 MB, beyond 32 MiB, is mapped as before; roomy() is once a process;
     # what the heap keeps free is handed back to the system by hand_back()
     assert done.stdout.split() == ["True", "True", "False", "True", "True", "True"]
+
+
+def test_without_glibc_roomy_and_hand_back_do_nothing(monkeypatch):
+    from engine import heap
+
+    monkeypatch.setattr(heap, "_done", [])
+    monkeypatch.setattr(heap, "_libc", lambda: None)  # macOS, musl, Windows: no mallopt to call
+    assert heap.roomy() is False and heap.hand_back() is None
