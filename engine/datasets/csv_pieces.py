@@ -1,7 +1,8 @@
-"""What one chunk of a CSV file holds, worked out in the thread that parsed it: each number column as float64
-with its moments, each text column and the label as codes of its distinct values. What is left to the
-thread that reads the chunks in order is copying and small lookups, so that reading a file keeps every core
-busy parsing (a chunk's factorising and sums took a third of the time on the reader's thread)."""
+"""What one chunk of a CSV file holds, worked out in the thread that parsed it: the number columns of the
+feature block side by side in float64 with their moments (one numpy call per figure, however many columns),
+any other number column alone, each text column and the label as codes of its distinct values. What is left
+to the thread that reads the chunks in order is copying and small lookups, so that reading a file keeps every
+core busy parsing (a chunk's factorising and sums took a third of the time on the reader's thread)."""
 
 from __future__ import annotations
 
