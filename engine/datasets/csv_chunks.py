@@ -59,8 +59,8 @@ def frames(path: str, skip: int, rows_guess: int, chunk_rows: int, read, workers
     # a thread's heap keeps what its parsers freed for the next (engine.heap): a thread for each KEPT_PER_THREAD
     # of the file at the most, and for a quarter of its ranges (a 1M-row file of 20 MB peaked at 2.4 times its
     # size with two threads, 3.1 with four)
-    size = os.path.getsize(path)
-    workers = workers or max(1, min(4, os.cpu_count() or 1, len(parts) // 4, size // KEPT_PER_THREAD))
+    data = parts[-1][1] - start if parts else 0  # the ranges end at the file's end
+    workers = workers or max(1, min(4, os.cpu_count() or 1, len(parts) // 4, data // KEPT_PER_THREAD))
     return _parsed(path, parts, read, workers)
 
 
